@@ -1,0 +1,62 @@
+# MLE Path. `make run` serves the app, `make test` runs the whole suite.
+# Both set up what is missing first (.venv, requirements, migrations, content).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := mlepath.settings
+
+.PHONY: run test serve lint venv deps dev-deps db clean
+
+# Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
+$(PY):
+	@py=""; \
+	for c in "$$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python3" python3.13 python3.12 \
+	         $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then py="$$c"; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then echo "MLE Path needs Python 3.12 or newer, and none was found. Install Python 3.13 (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; fi; \
+	echo "Creating $(VENV) with $$($$py --version)"; \
+	"$$py" -m venv $(VENV)
+
+venv: $(PY)
+
+$(VENV)/.deps: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.deps
+
+deps: $(VENV)/.deps
+dev-deps: $(VENV)/.dev-deps
+
+db: deps
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	@if DEBUG=1 $(PY) manage.py help loadroadmap >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py loadroadmap; fi
+
+run: db
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: dev-deps
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production-like: DEBUG off, hashed static files served by whitenoise, gunicorn.
+# Plain HTTP on loopback, so no HTTPS redirect; a real deployment sits behind TLS.
+SERVE_ENV = DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key 2>/dev/null)}"
+serve: deps
+	@[ -n "$$SECRET_KEY" ] || [ -s .secret-key ] || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
+	$(SERVE_ENV) $(PY) manage.py migrate --no-input
+	@if $(SERVE_ENV) $(PY) manage.py help loadroadmap >/dev/null 2>&1; then $(SERVE_ENV) $(PY) manage.py loadroadmap; fi
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn mlepath.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+lint: dev-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,187 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import UserFactory
+
+SIGNUP = "/accounts/signup/"
+LOGIN = "/accounts/login/"
+LOGOUT = "/accounts/logout/"
+
+
+def signup_data(**overrides):
+    data = {
+        "username": "newlearner",
+        "email": "new@example.com",
+        "password1": "tensor-flow-river-7",
+        "password2": "tensor-flow-river-7",
+    }
+    return data | overrides
+
+
+def test_urls_are_the_documented_ones():
+    assert reverse("signup") == SIGNUP
+    assert reverse("login") == LOGIN
+    assert reverse("logout") == LOGOUT
+    assert reverse("dashboard") == "/dashboard/"
+
+
+@pytest.mark.django_db
+def test_signup_page_labels_the_fields_and_button(client):
+    response = client.get(SIGNUP)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for label in ("Username", "Email", "Password", "Password confirmation"):
+        assert f">{label}</label>" in html, label
+    assert ">Sign up</button>" in html
+
+
+@pytest.mark.django_db
+def test_signup_creates_the_account_signs_in_and_lands_on_dashboard(client):
+    response = client.post(SIGNUP, signup_data())
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+    user = User.objects.get(username="newlearner")
+    assert user.email == "new@example.com"
+    assert user.check_password("tensor-flow-river-7")
+    dashboard = client.get("/dashboard/")
+    assert dashboard.status_code == 200
+    assert "newlearner" in dashboard.content.decode()
+
+
+@pytest.mark.django_db
+def test_signup_honours_a_local_next_and_ignores_an_external_one(client):
+    response = client.post(f"{SIGNUP}?next=/accounts/password/", signup_data())
+    assert response["Location"] == "/accounts/password/"
+    client.post(LOGOUT)
+    response = client.post(
+        f"{SIGNUP}?next=https://evil.example/", signup_data(username="other", email="other@example.com")
+    )
+    assert response["Location"] == "/dashboard/"
+
+
+@pytest.mark.django_db
+def test_signup_shows_errors_next_to_their_fields_and_saves_nothing(client):
+    response = client.post(SIGNUP, signup_data(email="not-an-email", password2="something-else-9"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not User.objects.exists()
+    # Each message sits in the same field block as its input.
+    email_block = html[html.index('for="id_email"') : html.index('for="id_password1"')]
+    assert "Enter a valid email address." in email_block
+    password2_block = html[html.index('for="id_password2"') :]
+    assert "The two password fields didn’t match." in password2_block
+    assert 'aria-invalid="true"' in email_block
+
+
+@pytest.mark.django_db
+def test_signup_refuses_a_username_differing_only_in_case(client):
+    UserFactory(username="Alice")
+    response = client.post(SIGNUP, signup_data(username="aLICE"))
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_signup_refuses_an_email_differing_only_in_case(client):
+    UserFactory(email="alice@example.com")
+    response = client.post(SIGNUP, signup_data(email="ALICE@Example.com"))
+    assert response.status_code == 200
+    assert "An account with that email already exists." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_signup_refuses_a_weak_password(client):
+    response = client.post(SIGNUP, signup_data(password1="password", password2="password"))
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signed_in_user_visiting_signup_goes_to_dashboard(alice_client):
+    response = alice_client.get(SIGNUP)
+    assert response.status_code == 302
+    assert response["Location"] == "/dashboard/"
+
+
+def test_login_page_has_username_password_and_sign_in_button(client, db):
+    html = client.get(LOGIN).content.decode()
+    assert ">Username</label>" in html
+    assert ">Password</label>" in html
+    assert ">Sign in</button>" in html
+
+
+def test_login_is_case_insensitive_on_username_and_honours_next(client, alice, password):
+    response = client.post(f"{LOGIN}?next=/accounts/password/", {"username": "ALICE", "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/"
+
+
+def test_login_with_wrong_password_shows_an_error(client, alice):
+    response = client.post(LOGIN, {"username": "alice", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_by_get_is_refused(alice_client):
+    response = alice_client.get(LOGOUT)
+    assert response.status_code == 405
+    assert alice_client.get("/dashboard/").status_code == 200
+
+
+def test_logout_by_post_signs_out(alice_client):
+    response = alice_client.post(LOGOUT)
+    assert response.status_code == 302
+    assert alice_client.get("/dashboard/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_dashboard_requires_sign_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/dashboard/"
+
+
+def test_password_change_needs_the_old_password(alice_client, alice, password):
+    response = alice_client.post(
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "gradient-descent-88", "new_password2": "gradient-descent-88"},
+    )
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    response = alice_client.post(
+        "/accounts/password/",
+        {"old_password": password, "new_password1": "gradient-descent-88", "new_password2": "gradient-descent-88"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("gradient-descent-88")
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, alice):
+    response = client.post("/accounts/password/reset/", {"email": "ALICE@example.com"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = next(line for line in body.splitlines() if "/accounts/password/reset/" in line)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    response = client.get(f"/{path}", follow=True)
+    assert "Choose a new password" in response.content.decode()
+    response = client.post(
+        response.redirect_chain[-1][0], {"new_password1": "linear-algebra-55", "new_password2": "linear-algebra-55"}
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.check_password("linear-algebra-55")
+
+
+@pytest.mark.django_db
+def test_password_reset_does_not_reveal_unknown_addresses(client):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/sent/"
+    assert mail.outbox == []

@@ -1,0 +1,46 @@
+import os
+import shutil
+
+import pytest
+
+from tests.factories import PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our
+# tests make between browser steps are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", display_name="Alice Liddell")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium. Locally they skip without it; in CI
+    (REQUIRE_BROWSER=1) a missing browser is a failure, never a silent skip."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {CHROMIUM} is missing: install Debian's chromium package.")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,102 @@
+"""Settings come from the environment; bad values fail at start-up, naming the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from mlepath.env import env_bool, env_int, env_list, env_mailer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_env_bool_names_the_variable_on_a_bad_value(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG", False)
+    monkeypatch.setenv("DEBUG", "on")
+    assert env_bool("DEBUG", False) is True
+
+
+def test_env_int_names_the_variable_on_a_bad_value(monkeypatch):
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(ImproperlyConfigured, match="PORT"):
+        env_int("PORT", 8000)
+    monkeypatch.setenv("PORT", "70000")
+    with pytest.raises(ImproperlyConfigured, match="PORT must be between 1 and 65535"):
+        env_int("PORT", 8000, minimum=1, maximum=65535)
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("ALLOWED_HOSTS", "mlepath.example, www.mlepath.example,")
+    assert env_list("ALLOWED_HOSTS", []) == ["mlepath.example", "www.mlepath.example"]
+
+
+def test_email_url_parses_smtp_and_names_the_variable_when_wrong(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://mailer:s%40cret@mail.example.com:2525")
+    options = env_mailer("EMAIL_URL", "console:")["OPTIONS"]
+    assert options["host"] == "mail.example.com"
+    assert options["port"] == 2525
+    assert options["password"] == "s@cret"
+    assert options["use_tls"] is True
+    monkeypatch.setenv("EMAIL_URL", "carrier-pigeon://coop")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        env_mailer("EMAIL_URL", "console:")
+
+
+def test_debug_off_without_secret_key_is_a_clear_error():
+    result = run_manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_bad_database_url_is_a_clear_error():
+    result = run_manage("check", DEBUG="1", DATABASE_URL="mysql-ish://nowhere")
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+
+
+def test_deploy_check_reports_nothing_with_debug_off():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x" * 20 + "-a-long-random-deploy-key-0123456789",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_database_is_configured_for_a_web_server():
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+        assert "busy_timeout" in database["OPTIONS"]["init_command"]
+    else:
+        assert database["ENGINE"] == "django.db.backends.postgresql"
+        assert database["CONN_HEALTH_CHECKS"] is True
+        assert database["OPTIONS"]["connect_timeout"] <= 5
