@@ -1,0 +1,176 @@
+from django.db import models
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+SLUG_HELP = "Permanent identifier used in URLs and content files; never reuse it for something else."
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def for_index(self):
+        """The /roadmaps/ page: each published roadmap with its size and hours, in one query."""
+        live = Q(sections__placements__topic__retired=False)
+        return (
+            self.published()
+            .annotate(
+                topic_count=Count("sections__placements", filter=live),
+                total_hours=Coalesce(Sum("sections__placements__topic__estimated_hours", filter=live), 0),
+            )
+            .order_by("order", "title")
+        )
+
+
+class Roadmap(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
+    title = models.CharField(max_length=120)
+    summary = models.TextField()
+    audience = models.CharField(max_length=240, help_text="Who this track is for, in one sentence.")
+    order = models.PositiveSmallIntegerField(default=0)
+    published = models.BooleanField(default=True)
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roadmap_detail", args=[self.slug])
+
+
+class SectionQuerySet(models.QuerySet):
+    def for_roadmap_page(self, roadmap):
+        """Sections of one roadmap with their live topics, resources and prerequisites.
+
+        A fixed number of queries whatever the roadmap's size (pinned in tests).
+        """
+        placements = (
+            Placement.objects.filter(topic__retired=False)
+            .select_related("topic")
+            .prefetch_related(
+                "topic__resources",
+                Prefetch("topic__prerequisites", queryset=Topic.objects.live().order_by("title")),
+            )
+            .order_by("order", "pk")
+        )
+        return self.filter(roadmap=roadmap).prefetch_related(Prefetch("placements", queryset=placements))
+
+
+class Section(models.Model):
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["roadmap", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "slug"], name="roadmap_section_unique_slug_per_roadmap"),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap.title}: {self.title}"
+
+
+class TopicQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(retired=False)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
+    title = models.CharField(max_length=160)
+    summary = models.TextField()
+    estimated_hours = models.PositiveSmallIntegerField(help_text="Hours a learner typically needs.")
+    retired = models.BooleanField(
+        default=False,
+        help_text="Removed from the content files: hidden from roadmaps, but kept so learners' progress survives.",
+    )
+    prerequisites = models.ManyToManyField(
+        "self", through="Prerequisite", symmetrical=False, related_name="unlocks", blank=True
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_hours__gte=1), name="roadmap_topic_hours_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("topic_detail", args=[self.slug])
+
+
+class Placement(models.Model):
+    """A topic's place in a section. Topics are global, so one topic can sit in
+    several roadmaps and a learner's progress on it is shared between them."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="placements")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="placements")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "topic"], name="roadmap_placement_unique_topic_per_section"),
+        ]
+
+    def __str__(self):
+        return f"{self.section}: {self.topic}"
+
+
+class ResourceKind(models.TextChoices):
+    DOCS = "docs", "Documentation"
+    COURSE = "course", "Course"
+    ARTICLE = "article", "Article"
+    VIDEO = "video", "Video"
+    BOOK = "book", "Book"
+    TOOL = "tool", "Tool"
+
+
+class Resource(models.Model):
+    Kind = ResourceKind
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    kind = models.CharField(max_length=10, choices=Kind)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["topic", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "url"], name="roadmap_resource_unique_url_per_topic"),
+            models.CheckConstraint(condition=Q(kind__in=ResourceKind.values), name="roadmap_resource_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Prerequisite(models.Model):
+    """``topic`` builds on ``requires``. The loader refuses cycles."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="prerequisite_links")
+    requires = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="unlock_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "requires"], name="roadmap_prerequisite_unique_pair"),
+            models.CheckConstraint(condition=~Q(topic=models.F("requires")), name="roadmap_prerequisite_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.topic} requires {self.requires}"

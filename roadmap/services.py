@@ -1,0 +1,154 @@
+"""Writes to the roadmap content. Learner progress is never touched here: topics
+are retired, not deleted, so every tick and note on them survives."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from roadmap.content import Content, RoadmapSpec, TopicSpec
+from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
+
+
+@dataclass
+class LoadReport:
+    topics: Counter = field(default_factory=Counter)
+    roadmaps: Counter = field(default_factory=Counter)
+    sections: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            count
+            for counter in (self.topics, self.roadmaps, self.sections)
+            for outcome, count in counter.items()
+            if outcome != "unchanged"
+        )
+
+    def lines(self) -> list[str]:
+        def line(name, counter, outcomes):
+            return f"{name}: " + ", ".join(f"{counter[outcome]} {outcome}" for outcome in outcomes)
+
+        return [
+            line("Topics", self.topics, ("created", "updated", "retired", "unchanged")),
+            line("Roadmaps", self.roadmaps, ("created", "updated", "retired", "unchanged")),
+            line("Sections", self.sections, ("created", "updated", "removed", "unchanged")),
+        ]
+
+
+def _topic_fields(spec: TopicSpec) -> dict:
+    return {"title": spec.title, "summary": spec.summary, "estimated_hours": spec.hours, "retired": False}
+
+
+def _resource_rows(spec: TopicSpec) -> list[tuple]:
+    return [(r.title, r.url, r.kind) for r in spec.resources]
+
+
+def _upsert_topics(specs: list[TopicSpec], report: LoadReport) -> dict[str, Topic]:
+    existing = {t.slug: t for t in Topic.objects.prefetch_related("resources", "prerequisites")}
+    by_slug = {}
+    new_prerequisites: dict[str, list[str]] = {}  # topic slug -> required slugs, where they changed
+    for spec in specs:
+        topic = existing.get(spec.slug)
+        wanted = _topic_fields(spec)
+        if topic is None:
+            topic = Topic.objects.create(slug=spec.slug, **wanted)
+            report.topics["created"] += 1
+            current_resources, current_prerequisites = [], set()
+            outcome = None
+        else:
+            current_resources = [(r.title, r.url, r.kind) for r in topic.resources.all()]
+            current_prerequisites = {p.slug for p in topic.prerequisites.all()}
+            outcome = "unchanged"
+            if any(getattr(topic, name) != value for name, value in wanted.items()):
+                for name, value in wanted.items():
+                    setattr(topic, name, value)
+                topic.save()
+                outcome = "updated"
+        if current_resources != _resource_rows(spec):
+            Resource.objects.filter(topic=topic).delete()
+            Resource.objects.bulk_create(
+                Resource(topic=topic, title=title, url=url, kind=kind, order=number)
+                for number, (title, url, kind) in enumerate(_resource_rows(spec))
+            )
+            outcome = outcome and "updated"
+        if current_prerequisites != set(spec.prerequisites):
+            new_prerequisites[spec.slug] = sorted(spec.prerequisites)
+            outcome = outcome and "updated"
+        if outcome:
+            report.topics[outcome] += 1
+        by_slug[spec.slug] = topic
+
+    # Prerequisites after all topics exist, since they point at each other.
+    for slug, required in new_prerequisites.items():
+        Prerequisite.objects.filter(topic=by_slug[slug]).delete()
+        Prerequisite.objects.bulk_create(Prerequisite(topic=by_slug[slug], requires=by_slug[r]) for r in required)
+
+    gone = [t.pk for slug, t in existing.items() if slug not in by_slug and not t.retired]
+    report.topics["retired"] += Topic.objects.filter(pk__in=gone).update(retired=True)
+    return by_slug
+
+
+def _upsert_roadmap(spec: RoadmapSpec, roadmap: Roadmap | None, topics: dict[str, Topic], report: LoadReport):
+    wanted = {
+        "title": spec.title,
+        "audience": spec.audience,
+        "summary": spec.summary,
+        "order": spec.order,
+        "published": spec.published,
+    }
+    if roadmap is None:
+        roadmap = Roadmap.objects.create(slug=spec.slug, **wanted)
+        report.roadmaps["created"] += 1
+    elif any(getattr(roadmap, name) != value for name, value in wanted.items()):
+        Roadmap.objects.filter(pk=roadmap.pk).update(**wanted)
+        report.roadmaps["updated"] += 1
+    else:
+        report.roadmaps["unchanged"] += 1
+
+    sections = {s.slug: s for s in roadmap.sections.prefetch_related("placements__topic")}
+    for order, section_spec in enumerate(spec.sections):
+        section = sections.pop(section_spec.slug, None)
+        wanted_section = {"title": section_spec.title, "summary": section_spec.summary, "order": order}
+        if section is None:
+            section = Section.objects.create(roadmap=roadmap, slug=section_spec.slug, **wanted_section)
+            current_topics = []
+            report.sections["created"] += 1
+            outcome = None
+        else:
+            current_topics = [p.topic.slug for p in section.placements.all()]
+            outcome = "unchanged"
+            if any(getattr(section, name) != value for name, value in wanted_section.items()):
+                Section.objects.filter(pk=section.pk).update(**wanted_section)
+                outcome = "updated"
+        if current_topics != list(section_spec.topics):
+            Placement.objects.filter(section=section).delete()
+            Placement.objects.bulk_create(
+                Placement(section=section, topic=topics[slug], order=number)
+                for number, slug in enumerate(section_spec.topics)
+            )
+            outcome = outcome and "updated"
+        if outcome:
+            report.sections[outcome] += 1
+    # Sections are structure, not learner data: ones gone from the file go.
+    for section in sections.values():
+        section.delete()
+        report.sections["removed"] += 1
+
+
+@transaction.atomic
+def load_content(*, content: Content) -> LoadReport:
+    """Upsert validated content in one transaction; idempotent."""
+    report = LoadReport()
+    topics = _upsert_topics(content.topics, report)
+    existing = {r.slug: r for r in Roadmap.objects.all()}
+    for spec in content.roadmaps:
+        _upsert_roadmap(spec, existing.pop(spec.slug, None), topics, report)
+    for roadmap in existing.values():
+        # A roadmap gone from the files is unpublished, never deleted.
+        if roadmap.published:
+            Roadmap.objects.filter(pk=roadmap.pk).update(published=False)
+            report.roadmaps["retired"] += 1
+        else:
+            report.roadmaps["unchanged"] += 1
+    return report

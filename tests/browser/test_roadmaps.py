@@ -1,0 +1,38 @@
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shipped_content(transactional_db):
+    call_command("loadroadmap", stdout=None)
+
+
+def test_a_visitor_browses_roadmaps_map_and_topic(live_server, page, shipped_content, assert_accessible):
+    page.goto(f"{live_server.url}/roadmaps/")
+    assert_accessible(page)
+    page.get_by_role("link", name="ML Engineer for software engineers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ML Engineer for software engineers")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="See the map").click()
+    expect(page.get_by_role("group", name="Map of ML Engineer for software engineers")).to_be_visible()
+    assert_accessible(page)
+
+    page.locator("a.map-node", has_text="Supervised learning").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Supervised learning")
+    assert_accessible(page)
+
+
+def test_the_map_scrolls_inside_its_box_on_a_phone(live_server, page, shipped_content):
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server.url}/roadmaps/ml-engineer-from-scratch/map/")
+    page_overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert page_overflow <= 0
+    box = page.locator(".map-scroll")
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    for path in ("/roadmaps/", "/roadmaps/ml-engineer-from-scratch/", "/topics/python/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0, path
