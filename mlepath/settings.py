@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "accounts",
     "roadmap",
+    "progress",
 ]
 
 MIDDLEWARE = [

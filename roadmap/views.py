@@ -1,17 +1,20 @@
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from progress import selectors as progress_selectors
+from progress import services as progress_services
+from progress.forms import EvidenceForm, NoteForm, StatusForm
+from progress.models import Evidence, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Placement, Roadmap, Section, Topic
-
-
-@require_safe
-@never_cache
-def dashboard(request):
-    return render(request, "roadmap/dashboard.html")
 
 
 @login_not_required
@@ -20,38 +23,113 @@ def roadmap_list(request):
     return render(request, "roadmap/roadmap_list.html", {"roadmaps": Roadmap.objects.for_index()})
 
 
-def _roadmap_page_data(slug):
-    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+def _roadmap_progress(request, roadmap):
+    """Sections of the roadmap with the signed-in learner's progress on each topic."""
     sections = list(Section.objects.for_roadmap_page(roadmap))
-    topics = [placement.topic for section in sections for placement in section.placements.all()]
-    return roadmap, sections, topics
+    topic_ids = [p.topic_id for s in sections for p in s.placements.all()]
+    progress = progress_selectors.progress_by_topic(request.user, topic_ids)
+    return progress_selectors.roadmap_progress(roadmap, sections, progress)
+
+
+def _roadmap_context(request, roadmap, **extra):
+    data = _roadmap_progress(request, roadmap)
+    rows = list(data.rows())
+    return {
+        "roadmap": roadmap,
+        "data": data,
+        "topic_count": len(rows),
+        "total_hours": sum(row.topic.estimated_hours for row in rows),
+        "tracking": request.user.is_authenticated,
+        "statuses": Status,
+        **extra,
+    }
 
 
 @login_not_required
 @require_safe
+@never_cache
 def roadmap_detail(request, slug):
-    roadmap, sections, topics = _roadmap_page_data(slug)
-    context = {
-        "roadmap": roadmap,
-        "sections": sections,
-        "topic_count": len(topics),
-        "total_hours": sum(topic.estimated_hours for topic in topics),
-    }
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    context = _roadmap_context(request, roadmap)
+    if request.user.is_authenticated:
+        context["following"] = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists()
     return render(request, "roadmap/roadmap_detail.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def set_status(request, slug, topic_slug):
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    topic = get_object_or_404(
+        Topic.objects.live().filter(placements__section__roadmap=roadmap).distinct(), slug=topic_slug
+    )
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors["status"][0])
+    progress_services.set_status(learner=request.user, topic=topic, status=form.cleaned_data["status"], roadmap=roadmap)
+    if not request.htmx:
+        return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
+    context = _roadmap_context(request, roadmap)
+    for section in context["data"].sections:
+        for row in section.rows:
+            if row.topic.pk == topic.pk:
+                context |= {"section": section, "row": row}
+    return render(request, "roadmap/roadmap_detail.html#status-response", context)
+
+
+@require_POST
+def follow(request, slug):
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    if request.POST.get("action") == "unfollow":
+        progress_services.unfollow_roadmap(learner=request.user, roadmap=roadmap)
+        messages.success(request, f"{roadmap.title} is no longer on your dashboard. Your progress is kept.")
+    else:
+        progress_services.follow_roadmap(learner=request.user, roadmap=roadmap)
+        messages.success(request, f"{roadmap.title} is now on your dashboard.")
+    return redirect(roadmap)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def reset(request, slug):
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    if request.method == "POST":
+        batch = progress_services.reset_roadmap(learner=request.user, roadmap=roadmap)
+        if batch is None:
+            messages.info(request, "There was no progress to reset.")
+            return redirect(roadmap)
+        return render(request, "roadmap/roadmap_reset.html", {"roadmap": roadmap, "batch": batch, "done": True})
+    data = _roadmap_progress(request, roadmap)
+    started = [row for row in data.rows() if row.status != Status.NOT_STARTED]
+    return render(request, "roadmap/roadmap_reset.html", {"roadmap": roadmap, "started": started})
+
+
+@require_POST
+def reset_undo(request, slug):
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    try:
+        batch = uuid.UUID(request.POST.get("batch", ""))
+    except ValueError:
+        return HttpResponseBadRequest("This undo link is not valid.")
+    restored = progress_services.undo_reset(learner=request.user, batch=batch)
+    if restored:
+        messages.success(request, f"Restored {restored} topic{'s' if restored != 1 else ''}.")
+    else:
+        messages.info(request, "Nothing to restore: those topics have changed since the reset.")
+    return redirect(roadmap)
 
 
 @login_not_required
 @require_safe
 def roadmap_map(request, slug):
-    roadmap, sections, _ = _roadmap_page_data(slug)
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    sections = list(Section.objects.for_roadmap_page(roadmap))
     return render(request, "roadmap/roadmap_map.html", {"roadmap": roadmap, "map": svgmap.layout(sections)})
 
 
-@login_not_required
-@require_safe
-def topic_detail(request, slug):
+def _topic_or_404(slug):
     live_placements = Placement.objects.filter(section__roadmap__published=True).select_related("section__roadmap")
-    topic = get_object_or_404(
+    return get_object_or_404(
         Topic.objects.live().prefetch_related(
             "resources",
             Prefetch("prerequisites", queryset=Topic.objects.live()),
@@ -60,4 +138,70 @@ def topic_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "roadmap/topic_detail.html", {"topic": topic})
+
+
+def _topic_context(request, topic, **extra):
+    context = {"topic": topic, "tracking": request.user.is_authenticated, "statuses": Status}
+    if request.user.is_authenticated:
+        related = [topic.pk, *(t.pk for t in topic.prerequisites.all())]
+        progress = progress_selectors.progress_by_topic(request.user, related)
+        mine = progress.get(topic.pk)
+        context |= {
+            "progress": mine,
+            "status": mine.status if mine else Status.NOT_STARTED,
+            "prerequisite_statuses": {pk: p.status for pk, p in progress.items()},
+            "evidence": list(mine.evidence.all()) if mine else [],
+            "note_form": extra.pop("note_form", None) or NoteForm(initial={"note": mine.note if mine else ""}),
+            "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(),
+        }
+    return context | extra
+
+
+@login_not_required
+@require_safe
+@never_cache
+@vary_on_headers("HX-Request")
+def topic_detail(request, slug):
+    topic = _topic_or_404(slug)
+    template = "roadmap/topic_detail.html#topic-panel" if request.htmx else "roadmap/topic_detail.html"
+    return render(request, template, _topic_context(request, topic))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_note(request, slug):
+    topic = _topic_or_404(slug)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        progress_services.save_note(learner=request.user, topic=topic, note=form.cleaned_data["note"])
+        if not request.htmx:
+            messages.success(request, "Note saved.")
+            return redirect(topic)
+    # 422 is swapped by htmx (see htmx-config in base.html), so the error shows in place.
+    status = 200 if form.is_valid() else (422 if request.htmx else 400)
+    template = "roadmap/topic_detail.html#note-form" if request.htmx else "roadmap/topic_detail.html"
+    context = _topic_context(request, topic, note_form=form, note_saved=form.is_valid())
+    return render(request, template, context, status=status)
+
+
+@require_POST
+def topic_evidence(request, slug):
+    topic = _topic_or_404(slug)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            progress_services.add_evidence(learner=request.user, topic=topic, **form.cleaned_data)
+        except progress_services.EvidenceLimitReached as exc:
+            form.add_error("url", str(exc))
+        else:
+            return redirect(f"{topic.get_absolute_url()}#evidence")
+    context = _topic_context(request, topic, evidence_form=form)
+    return render(request, "roadmap/topic_detail.html", context, status=400)
+
+
+@require_POST
+def topic_evidence_delete(request, slug, evidence_id):
+    topic = _topic_or_404(slug)
+    get_object_or_404(Evidence, pk=evidence_id, progress__learner=request.user, progress__topic=topic)
+    progress_services.remove_evidence(learner=request.user, evidence_id=evidence_id)
+    return redirect(f"{topic.get_absolute_url()}#evidence")

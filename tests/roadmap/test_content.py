@@ -89,8 +89,12 @@ def test_every_promised_topic_is_findable_by_name(content, name):
 
 @pytest.mark.parametrize("name", FROM_SCRATCH_ONLY)
 def test_from_scratch_topics_are_in_the_from_scratch_track_only(content, name):
-    assert find(titles_in(content, SCRATCH_TRACK), name), name
-    assert not find(titles_in(content, SOFTWARE_TRACK), name), f"{name} should be in the from-scratch track only"
+    found = find(titles_in(content, SCRATCH_TRACK), name)
+    # "JavaScript" also matches "JavaScript / TypeScript for models in the browser",
+    # which both tracks share; the from-scratch topic is the one titled plainly.
+    found = [title for title in found if title == name] or found
+    assert found, name
+    assert not set(found) & set(titles_in(content, SOFTWARE_TRACK)), f"{name} should be in the from-scratch track only"
 
 
 def test_the_from_scratch_track_starts_with_programming_foundations(content):

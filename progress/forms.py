@@ -1,0 +1,39 @@
+from django import forms
+from django.core.validators import URLValidator
+
+from progress.models import NOTE_MAX_LENGTH, Status
+
+
+class StatusForm(forms.Form):
+    # Without JavaScript the checkbox form posts a hidden "not_started" and, when
+    # ticked, "done" after it; QueryDict returns the last value, the one wanted.
+    status = forms.ChoiceField(
+        choices=Status.choices,
+        error_messages={"invalid_choice": "Choose one of: not_started, in_progress, done, skipped."},
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        strip=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Private: only you can see it. Saved automatically as you type.",
+    )
+
+
+class EvidenceForm(forms.Form):
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="A notebook, repository or write-up that shows your work.",
+    )
+    title = forms.CharField(label="Title", max_length=120, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Progress file (JSON)", help_text="A file downloaded with “Export JSON”.")

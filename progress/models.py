@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+NOTE_MAX_LENGTH = 10_000
+EVIDENCE_MAX_LINKS = 5
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Progress(models.Model):
+    """One learner's state on one topic. Topics are never deleted, so this row
+    survives every content update."""
+
+    Status = Status
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            # Also the index for "this learner's progress" (dashboard, roadmap page).
+            models.UniqueConstraint(fields=["learner", "topic"], name="progress_progress_unique_learner_topic"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="progress_progress_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DONE) | Q(completed_at__isnull=False),
+                name="progress_progress_done_has_completed_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.topic}: {self.get_status_display()}"
+
+
+class Evidence(models.Model):
+    """A link showing the work behind a topic: a notebook, repository or write-up."""
+
+    progress = models.ForeignKey(Progress, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=120, blank=True)
+    url = models.URLField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(fields=["progress", "url"], name="progress_evidence_unique_url"),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class ProgressEvent(models.Model):
+    """Append-only history of status changes: completion dates, the activity
+    calendar, streaks and undo are all read from here."""
+
+    class Reason(models.TextChoices):
+        SET = "set", "Set by the learner"
+        RESET = "reset", "Roadmap reset"
+        UNDO = "undo", "Reset undone"
+        IMPORT = "import", "Imported"
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="progress_events")
+    from_status = models.CharField(max_length=12, choices=Status)
+    to_status = models.CharField(max_length=12, choices=Status)
+    reason = models.CharField(max_length=8, choices=Reason, default=Reason.SET)
+    # Groups the events of one reset, so "Undo" can restore exactly those.
+    batch = models.UUIDField(null=True, blank=True)
+    # A default, not auto_now_add: imports and demo data write past dates.
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # Activity calendar, streaks and "last activity": a learner's events by time.
+            models.Index(fields=["learner", "created_at"], name="progress_event_learner_time"),
+            # Undo of a reset: the events of one batch.
+            models.Index(fields=["batch"], name="progress_event_batch", condition=Q(batch__isnull=False)),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_status=models.F("to_status")), name="progress_event_is_a_change"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.topic}: {self.from_status} → {self.to_status}"
+
+
+class RoadmapFollow(models.Model):
+    """A roadmap on the learner's dashboard: starts with the first tick or the Follow button."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "roadmap"], name="progress_follow_unique_learner_roadmap"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} follows {self.roadmap}"

@@ -1,0 +1,258 @@
+"""Reads of a learner's progress, shaped for the pages that show them.
+
+Each page-level function runs a fixed number of queries whatever the number of
+topics, roadmaps and events (pinned in tests)."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
+from roadmap.models import Placement, Section, Topic
+
+CALENDAR_WEEKS = 52
+NEXT_UP_LIMIT = 5
+RECENT_LIMIT = 5
+# Events that count as a day "with progress" in the calendar and streaks.
+ACTIVITY_STATUSES = (Status.IN_PROGRESS, Status.DONE)
+ACTIVITY_REASONS = (ProgressEvent.Reason.SET, ProgressEvent.Reason.IMPORT)
+
+
+@dataclass
+class Completion:
+    total: int = 0
+    done: int = 0
+    in_progress: int = 0
+    skipped: int = 0
+    remaining_hours: int = 0
+
+    @property
+    def countable(self) -> int:
+        return self.total - self.skipped
+
+    @property
+    def percent(self) -> int:
+        # Skipped topics leave the denominator; they never count as done.
+        return self.done * 100 // self.countable if self.countable else 0
+
+    def add(self, topic: Topic, status: str) -> None:
+        self.total += 1
+        if status == Status.DONE:
+            self.done += 1
+        elif status == Status.SKIPPED:
+            self.skipped += 1
+        else:
+            self.remaining_hours += topic.estimated_hours
+            if status == Status.IN_PROGRESS:
+                self.in_progress += 1
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    progress: Progress | None
+
+    @property
+    def status(self) -> str:
+        return self.progress.status if self.progress else Status.NOT_STARTED
+
+
+@dataclass
+class SectionRows:
+    section: Section
+    rows: list[TopicRow]
+    completion: Completion
+
+
+@dataclass
+class RoadmapProgress:
+    roadmap: object
+    sections: list[SectionRows]
+    completion: Completion
+
+    def rows(self):
+        return (row for section in self.sections for row in section.rows)
+
+
+def progress_by_topic(learner, topic_ids) -> dict[int, Progress]:
+    if learner is None or not learner.is_authenticated:
+        return {}
+    rows = Progress.objects.filter(learner=learner, topic_id__in=topic_ids)
+    return {progress.topic_id: progress for progress in rows}
+
+
+def roadmap_progress(roadmap, sections, progress: dict[int, Progress]) -> RoadmapProgress:
+    """Combine prefetched sections with a learner's progress rows (no queries)."""
+    overall = Completion()
+    shaped = []
+    for section in sections:
+        completion = Completion()
+        rows = []
+        for placement in section.placements.all():
+            row = TopicRow(topic=placement.topic, progress=progress.get(placement.topic_id))
+            completion.add(row.topic, row.status)
+            overall.add(row.topic, row.status)
+            rows.append(row)
+        shaped.append(SectionRows(section=section, rows=rows, completion=completion))
+    return RoadmapProgress(roadmap=roadmap, sections=shaped, completion=overall)
+
+
+# --- Activity -------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date
+    count: int
+    x: int
+    y: int
+
+    @property
+    def level(self) -> int:
+        return 0 if self.count == 0 else 1 if self.count == 1 else 2 if self.count <= 3 else 3 if self.count <= 6 else 4
+
+
+@dataclass
+class Activity:
+    days: list[CalendarDay]
+    months: list[tuple[int, str]]
+    active_days: int
+    total: int
+    current_streak: int
+    longest_streak: int
+    today: dt.date
+    width: int = 0
+    height: int = 0
+
+
+CELL = 13
+CALENDAR_TOP = 18
+CALENDAR_LEFT = 30
+
+
+def _streaks(active: set[dt.date], today: dt.date) -> tuple[int, int]:
+    longest = run = 0
+    previous = None
+    for day in sorted(active):
+        run = run + 1 if previous and day - previous == dt.timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    # The current streak survives until the end of today: yesterday's run counts.
+    current = 0
+    day = today if today in active else today - dt.timedelta(days=1)
+    while day in active:
+        current += 1
+        day -= dt.timedelta(days=1)
+    return current, longest
+
+
+def activity_for(learner, *, now=None) -> Activity:
+    """Days with progress in the learner's time zone: one grouped query."""
+    tz = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    counts = dict(
+        ProgressEvent.objects.filter(learner=learner, to_status__in=ACTIVITY_STATUSES, reason__in=ACTIVITY_REASONS)
+        .annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    current, longest = _streaks(set(counts), today)
+    # 52 full weeks plus this one, Monday first, ending today.
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=CALENDAR_WEEKS)
+    days, months = [], []
+    day = start
+    while day <= today:
+        week, weekday = divmod((day - start).days, 7)
+        if day.day == 1 or day == start:
+            months.append((CALENDAR_LEFT + week * CELL, day.strftime("%b")))
+        days.append(
+            CalendarDay(
+                date=day, count=counts.get(day, 0), x=CALENDAR_LEFT + week * CELL, y=CALENDAR_TOP + weekday * CELL
+            )
+        )
+        day += dt.timedelta(days=1)
+    shown = [d for d in days if d.count]
+    return Activity(
+        days=days,
+        months=months[1:] if len(months) > 1 and months[1][0] - months[0][0] < 3 * CELL else months,
+        active_days=len(shown),
+        total=sum(d.count for d in shown),
+        current_streak=current,
+        longest_streak=longest,
+        today=today,
+        width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL,
+        height=CALENDAR_TOP + 7 * CELL,
+    )
+
+
+# --- Dashboard ------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    roadmaps: list[RoadmapProgress]
+    next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
+    recently_completed: list[Progress]
+    activity: Activity
+    following: set[int] = field(default_factory=set)
+
+
+def dashboard_for(learner, *, now=None) -> Dashboard:
+    follows = list(
+        RoadmapFollow.objects.filter(learner=learner, roadmap__published=True)
+        .select_related("roadmap")
+        .order_by("roadmap__order", "roadmap__title")
+    )
+    roadmaps = [follow.roadmap for follow in follows]
+    placements = (
+        Placement.objects.filter(topic__retired=False)
+        .select_related("topic")
+        .prefetch_related(Prefetch("topic__prerequisites", queryset=Topic.objects.live().only("pk")))
+        .order_by("order", "pk")
+    )
+    sections_by_roadmap: dict[int, list[Section]] = {}
+    for section in Section.objects.filter(roadmap__in=roadmaps).prefetch_related(
+        Prefetch("placements", queryset=placements)
+    ):
+        sections_by_roadmap.setdefault(section.roadmap_id, []).append(section)
+
+    progress = {p.topic_id: p for p in Progress.objects.filter(learner=learner).select_related("topic")}
+    shaped = [roadmap_progress(r, sections_by_roadmap.get(r.pk, []), progress) for r in roadmaps]
+
+    def status(topic_id):
+        row = progress.get(topic_id)
+        return row.status if row else Status.NOT_STARTED
+
+    next_up, seen = [], set()
+    for roadmap_rows in shaped:
+        # Prerequisites outside this roadmap (e.g. programming basics for the
+        # software engineers' track) are assumed known by its audience.
+        in_roadmap = {row.topic.pk for row in roadmap_rows.rows()}
+        for row in roadmap_rows.rows():
+            if len(next_up) == NEXT_UP_LIMIT:
+                break
+            topic = row.topic
+            if topic.pk in seen or row.status in (Status.DONE, Status.SKIPPED):
+                continue
+            required = [t.pk for t in topic.prerequisites.all() if t.pk in in_roadmap]
+            if all(status(pk) == Status.DONE for pk in required):
+                next_up.append((topic, roadmap_rows.roadmap, row.status))
+                seen.add(topic.pk)
+
+    recent = sorted(
+        (p for p in progress.values() if p.status == Status.DONE and not p.topic.retired),
+        key=lambda p: p.completed_at,
+        reverse=True,
+    )[:RECENT_LIMIT]
+    return Dashboard(
+        roadmaps=shaped,
+        next_up=next_up,
+        recently_completed=recent,
+        activity=activity_for(learner, now=now),
+        following={r.pk for r in roadmaps},
+    )

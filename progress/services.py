@@ -1,0 +1,137 @@
+"""Writes to a learner's progress. Every status change and its event are written
+in one transaction, and the request names the status wanted (never "toggle"),
+so retries, double clicks and two tabs cannot flip a tick back."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
+from roadmap.models import Roadmap, Topic
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    progress: Progress
+    changed: bool
+
+
+def _locked_progress(*, learner, topic) -> Progress:
+    """The (learner, topic) row, locked for this transaction; created if missing.
+
+    INSERT ... ON CONFLICT DO NOTHING makes concurrent first ticks safe on both
+    databases: exactly one row, and no IntegrityError to recover from.
+    """
+    progress = Progress.objects.select_for_update().filter(learner=learner, topic=topic).first()
+    if progress is None:
+        Progress.objects.bulk_create([Progress(learner=learner, topic=topic)], ignore_conflicts=True)
+        progress = Progress.objects.select_for_update().get(learner=learner, topic=topic)
+    return progress
+
+
+def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None) -> bool:
+    if progress.status == status:
+        return False
+    now = now or timezone.now()
+    previous = progress.status
+    progress.status = status
+    if status in (Status.IN_PROGRESS, Status.DONE) and progress.started_at is None:
+        progress.started_at = now
+    # An undo restores the completion date the reset left in place.
+    if status == Status.DONE and not (reason == ProgressEvent.Reason.UNDO and progress.completed_at):
+        progress.completed_at = now
+    progress.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
+    ProgressEvent.objects.create(
+        learner_id=progress.learner_id,
+        topic_id=progress.topic_id,
+        from_status=previous,
+        to_status=status,
+        reason=reason,
+        batch=batch,
+        created_at=now,
+    )
+    return True
+
+
+@transaction.atomic
+def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = None) -> StatusChange:
+    """Set one topic's status; setting the status it already has records nothing."""
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    progress = _locked_progress(learner=learner, topic=topic)
+    changed = _apply(progress, status, reason=ProgressEvent.Reason.SET)
+    if roadmap is not None and changed:
+        follow_roadmap(learner=learner, roadmap=roadmap)
+    return StatusChange(progress=progress, changed=changed)
+
+
+def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
+    RoadmapFollow.objects.bulk_create([RoadmapFollow(learner=learner, roadmap=roadmap)], ignore_conflicts=True)
+
+
+def unfollow_roadmap(*, learner, roadmap: Roadmap) -> None:
+    RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).delete()
+
+
+@transaction.atomic
+def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
+    """Return every topic of the roadmap to not started; the batch id undoes it."""
+    topic_ids = Topic.objects.live().filter(placements__section__roadmap=roadmap).values("pk")
+    rows = (
+        Progress.objects.select_for_update()
+        .filter(learner=learner, topic__in=topic_ids)
+        .exclude(status=Status.NOT_STARTED)
+        .order_by("pk")
+    )
+    batch = uuid.uuid4()
+    now = timezone.now()
+    changed = [
+        _apply(progress, Status.NOT_STARTED, reason=ProgressEvent.Reason.RESET, batch=batch, now=now)
+        for progress in rows
+    ]
+    return batch if any(changed) else None
+
+
+@transaction.atomic
+def undo_reset(*, learner, batch: uuid.UUID) -> int:
+    """Restore the statuses a reset changed, unless the learner has set them since."""
+    events = ProgressEvent.objects.filter(learner=learner, batch=batch, reason=ProgressEvent.Reason.RESET)
+    previous = {event.topic_id: event.from_status for event in events}
+    rows = (
+        Progress.objects.select_for_update()
+        .filter(learner=learner, topic_id__in=previous, status=Status.NOT_STARTED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    return sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, now=now) for p in rows)
+
+
+@transaction.atomic
+def save_note(*, learner, topic: Topic, note: str) -> Progress:
+    progress = _locked_progress(learner=learner, topic=topic)
+    if progress.note != note:
+        progress.note = note
+        progress.save(update_fields=["note", "updated_at"])
+    return progress
+
+
+class EvidenceLimitReached(Exception):
+    pass
+
+
+@transaction.atomic
+def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidence:
+    progress = _locked_progress(learner=learner, topic=topic)
+    existing = progress.evidence.filter(url=url).first()
+    if existing:
+        return existing
+    if progress.evidence.count() >= EVIDENCE_MAX_LINKS:
+        raise EvidenceLimitReached(f"A topic holds at most {EVIDENCE_MAX_LINKS} evidence links.")
+    return Evidence.objects.create(progress=progress, url=url, title=title)
+
+
+def remove_evidence(*, learner, evidence_id: int) -> bool:
+    deleted, _ = Evidence.objects.filter(pk=evidence_id, progress__learner=learner).delete()
+    return bool(deleted)

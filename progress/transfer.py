@@ -1,0 +1,216 @@
+"""Export of a learner's progress as CSV and JSON, and import of that JSON.
+
+The JSON holds everything needed to restore: statuses, dates, notes, evidence
+and the event history. Import validates the whole file before writing."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from progress.models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Evidence, Progress, ProgressEvent, Status
+from roadmap.models import Topic
+
+FORMAT = "mlepath-progress"
+VERSION = 1
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+_url = URLValidator(schemes=["http", "https"])
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export_data(learner) -> dict:
+    progress = Progress.objects.filter(learner=learner).select_related("topic").prefetch_related("evidence")
+    events = ProgressEvent.objects.filter(learner=learner).select_related("topic").order_by("created_at", "pk")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(),
+        "username": learner.username,
+        "following": list(learner.follows.order_by("pk").values_list("roadmap__slug", flat=True)),
+        "progress": [
+            {
+                "topic": p.topic.slug,
+                "title": p.topic.title,
+                "status": p.status,
+                "started_at": _iso(p.started_at),
+                "completed_at": _iso(p.completed_at),
+                "updated_at": _iso(p.updated_at),
+                "note": p.note,
+                "evidence": [{"url": e.url, "title": e.title} for e in p.evidence.all()],
+            }
+            for p in progress.order_by("topic__slug")
+        ],
+        "events": [
+            {
+                "topic": e.topic.slug,
+                "from": e.from_status,
+                "to": e.to_status,
+                "reason": e.reason,
+                "at": e.created_at.isoformat(),
+            }
+            for e in events
+        ],
+    }
+
+
+def export_json(learner) -> str:
+    return json.dumps(export_data(learner), indent=2, ensure_ascii=False)
+
+
+def export_csv(learner) -> str:
+    data = export_data(learner)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["topic", "title", "status", "started_at", "completed_at", "note", "evidence"])
+    for row in data["progress"]:
+        evidence = " ".join(item["url"] for item in row["evidence"])
+        # A leading = + - @ would run as a formula in a spreadsheet.
+        note = "'" + row["note"] if row["note"][:1] in ("=", "+", "-", "@") else row["note"]
+        writer.writerow(
+            [
+                row["topic"],
+                row["title"],
+                row["status"],
+                row["started_at"] or "",
+                row["completed_at"] or "",
+                note,
+                evidence,
+            ]
+        )
+    return out.getvalue()
+
+
+class ImportError_(ValueError):  # noqa: N801 - not the builtin ImportError
+    pass
+
+
+def _datetime(value, where):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ImportError_(f"{where}: a date must be text in ISO 8601 form")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ImportError_(f"{where}: {value!r} is not an ISO 8601 date") from None
+    if parsed.tzinfo is None:
+        raise ImportError_(f"{where}: {value!r} has no time zone")
+    return parsed
+
+
+def parse_import(raw: bytes) -> dict:
+    """Validate an exported file; raise ImportError_ with the first problem found."""
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportError_(f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ImportError_("The file is not JSON exported by MLE Path.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportError_("The file is not a progress export of MLE Path.")
+    if data.get("version") != VERSION:
+        raise ImportError_(f"Unsupported export version {data.get('version')!r}; expected {VERSION}.")
+    items, events = data.get("progress"), data.get("events", [])
+    if not isinstance(items, list) or not isinstance(events, list):
+        raise ImportError_("'progress' and 'events' must be lists.")
+    slugs = {item.get("topic") for item in items if isinstance(item, dict)} | {
+        event.get("topic") for event in events if isinstance(event, dict)
+    }
+    topics = {t.slug: t for t in Topic.objects.filter(slug__in=[s for s in slugs if isinstance(s, str)])}
+
+    clean_items, seen = [], set()
+    for number, item in enumerate(items, start=1):
+        where = f"progress item {number}"
+        if not isinstance(item, dict):
+            raise ImportError_(f"{where}: must be an object")
+        slug = item.get("topic")
+        if slug not in topics:
+            raise ImportError_(f"{where}: unknown topic {slug!r}")
+        if slug in seen:
+            raise ImportError_(f"{where}: topic {slug!r} appears twice")
+        seen.add(slug)
+        status = item.get("status")
+        if status not in Status.values:
+            raise ImportError_(f"{where} ({slug}): unknown status {status!r}")
+        note = item.get("note") or ""
+        if not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH or "\x00" in note:
+            raise ImportError_(f"{where} ({slug}): the note must be text of at most {NOTE_MAX_LENGTH} characters")
+        evidence = item.get("evidence") or []
+        if not isinstance(evidence, list) or len(evidence) > EVIDENCE_MAX_LINKS:
+            raise ImportError_(f"{where} ({slug}): at most {EVIDENCE_MAX_LINKS} evidence links")
+        clean_evidence = []
+        for link in evidence:
+            url = link.get("url") if isinstance(link, dict) else None
+            title = (link.get("title") or "") if isinstance(link, dict) else ""
+            try:
+                _url(url)
+            except (ValidationError, TypeError):
+                raise ImportError_(f"{where} ({slug}): evidence link {url!r} is not an http(s) URL") from None
+            if not isinstance(title, str) or len(title) > 120:
+                raise ImportError_(f"{where} ({slug}): evidence titles are text of at most 120 characters")
+            clean_evidence.append((url, title))
+        completed_at = _datetime(item.get("completed_at"), f"{where} ({slug}) completed_at")
+        if status == Status.DONE and completed_at is None:
+            raise ImportError_(f"{where} ({slug}): a done topic needs completed_at")
+        clean_items.append(
+            {
+                "topic": topics[slug],
+                "status": status,
+                "started_at": _datetime(item.get("started_at"), f"{where} ({slug}) started_at"),
+                "completed_at": completed_at,
+                "note": note,
+                "evidence": clean_evidence,
+            }
+        )
+
+    clean_events = []
+    for number, event in enumerate(events, start=1):
+        where = f"event {number}"
+        if not isinstance(event, dict) or event.get("topic") not in topics:
+            raise ImportError_(f"{where}: unknown topic {event.get('topic') if isinstance(event, dict) else None!r}")
+        if event.get("from") not in Status.values or event.get("to") not in Status.values:
+            raise ImportError_(f"{where}: unknown status")
+        if event["from"] == event["to"]:
+            raise ImportError_(f"{where}: 'from' and 'to' are the same")
+        reason = event.get("reason", ProgressEvent.Reason.IMPORT)
+        if reason not in ProgressEvent.Reason.values:
+            raise ImportError_(f"{where}: unknown reason {reason!r}")
+        at = _datetime(event.get("at"), f"{where} at")
+        if at is None:
+            raise ImportError_(f"{where}: missing 'at'")
+        clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
+    return {"progress": clean_items, "events": clean_events}
+
+
+@transaction.atomic
+def import_progress(*, learner, data: dict) -> tuple[int, int]:
+    """Restore validated data: the topics in the file take its state, events not
+    already recorded are added. Returns (topics restored, events added)."""
+    existing = {p.topic_id: p for p in Progress.objects.select_for_update().filter(learner=learner)}
+    for item in data["progress"]:
+        progress = existing.get(item["topic"].pk) or Progress(learner=learner, topic=item["topic"])
+        for name in ("status", "started_at", "completed_at", "note"):
+            setattr(progress, name, item[name])
+        progress.save()
+        progress.evidence.all().delete()
+        Evidence.objects.bulk_create(
+            Evidence(progress=progress, url=url, title=title) for url, title in item["evidence"]
+        )
+    known = set(
+        ProgressEvent.objects.filter(learner=learner).values_list("topic_id", "from_status", "to_status", "created_at")
+    )
+    new_events = [
+        ProgressEvent(learner=learner, topic=topic, from_status=old, to_status=new, reason=reason, created_at=at)
+        for topic, old, new, reason, at in data["events"]
+        if (topic.pk, old, new, at) not in known
+    ]
+    ProgressEvent.objects.bulk_create(new_events)
+    return len(data["progress"]), len(new_events)
