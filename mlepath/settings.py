@@ -107,6 +107,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too: an in-memory database shared between threads locks
+    # whole tables, which is not how the server behaves.
+    _database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -142,6 +142,8 @@ def _topic_or_404(slug):
 
 def _topic_context(request, topic, **extra):
     context = {"topic": topic, "tracking": request.user.is_authenticated, "statuses": Status}
+    # In the roadmap page's side panel the topic sits below that page's h1.
+    context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
     if request.user.is_authenticated:
         related = [topic.pk, *(t.pk for t in topic.prerequisites.all())]
         progress = progress_selectors.progress_by_topic(request.user, related)

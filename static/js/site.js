@@ -29,4 +29,39 @@
     }
     box.textContent = text;
   }
+
+  // A topic opened in the side panel: show the panel and move focus to its
+  // heading, so keyboard and screen-reader users land on what they opened.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var panel = event.detail.target;
+    if (panel.id !== "topic-panel") return;
+    panel.hidden = false;
+    var heading = panel.querySelector("[data-panel-heading]");
+    if (heading) heading.focus();
+  });
+
+  // Escape closes the topic panel and returns focus to the topic's link.
+  document.addEventListener("keydown", function (event) {
+    var panel = document.getElementById("topic-panel");
+    if (event.key !== "Escape" || !panel || panel.hidden) return;
+    panel.hidden = true;
+    var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
+    if (link) link.focus();
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var panel = document.getElementById("topic-panel");
+    var source = event.detail.elt;
+    if (panel && source.matches && source.matches(".topic-title a")) {
+      source.id = source.id || "open-" + source.closest("li").id;
+      panel.dataset.opener = source.id;
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-close-panel]");
+    if (!close) return;
+    var panel = document.getElementById("topic-panel");
+    panel.hidden = true;
+    var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
+    if (link) link.focus();
+  });
 })();

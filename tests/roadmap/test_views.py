@@ -74,7 +74,7 @@ def test_map_nodes_never_overlap(content_files):
 def test_topic_page_shows_summary_resources_prerequisites_and_roadmaps(client, content_files):
     build(content_files, 3)
     html = client.get("/topics/topic-1/").content.decode()
-    assert '<h1 id="topic-heading" tabindex="-1">Topic number 1</h1>' in html
+    assert '<h1 id="topic-heading" tabindex="-1" data-panel-heading>Topic number 1</h1>' in html
     assert "https://learn.example.org/topic-1" in html
     assert '<a href="/topics/topic-0/">Topic number 0</a>' in html  # builds on
     assert '<a href="/topics/topic-2/">Topic number 2</a>' in html  # leads to

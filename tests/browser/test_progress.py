@@ -1,0 +1,118 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from progress.models import Progress
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROADMAP = "/roadmaps/ml-engineer-for-software-engineers/"
+
+
+@pytest.fixture
+def content(transactional_db):
+    call_command("loadroadmap", stdout=None)
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def test_ticking_updates_the_bars_in_place_and_persists(live_server, page, content, alice, password, assert_accessible):
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}{ROADMAP}")
+    roadmap_bar = page.get_by_role("progressbar", name="Completion of ML Engineer for software engineers")
+    section_bar = page.get_by_role("progressbar", name="Completion of Core machine learning")
+    expect(roadmap_bar).to_have_attribute("value", "0")
+    assert_accessible(page)
+
+    # A marker on window survives only if the page is never reloaded.
+    page.evaluate("window.__noReload = true")
+    checkbox = page.get_by_role("checkbox", name="Supervised learning", exact=True)
+    checkbox.focus()
+    page.keyboard.press("Space")
+
+    expect(section_bar).to_have_attribute("value", "14")  # 1 of 7 topics
+    expect(page.locator("#section-progress-core-ml .completion-figure")).to_have_text("14%")
+    expect(roadmap_bar).to_have_attribute("value", "2")  # 1 of 50
+    expect(page.get_by_role("checkbox", name="Supervised learning", exact=True)).to_be_checked()
+    assert page.evaluate("window.__noReload") is True
+    # Focus stays on the control that was used.
+    assert page.evaluate("document.activeElement.id") == "done-supervised-learning"
+
+    page.get_by_role("button", name="Skip: Regression").click()
+    expect(page.get_by_role("button", name="Skip: Regression")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#section-progress-core-ml .completion-detail")).to_contain_text("1 skipped")
+    expect(section_bar).to_have_attribute("value", "16")  # 1 of 6
+    assert page.evaluate("window.__noReload") is True
+    assert_accessible(page)
+
+    page.reload()
+    expect(page.get_by_role("checkbox", name="Supervised learning", exact=True)).to_be_checked()
+    assert Progress.objects.get(learner=alice, topic__slug="supervised-learning").status == "done"
+
+    page.get_by_role("link", name="Dashboard").click()
+    dashboard_bar = page.get_by_role("progressbar", name="Completion of ML Engineer for software engineers")
+    expect(dashboard_bar).to_have_attribute("value", "2")  # 1 of 49 countable
+    expect(page.get_by_text("1 of 49 done")).to_be_visible()
+    expect(page.get_by_role("region", name="Recently completed")).to_contain_text("Supervised learning")
+    assert_accessible(page)
+
+
+def test_topic_panel_opens_in_place_and_saves_the_note(live_server, page, content, alice, password, assert_accessible):
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}{ROADMAP}")
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("heading", name="Supervised learning", exact=True).get_by_role("link").click()
+    panel = page.get_by_role("complementary", name="Topic details")
+    expect(panel.get_by_role("heading", name="Supervised learning")).to_be_visible()
+    assert page.evaluate("window.__noReload") is True
+    assert_accessible(page)
+
+    panel.get_by_label("Note").fill("Work through the scikit-learn user guide chapter 1.")
+    expect(panel.get_by_role("status")).to_have_text("Saved", timeout=5000)
+    note = Progress.objects.get(learner=alice, topic__slug="supervised-learning").note
+    assert note == "Work through the scikit-learn user guide chapter 1."
+
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+
+
+def test_ticking_works_with_javascript_disabled(live_server, browser, content, alice, password):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}{ROADMAP}")
+    row = page.locator("li#regression")
+    row.get_by_role("checkbox", name="Regression").check()
+    row.get_by_role("button", name="Save Regression").click()
+    expect(page).to_have_url(re.compile(r"#regression$"))
+    expect(page.get_by_role("checkbox", name="Regression", exact=True)).to_be_checked()
+    assert Progress.objects.get(learner=alice, topic__slug="regression").status == "done"
+
+    page.locator("li#python").get_by_role("button", name="In progress: Python").click()
+    expect(page.locator("li#python .status-badge")).to_have_text("In progress")
+
+    page.goto(f"{live_server.url}/topics/regression/")
+    page.get_by_label("Note").fill("Saved without JavaScript")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Note saved.")).to_be_visible()
+    assert Progress.objects.get(learner=alice, topic__slug="regression").note == "Saved without JavaScript"
+    # axe-core is JavaScript, so it cannot run here; these pages are checked with scripting on.
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_progress_pages_fit_a_phone_and_a_desktop(live_server, page, content, alice, password, width):
+    sign_in(page, live_server, "alice", password)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in (ROADMAP, "/dashboard/", "/topics/python/", f"{ROADMAP}reset/", "/dashboard/import/"):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at {width}px"

@@ -1,0 +1,174 @@
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from progress import services
+from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
+from progress.selectors import _streaks, activity_for, dashboard_for
+
+
+def statuses(learner):
+    return dict(Progress.objects.filter(learner=learner).values_list("topic__slug", "status"))
+
+
+def events(learner):
+    return list(ProgressEvent.objects.filter(learner=learner).values_list("topic__slug", "from_status", "to_status"))
+
+
+@pytest.mark.parametrize("first", Status.values)
+@pytest.mark.parametrize("second", Status.values)
+def test_every_transition_is_recorded_once(alice, topics, first, second):
+    services.set_status(learner=alice, topic=topics["a"], status=first)
+    change = services.set_status(learner=alice, topic=topics["a"], status=second)
+    assert statuses(alice) == {"a": second}
+    expected = []
+    if first != Status.NOT_STARTED:
+        expected.append(("a", Status.NOT_STARTED, first))
+    if second != first:
+        expected.append(("a", first, second))
+    assert events(alice) == expected
+    assert change.changed is (second != first)
+
+
+def test_setting_the_same_status_again_records_nothing(alice, topics):
+    for _ in range(3):
+        services.set_status(learner=alice, topic=topics["a"], status=Status.DONE)
+    assert Progress.objects.count() == 1
+    assert ProgressEvent.objects.count() == 1
+
+
+def test_done_sets_started_and_completed_dates_and_leaving_done_keeps_start(alice, topics):
+    progress = services.set_status(learner=alice, topic=topics["a"], status=Status.IN_PROGRESS).progress
+    started = progress.started_at
+    assert started and progress.completed_at is None
+    progress = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE).progress
+    assert progress.started_at == started
+    assert progress.completed_at >= started
+
+
+def test_unknown_status_is_refused_and_changes_nothing(alice, topics):
+    with pytest.raises(ValueError):
+        services.set_status(learner=alice, topic=topics["a"], status="finished")
+    assert not Progress.objects.exists()
+
+
+def test_a_tick_through_a_roadmap_follows_it(alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
+    services.set_status(learner=alice, topic=topics["b"], status=Status.DONE, roadmap=track)
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).count() == 1
+
+
+def test_one_row_per_learner_and_topic_is_enforced_by_the_database(alice, topics):
+    Progress.objects.create(learner=alice, topic=topics["a"])
+    with pytest.raises(IntegrityError):
+        Progress.objects.create(learner=alice, topic=topics["a"])
+
+
+def test_reset_returns_the_roadmap_to_not_started_and_undo_restores_it(alice, bob, topics, track):
+    for slug, status in [("a", "done"), ("b", "in_progress"), ("e", "skipped")]:
+        services.set_status(learner=alice, topic=topics[slug], status=status)
+    services.set_status(learner=bob, topic=topics["a"], status="done")
+    completed_at = Progress.objects.get(learner=alice, topic=topics["a"]).completed_at
+
+    batch = services.reset_roadmap(learner=alice, roadmap=track)
+    assert set(statuses(alice).values()) == {Status.NOT_STARTED}
+    assert statuses(bob) == {"a": "done"}
+    assert ProgressEvent.objects.filter(batch=batch, reason="reset").count() == 3
+
+    assert services.undo_reset(learner=alice, batch=batch) == 3
+    assert statuses(alice) == {"a": "done", "b": "in_progress", "e": "skipped"}
+    assert Progress.objects.get(learner=alice, topic=topics["a"]).completed_at == completed_at
+    # A second undo finds nothing left to restore.
+    assert services.undo_reset(learner=alice, batch=batch) == 0
+
+
+def test_undo_leaves_topics_the_learner_changed_after_the_reset(alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    batch = services.reset_roadmap(learner=alice, roadmap=track)
+    services.set_status(learner=alice, topic=topics["b"], status="skipped")
+    assert services.undo_reset(learner=alice, batch=batch) == 1
+    assert statuses(alice) == {"a": "done", "b": "skipped"}
+
+
+def test_undo_of_another_learners_batch_restores_nothing(alice, bob, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    batch = services.reset_roadmap(learner=alice, roadmap=track)
+    assert services.undo_reset(learner=bob, batch=batch) == 0
+    assert statuses(alice) == {"a": "not_started"}
+
+
+def test_a_failure_during_reset_changes_nothing(alice, topics, track, monkeypatch):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    real_apply = services._apply
+    calls = []
+
+    def failing_apply(progress, status, **kwargs):
+        calls.append(progress.topic_id)
+        if len(calls) == 2:
+            raise RuntimeError("server went away")
+        return real_apply(progress, status, **kwargs)
+
+    monkeypatch.setattr(services, "_apply", failing_apply)
+    with pytest.raises(RuntimeError):
+        services.reset_roadmap(learner=alice, roadmap=track)
+    assert statuses(alice) == {"a": "done", "b": "done"}
+    assert ProgressEvent.objects.filter(reason="reset").count() == 0
+
+
+def test_notes_and_evidence_are_saved_per_topic(alice, topics):
+    services.save_note(learner=alice, topic=topics["a"], note="Revisit the proofs.")
+    services.add_evidence(learner=alice, topic=topics["a"], url="https://github.com/alice/nb", title="Notebook")
+    services.add_evidence(learner=alice, topic=topics["a"], url="https://github.com/alice/nb", title="Again")
+    progress = Progress.objects.get(learner=alice, topic=topics["a"])
+    assert progress.note == "Revisit the proofs."
+    assert progress.status == Status.NOT_STARTED
+    assert list(progress.evidence.values_list("title", flat=True)) == ["Notebook"]
+
+
+def test_evidence_is_limited_to_five_links(alice, topics):
+    for n in range(5):
+        services.add_evidence(learner=alice, topic=topics["a"], url=f"https://example.com/{n}")
+    with pytest.raises(services.EvidenceLimitReached):
+        services.add_evidence(learner=alice, topic=topics["a"], url="https://example.com/6")
+
+
+def test_streaks_count_consecutive_days_and_survive_until_the_end_of_today():
+    today = dt.date(2026, 11, 26)
+    days = {today - dt.timedelta(days=n) for n in (1, 2, 3, 10, 11, 12, 13, 14)}
+    assert _streaks(days, today) == (3, 5)
+    assert _streaks(days | {today}, today) == (4, 5)
+    assert _streaks({today - dt.timedelta(days=2)}, today) == (0, 1)
+    assert _streaks(set(), today) == (0, 0)
+
+
+def test_activity_days_are_counted_in_the_learners_time_zone(alice, topics):
+    alice.time_zone = "Pacific/Auckland"  # UTC+13 in November
+    alice.save()
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    # 20:00 UTC on the 25th is already the 26th in Auckland.
+    ProgressEvent.objects.update(created_at=dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC))
+    now = dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)
+    activity = activity_for(alice, now=now)
+    active = [day for day in activity.days if day.count]
+    assert [day.date for day in active] == [dt.date(2026, 11, 26)]
+    assert activity.current_streak == 1
+    assert len(activity.days) > 52 * 7
+
+
+def test_dashboard_next_up_waits_for_prerequisites_and_skips_done(alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    services.set_status(learner=alice, topic=topics["e"], status="skipped", roadmap=track)
+    data = dashboard_for(alice, now=timezone.now())
+    assert [t.slug for t, _, _ in data.next_up] == ["b"]
+    completion = data.roadmaps[0].completion
+    assert (completion.done, completion.skipped, completion.total, completion.percent) == (1, 1, 5, 25)
+    assert completion.remaining_hours == 3 + 5 + 7
+    assert [p.topic.slug for p in data.recently_completed] == ["a"]
+
+
+def test_reset_with_nothing_started_returns_no_batch(alice, track):
+    assert services.reset_roadmap(learner=alice, roadmap=track) is None

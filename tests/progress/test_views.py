@@ -1,0 +1,299 @@
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from progress import services
+from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow
+
+STATUS_URL = "/roadmaps/track/topics/{}/status/"
+
+
+def status_of(learner, slug):
+    row = Progress.objects.filter(learner=learner, topic__slug=slug).first()
+    return row.status if row else "not_started"
+
+
+def test_ticking_without_javascript_saves_and_redirects_to_the_topic(alice_client, alice, track):
+    # The checkbox form sends a hidden not_started and, when ticked, done after it.
+    response = alice_client.post(STATUS_URL.format("b"), {"status": ["not_started", "done"]})
+    assert response.status_code == 302
+    assert response["Location"] == "/roadmaps/track/#b"
+    assert status_of(alice, "b") == "done"
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
+
+    response = alice_client.post(STATUS_URL.format("b"), {"status": "not_started"})
+    assert status_of(alice, "b") == "not_started"
+
+
+def test_ticking_with_htmx_returns_the_topic_and_out_of_band_completion(alice_client, alice, track):
+    response = alice_client.post(STATUS_URL.format("a"), {"status": "done"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<li class="topic status-done" id="a">')
+    assert re.search(r'id="done-a" name="status" value="done"\s+checked', html)
+    assert 'id="section-progress-basics" class="completion" hx-swap-oob="true"' in html
+    assert 'aria-label="Completion of Basics"' in html and ">33%<" in html
+    assert 'id="roadmap-progress" class="completion completion-large" hx-swap-oob="true"' in html
+    assert ">20%<" in html
+    assert "<html" not in html
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_skipped_topics_leave_the_denominator_and_are_counted_apart(alice_client, alice, topics):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="skipped")
+    html = alice_client.get("/roadmaps/track/").content.decode()
+    # basics: 1 done of 3, 1 skipped -> 1 / 2 = 50%; roadmap: 1 / 4 = 25%
+    assert 'value="50" aria-label="Completion of Basics"' in html
+    assert 'value="25" aria-label="Completion of Track"' in html
+    assert "1 of 4 done · 1 skipped" in html
+
+
+@pytest.mark.parametrize("bad", ["finished", "", "DONE", "done\x00", "x" * 10_000])
+def test_invalid_status_is_a_400_and_changes_nothing(alice_client, alice, track, bad):
+    response = alice_client.post(STATUS_URL.format("a"), {"status": bad})
+    assert response.status_code == 400
+    assert not Progress.objects.exists()
+
+
+def test_missing_status_is_a_400(alice_client, track):
+    assert alice_client.post(STATUS_URL.format("a"), {}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/roadmaps/track/topics/nope/status/", "/roadmaps/nope/topics/a/status/", "/roadmaps/track/topics/..%2F/status/"],
+)
+def test_unknown_topic_or_roadmap_is_a_404(alice_client, track, url):
+    assert alice_client.post(url, {"status": "done"}).status_code == 404
+
+
+def test_a_topic_of_another_roadmap_cannot_be_set_through_this_one(alice_client, track, topics, tmp_path):
+    from roadmap.models import Topic
+
+    Topic.objects.create(slug="stray", title="Stray", summary="Not placed. Anywhere.", estimated_hours=1)
+    assert alice_client.post(STATUS_URL.format("stray"), {"status": "done"}).status_code == 404
+
+
+def test_status_needs_post_sign_in_and_csrf(client, alice, track):
+    assert client.get(STATUS_URL.format("a")).status_code in (302, 405)
+    response = client.post(STATUS_URL.format("a"), {"status": "done"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert strict.post(STATUS_URL.format("a"), {"status": "done"}).status_code == 403
+    assert not Progress.objects.exists()
+
+
+def test_get_on_status_is_405_for_a_signed_in_learner(alice_client, track):
+    assert alice_client.get(STATUS_URL.format("a")).status_code == 405
+
+
+def test_anonymous_visitors_see_no_controls(client, track):
+    html = client.get("/roadmaps/track/").content.decode()
+    assert 'type="checkbox"' not in html
+    assert "<progress" not in html
+
+
+def test_reset_needs_confirmation_then_undo_restores(alice_client, alice, topics):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["d"], status="in_progress")
+    page = alice_client.get("/roadmaps/track/reset/")
+    assert "This sets 2 topics back to not started" in page.content.decode()
+    assert status_of(alice, "a") == "done"
+
+    response = alice_client.post("/roadmaps/track/reset/")
+    html = response.content.decode()
+    assert status_of(alice, "a") == "not_started"
+    batch = re.search(r'name="batch" value="([0-9a-f-]+)"', html).group(1)
+    assert ">Undo</button>" in html
+
+    response = alice_client.post("/roadmaps/track/reset/undo/", {"batch": batch}, follow=True)
+    assert "Restored 2 topics." in response.content.decode()
+    assert status_of(alice, "a") == "done" and status_of(alice, "d") == "in_progress"
+
+
+def test_undo_with_a_malformed_batch_is_a_400(alice_client, track):
+    assert alice_client.post("/roadmaps/track/reset/undo/", {"batch": "../../etc"}).status_code == 400
+
+
+def test_follow_and_unfollow(alice_client, alice, track):
+    alice_client.post("/roadmaps/track/follow/")
+    assert RoadmapFollow.objects.filter(learner=alice).count() == 1
+    assert "Track" in alice_client.get("/dashboard/").content.decode()
+    alice_client.post("/roadmaps/track/follow/", {"action": "unfollow"})
+    assert not RoadmapFollow.objects.exists()
+
+
+def test_topic_page_shows_status_dates_prerequisite_statuses_and_note(alice_client, alice, topics):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    services.save_note(learner=alice, topic=topics["b"], note="Beta <b>bold</b> note")
+    html = alice_client.get("/topics/b/").content.decode()
+    assert "Started " in html and "Completed " in html
+    assert re.search(r'<a href="/topics/a/">Alpha</a>\s*<span class="status-badge status-done">Done</span>', html)
+    assert '<label for="id_note">Note</label>' in html
+    assert "Beta &lt;b&gt;bold&lt;/b&gt; note</textarea>" in html
+    assert ">Save</button>" in html
+
+
+def test_topic_panel_for_htmx_is_a_fragment_with_a_lower_heading(alice_client, topics):
+    html = alice_client.get("/topics/b/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in html
+    assert '<h2 id="topic-heading"' in html
+
+
+def test_note_saves_with_and_without_htmx_and_refuses_too_long(alice_client, alice, topics):
+    response = alice_client.post("/topics/a/note/", {"note": "first"})
+    assert response.status_code == 302
+    response = alice_client.post("/topics/a/note/", {"note": "second"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Saved" in response.content.decode()
+    assert Progress.objects.get(learner=alice).note == "second"
+
+    limit = "x" * 10_000
+    assert alice_client.post("/topics/a/note/", {"note": limit}).status_code == 302
+    response = alice_client.post("/topics/a/note/", {"note": limit + "y"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "Not saved: Ensure this value has at most 10000 characters" in response.content.decode()
+    assert alice_client.post("/topics/a/note/", {"note": "nul\x00byte"}).status_code == 400
+    assert Progress.objects.get(learner=alice).note == limit
+
+
+def test_evidence_links_are_validated_added_and_removed(alice_client, alice, topics):
+    response = alice_client.post("/topics/a/evidence/", {"url": "javascript:alert(1)", "title": "x"})
+    assert response.status_code == 400
+    assert "Enter a valid URL." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+    response = alice_client.post("/topics/a/evidence/", {"url": "https://github.com/alice/nb", "title": "NB"})
+    assert response["Location"] == "/topics/a/#evidence"
+    evidence = Evidence.objects.get()
+    assert '<a href="https://github.com/alice/nb" rel="noopener noreferrer nofollow">NB</a>' in (
+        alice_client.get("/topics/a/").content.decode()
+    )
+    alice_client.post(f"/topics/a/evidence/{evidence.pk}/delete/")
+    assert not Evidence.objects.exists()
+
+
+def test_evidence_of_another_learner_cannot_be_removed(alice_client, bob, topics):
+    evidence = services.add_evidence(learner=bob, topic=topics["a"], url="https://example.com/bob")
+    assert alice_client.post(f"/topics/a/evidence/{evidence.pk}/delete/").status_code == 404
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_dashboard_shows_completion_next_up_recent_and_calendar(alice_client, alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    services.set_status(learner=alice, topic=topics["e"], status="skipped", roadmap=track)
+    html = alice_client.get("/dashboard/").content.decode()
+    assert 'value="25" aria-label="Completion of Track"' in html
+    assert ">25%<" in html
+    assert "1 of 4 done" in html and "1 skipped" in html and "about 15 hours left" in html
+    next_up = html[html.index('id="next-title"') : html.index('id="recent-title"')]
+    assert "Beta" in next_up and "Gamma" not in next_up and "Alpha" not in next_up
+    assert "Alpha" in html[html.index('id="recent-title"') :]
+    assert "Activity calendar: progress on 1 day in the last 52 weeks" in html
+    assert html.count("<rect ") > 52 * 7
+
+
+def test_export_csv_and_json_then_import_restores(alice_client, alice, topics):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.save_note(learner=alice, topic=topics["a"], note="=SUM(A1) formula-looking note")
+    services.add_evidence(learner=alice, topic=topics["a"], url="https://example.com/a", title="A")
+    csv_response = alice_client.get("/dashboard/export.csv")
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in csv_response["Content-Disposition"]
+    body = csv_response.content.decode()
+    assert body.splitlines()[0] == "topic,title,status,started_at,completed_at,note,evidence"
+    assert "a,Alpha,done," in body and "'=SUM(A1)" in body and "https://example.com/a" in body
+
+    exported = alice_client.get("/dashboard/export.json").content
+    data = json.loads(exported)
+    assert data["progress"][0]["status"] == "done"
+    assert data["events"][0]["to"] == "done"
+
+    Progress.objects.all().delete()
+    ProgressEvent.objects.all().delete()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("progress.json", exported, content_type="application/json")
+    response = alice_client.post("/dashboard/import/", {"file": upload})
+    assert response.status_code == 302
+    restored = Progress.objects.get(learner=alice)
+    assert (restored.status, restored.note) == ("done", "=SUM(A1) formula-looking note")
+    assert list(restored.evidence.values_list("url", flat=True)) == ["https://example.com/a"]
+    assert ProgressEvent.objects.count() == 1
+    # Importing the same file again adds no duplicate history.
+    upload = SimpleUploadedFile("progress.json", exported, content_type="application/json")
+    alice_client.post("/dashboard/import/", {"file": upload})
+    assert ProgressEvent.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json", "The file is not JSON exported by MLE Path."),
+        (b'{"format": "other"}', "not a progress export"),
+        (b'{"format": "mlepath-progress", "version": 9, "progress": []}', "Unsupported export version 9"),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "zzz", "status": "done"}]}',
+            "progress item 1: unknown topic &#x27;zzz&#x27;",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "finished"}]}',
+            "unknown status",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "done"}]}',
+            "a done topic needs completed_at",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "in_progress",'
+            b' "evidence": [{"url": "javascript:alert(1)"}]}]}',
+            "is not an http(s) URL",
+        ),
+        (b"\xff\xfe", "The file is not JSON exported by MLE Path."),
+    ],
+)
+def test_a_broken_import_file_is_refused_and_changes_nothing(alice_client, alice, topics, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    response = alice_client.post("/dashboard/import/", {"file": SimpleUploadedFile("p.json", content)})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Nothing was imported." in html and message in html
+    assert list(Progress.objects.values_list("topic__slug", "status")) == [("b", "done")]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_client, alice, db):
+    from django.core.management import call_command
+
+    from roadmap.models import Roadmap, Topic
+
+    call_command("loadroadmap", stdout=None)
+    first, second = Roadmap.objects.order_by("order")
+    services.set_status(learner=alice, topic=Topic.objects.get(slug="python"), status="done", roadmap=first)
+    page = f"/roadmaps/{first.slug}/"
+    small = (_queries(alice_client, "/dashboard/"), _queries(alice_client, page))
+
+    for roadmap in (first, second):
+        for topic in Topic.objects.filter(placements__section__roadmap=roadmap)[:40]:
+            for status in ("in_progress", "done", "not_started", "skipped", "done"):
+                services.set_status(learner=alice, topic=topic, status=status, roadmap=roadmap)
+    assert ProgressEvent.objects.count() > 200
+    large = (_queries(alice_client, "/dashboard/"), _queries(alice_client, page))
+    assert small == large
+    # Dashboard: session, user, follows, sections, placements+topics, prerequisites, progress, activity.
+    # Roadmap page: session, user, roadmap, sections, placements+topics, resources, prerequisites,
+    # progress, follow.
+    assert large == (8, 9)
