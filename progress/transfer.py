@@ -13,8 +13,16 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from progress.models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Evidence, Progress, ProgressEvent, Status
-from roadmap.models import Topic
+from progress.models import (
+    EVIDENCE_MAX_LINKS,
+    NOTE_MAX_LENGTH,
+    Evidence,
+    Progress,
+    ProgressEvent,
+    RoadmapFollow,
+    Status,
+)
+from roadmap.models import Roadmap, Topic
 
 FORMAT = "mlepath-progress"
 VERSION = 1
@@ -187,7 +195,11 @@ def parse_import(raw: bytes) -> dict:
         if at is None:
             raise ImportError_(f"{where}: missing 'at'")
         clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
-    return {"progress": clean_items, "events": clean_events}
+    following = data.get("following", [])
+    if not isinstance(following, list) or not all(isinstance(slug, str) for slug in following):
+        raise ImportError_("'following' must be a list of roadmap slugs.")
+    roadmaps = list(Roadmap.objects.filter(slug__in=following, published=True))
+    return {"progress": clean_items, "events": clean_events, "following": roadmaps}
 
 
 @transaction.atomic
@@ -213,4 +225,7 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
         if (topic.pk, old, new, at) not in known
     ]
     ProgressEvent.objects.bulk_create(new_events)
+    RoadmapFollow.objects.bulk_create(
+        [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])], ignore_conflicts=True
+    )
     return len(data["progress"]), len(new_events)

@@ -199,8 +199,8 @@ def test_dashboard_shows_completion_next_up_recent_and_calendar(alice_client, al
     assert html.count("<rect ") > 52 * 7
 
 
-def test_export_csv_and_json_then_import_restores(alice_client, alice, topics):
-    services.set_status(learner=alice, topic=topics["a"], status="done")
+def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
     services.save_note(learner=alice, topic=topics["a"], note="=SUM(A1) formula-looking note")
     services.add_evidence(learner=alice, topic=topics["a"], url="https://example.com/a", title="A")
     csv_response = alice_client.get("/dashboard/export.csv")
@@ -217,6 +217,7 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics):
 
     Progress.objects.all().delete()
     ProgressEvent.objects.all().delete()
+    RoadmapFollow.objects.all().delete()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("progress.json", exported, content_type="application/json")
@@ -226,6 +227,7 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics):
     assert (restored.status, restored.note) == ("done", "=SUM(A1) formula-looking note")
     assert list(restored.evidence.values_list("url", flat=True)) == ["https://example.com/a"]
     assert ProgressEvent.objects.count() == 1
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
     # Importing the same file again adds no duplicate history.
     upload = SimpleUploadedFile("progress.json", exported, content_type="application/json")
     alice_client.post("/dashboard/import/", {"file": upload})

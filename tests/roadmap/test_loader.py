@@ -59,10 +59,15 @@ def test_edits_to_titles_resources_order_and_prerequisites_are_applied(content_f
     assert dict(Topic.objects.values_list("slug", "pk")) == original_pks
 
 
-def test_removed_topic_is_retired_not_deleted_and_comes_back(content_files, client):
+def test_removed_topic_is_retired_not_deleted_and_comes_back(content_files, client, alice):
+    from progress.models import Progress, ProgressEvent
+    from progress.services import save_note, set_status
+
     topics, roadmaps = small_content(3)
     load(content_files.write(topics, roadmaps))
     pk = Topic.objects.get(slug="topic-2").pk
+    set_status(learner=alice, topic=Topic.objects.get(pk=pk), status="done")
+    save_note(learner=alice, topic=Topic.objects.get(pk=pk), note="Months of work")
 
     roadmaps[0]["sections"][0]["topics"].remove("topic-2")
     out = load(content_files.write(topics[:2], roadmaps))
@@ -78,6 +83,10 @@ def test_removed_topic_is_retired_not_deleted_and_comes_back(content_files, clie
     returned = Topic.objects.get(slug="topic-2")
     assert returned.pk == pk and not returned.retired
     assert "Topic 2" in client.get("/roadmaps/track/").content.decode()
+    # The learner's tick, note and history lived through the retirement untouched.
+    progress = Progress.objects.get(learner=alice, topic=returned)
+    assert (progress.status, progress.note) == ("done", "Months of work")
+    assert ProgressEvent.objects.filter(learner=alice, topic=returned).count() == 1
 
 
 def test_removed_roadmap_is_unpublished_and_removed_section_goes(content_files):
