@@ -225,7 +225,6 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
         if (topic.pk, old, new, at) not in known
     ]
     ProgressEvent.objects.bulk_create(new_events)
-    RoadmapFollow.objects.bulk_create(
-        [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])], ignore_conflicts=True
-    )
+    follows = [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])]
+    RoadmapFollow.objects.bulk_create(follows, ignore_conflicts=True)
     return len(data["progress"]), len(new_events)
