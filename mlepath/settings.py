@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "roadmap",
     "progress",
+    "mentoring",
 ]
 
 MIDDLEWARE = [

@@ -55,6 +55,7 @@ class Completion:
 class TopicRow:
     topic: Topic
     progress: Progress | None
+    url: str | None = None  # where the title links, when not the topic's own page
 
     @property
     def status(self) -> str:

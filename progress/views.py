@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from mentoring import selectors as mentoring_selectors
 from progress import selectors, transfer
 from progress.forms import ImportForm
 from progress.models import Status
@@ -13,8 +14,12 @@ from progress.models import Status
 @require_safe
 @never_cache
 def dashboard(request):
-    data = selectors.dashboard_for(request.user)
-    return render(request, "progress/dashboard.html", {"dashboard": data, "statuses": Status})
+    context = {
+        "dashboard": selectors.dashboard_for(request.user),
+        "feedback": mentoring_selectors.unseen_feedback(request.user),
+        "statuses": Status,
+    }
+    return render(request, "progress/dashboard.html", context)
 
 
 def _attachment(request, content: str, content_type: str, extension: str) -> HttpResponse:

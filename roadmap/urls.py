@@ -13,6 +13,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("topics/<slug:slug>/note/", views.topic_note, name="topic_note"),
     path("topics/<slug:slug>/evidence/", views.topic_evidence, name="topic_evidence"),
+    path("topics/<slug:slug>/comments/", views.topic_comment, name="topic_comment"),
     path(
         "topics/<slug:slug>/evidence/<int:evidence_id>/delete/",
         views.topic_evidence_delete,

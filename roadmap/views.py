@@ -9,6 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from mentoring import selectors as mentoring_selectors
+from mentoring import services as mentoring_services
+from mentoring.forms import CommentForm
+from mentoring.models import Mentorship
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm, StatusForm
@@ -40,6 +44,7 @@ def _roadmap_context(request, roadmap, **extra):
         "topic_count": len(rows),
         "total_hours": sum(row.topic.estimated_hours for row in rows),
         "tracking": request.user.is_authenticated,
+        "editable": request.user.is_authenticated,
         "statuses": Status,
         **extra,
     }
@@ -155,7 +160,15 @@ def _topic_context(request, topic, **extra):
             "evidence": list(mine.evidence.all()) if mine else [],
             "note_form": extra.pop("note_form", None) or NoteForm(initial={"note": mine.note if mine else ""}),
             "evidence_form": extra.pop("evidence_form", None) or EvidenceForm(),
+            "learner": request.user,
+            "thread": mentoring_selectors.thread_for(learner=request.user, topic=topic),
+            "reviews": mentoring_selectors.reviews_for(learner=request.user, topic=topic),
+            "comment_form": extra.pop("comment_form", None) or CommentForm(),
         }
+        context["show_thread"] = (
+            bool(context["thread"])
+            or Mentorship.objects.filter(learner=request.user, status=Mentorship.Status.ACTIVE).exists()
+        )
     return context | extra
 
 
@@ -165,6 +178,8 @@ def _topic_context(request, topic, **extra):
 @vary_on_headers("HX-Request")
 def topic_detail(request, slug):
     topic = _topic_or_404(slug)
+    if request.user.is_authenticated:
+        mentoring_services.mark_comments_seen(learner=request.user, topic=topic)
     template = "roadmap/topic_detail.html#topic-panel" if request.htmx else "roadmap/topic_detail.html"
     return render(request, template, _topic_context(request, topic))
 
@@ -207,3 +222,20 @@ def topic_evidence_delete(request, slug, evidence_id):
     get_object_or_404(Evidence, pk=evidence_id, progress__learner=request.user, progress__topic=topic)
     progress_services.remove_evidence(learner=request.user, evidence_id=evidence_id)
     return redirect(f"{topic.get_absolute_url()}#evidence")
+
+
+@require_POST
+def topic_comment(request, slug):
+    """The learner writes in the feedback thread of their own topic."""
+    topic = _topic_or_404(slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            mentoring_services.add_comment(
+                author=request.user, learner=request.user, topic=topic, body=form.cleaned_data["body"]
+            )
+        except mentoring_services.MentoringError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return redirect(f"{topic.get_absolute_url()}#comments")
+    return render(request, "roadmap/topic_detail.html", _topic_context(request, topic, comment_form=form), status=400)

@@ -3,7 +3,11 @@ import shutil
 
 import pytest
 
+from roadmap.content import read_content
+from roadmap.models import Roadmap, Topic
+from roadmap.services import load_content
 from tests.factories import PASSWORD, UserFactory
+from tests.roadmap.conftest import ContentFiles, roadmap, topic
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls our
 # tests make between browser steps are still plain synchronous code.
@@ -34,6 +38,16 @@ def bob(db):
 
 
 @pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie")
+
+
+@pytest.fixture
+def dave(db):
+    return UserFactory(username="dave")
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client
@@ -50,3 +64,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def track(db, tmp_path):
+    """A small roadmap: basics (a, b needs a, c needs b) and advanced (d needs c, e)."""
+    files = ContentFiles(tmp_path / "content")
+    topics = [
+        topic("a", title="Alpha", hours=2),
+        topic("b", title="Beta", hours=3, prerequisites=["a"]),
+        topic("c", title="Gamma", hours=5, prerequisites=["b"]),
+        topic("d", title="Delta", hours=7, prerequisites=["c"]),
+        topic("e", title="Epsilon", hours=11),
+    ]
+    roadmaps = [roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")]
+    load_content(content=read_content(files.write(topics, roadmaps)))
+    return Roadmap.objects.get(slug="track")
+
+
+@pytest.fixture
+def topics(track):
+    return {t.slug: t for t in Topic.objects.all()}

@@ -295,7 +295,8 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     assert ProgressEvent.objects.count() > 200
     large = (_queries(alice_client, "/dashboard/"), _queries(alice_client, page))
     assert small == large
-    # Dashboard: session, user, follows, sections, placements+topics, prerequisites, progress, activity.
+    # Dashboard: session, user, follows, sections, placements+topics, prerequisites, progress, activity,
+    # new feedback.
     # Roadmap page: session, user, roadmap, sections, placements+topics, resources, prerequisites,
     # progress, follow.
-    assert large == (8, 9)
+    assert large == (9, 9)

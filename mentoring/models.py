@@ -1,0 +1,153 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+COMMENT_MAX_LENGTH = 2000
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Mentorship(models.Model):
+    """One mentor following one learner, by the learner's consent. Ended
+    mentorships keep their history but grant nothing."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_learner"
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.ACTIVE)
+    share_notes = models.BooleanField(
+        "share my notes", default=False, help_text="Let this mentor read your private notes on topics."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            # Also the index of every access check: "is this user an active mentor of that learner?"
+            models.UniqueConstraint(
+                fields=["mentor", "learner"],
+                condition=Q(status="active"),
+                name="mentoring_mentorship_one_active_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentor=F("learner")), name="mentoring_mentorship_not_self"),
+            models.CheckConstraint(
+                condition=Q(status="active", ended_at__isnull=True) | Q(status="ended", ended_at__isnull=False),
+                name="mentoring_mentorship_ended_at_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} mentors {self.learner} ({self.status})"
+
+
+class Invite(models.Model):
+    """A link that one person shares; everyone who accepts it joins them.
+
+    A mentor's link invites learners (their cohort); a learner's link invites mentors.
+    """
+
+    class Kind(models.TextChoices):
+        FROM_MENTOR = "mentor", "A mentor invites learners"
+        FROM_LEARNER = "learner", "A learner invites mentors"
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites")
+    kind = models.CharField(max_length=8, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_by})"
+
+    def get_absolute_url(self):
+        return reverse("mentoring_invite", args=[self.token])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+
+class Comment(models.Model):
+    """A message in the thread of one learner and one topic, between the learner
+    and their mentors. Plain text, newest last."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_threads")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments_written")
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the learner first saw a mentor's comment; drives "new feedback".
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # A thread on a topic page: one learner's comments on one topic, in order.
+            models.Index(fields=["learner", "topic", "created_at"], name="mentoring_comment_thread"),
+            # "New feedback" on the dashboard: a learner's unseen comments.
+            models.Index(fields=["learner"], condition=Q(seen_at__isnull=True), name="mentoring_comment_unseen"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.topic} ({self.learner})"
+
+
+class Review(models.Model):
+    """A mentor's mark that they reviewed a learner's finished topic; separate
+    from the learner's own status."""
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_given")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_received")
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="reviews")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "topic", "mentor"], name="mentoring_review_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} reviewed {self.topic} of {self.learner}"
+
+
+class Nudge(models.Model):
+    """An encouragement email; the database allows one per mentor, learner and day,
+    so the limit holds across app servers."""
+
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_sent")
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges_received")
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "learner", "sent_on"], name="mentoring_nudge_one_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} nudged {self.learner} on {self.sent_on}"

@@ -1,0 +1,141 @@
+"""Reads for the mentoring pages. The cohort table runs a fixed number of
+queries whatever the number of mentees, roadmaps and events (pinned in tests)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from mentoring.models import Comment, Mentorship, Nudge, Review
+from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
+from roadmap.models import Roadmap
+
+STALLED_AFTER = dt.timedelta(days=14)
+RECENT = dt.timedelta(days=7)
+SORTS = ("name", "completion", "activity")
+
+
+@dataclass
+class RoadmapFigure:
+    roadmap: Roadmap
+    done: int
+    skipped: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        countable = self.total - self.skipped
+        return self.done * 100 // countable if countable else 0
+
+
+@dataclass
+class CohortRow:
+    mentorship: Mentorship
+    roadmaps: list[RoadmapFigure] = field(default_factory=list)
+    done_last_week: int = 0
+    last_activity: dt.datetime | None = None
+    stalled: bool = False
+    nudged_today: bool = False
+
+    @property
+    def learner(self):
+        return self.mentorship.learner
+
+    @property
+    def best_percent(self) -> int:
+        return max((figure.percent for figure in self.roadmaps), default=0)
+
+
+def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
+    """The active mentorship of this mentor with the learner of that username, or None."""
+    return (
+        Mentorship.objects.filter(mentor=mentor, learner__username__iexact=username, status=Mentorship.Status.ACTIVE)
+        .select_related("learner")
+        .first()
+    )
+
+
+def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> list[CohortRow]:
+    now = now or timezone.now()
+    mentorships = list(
+        Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).select_related("learner")
+    )
+    rows = {m.learner_id: CohortRow(mentorship=m) for m in mentorships}
+    learner_ids = list(rows)
+    if learner_ids:
+        roadmaps = {
+            r.pk: r
+            for r in Roadmap.objects.published().annotate(
+                topic_count=Count("sections__placements", filter=Q(sections__placements__topic__retired=False))
+            )
+        }
+        counts = {
+            (row["learner_id"], row["topic__placements__section__roadmap_id"]): row
+            for row in Progress.objects.filter(learner_id__in=learner_ids, topic__retired=False)
+            .values("learner_id", "topic__placements__section__roadmap_id")
+            .annotate(
+                done=Count("pk", filter=Q(status=Status.DONE)),
+                skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
+            )
+        }
+        for follow in RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps).order_by(
+            "roadmap__order", "pk"
+        ):
+            count = counts.get((follow.learner_id, follow.roadmap_id), {"done": 0, "skipped": 0})
+            rows[follow.learner_id].roadmaps.append(
+                RoadmapFigure(
+                    roadmap=roadmaps[follow.roadmap_id],
+                    done=count["done"],
+                    skipped=count["skipped"],
+                    total=roadmaps[follow.roadmap_id].topic_count,
+                )
+            )
+        for activity in (
+            ProgressEvent.objects.filter(learner_id__in=learner_ids)
+            .values("learner_id")
+            .annotate(
+                last=Max("created_at"),
+                recent_done=Count(
+                    "topic", filter=Q(to_status=Status.DONE, created_at__gte=now - RECENT), distinct=True
+                ),
+            )
+        ):
+            rows[activity["learner_id"]].last_activity = activity["last"]
+            rows[activity["learner_id"]].done_last_week = activity["recent_done"]
+        for learner_id in Nudge.objects.filter(
+            mentor=mentor, learner_id__in=learner_ids, sent_on=timezone.localdate(now)
+        ).values_list("learner_id", flat=True):
+            rows[learner_id].nudged_today = True
+
+    result = list(rows.values())
+    for row in result:
+        moved = row.last_activity or row.mentorship.created_at
+        row.stalled = now - moved >= STALLED_AFTER
+    if stalled_only:
+        result = [row for row in result if row.stalled]
+    if sort == "completion":
+        result.sort(key=lambda row: (-row.best_percent, row.learner.public_name.lower()))
+    elif sort == "activity":
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        result.sort(key=lambda row: (row.last_activity or oldest, row.learner.public_name.lower()), reverse=True)
+    else:
+        result.sort(key=lambda row: row.learner.public_name.lower())
+    return result
+
+
+def thread_for(*, learner, topic) -> list[Comment]:
+    return list(Comment.objects.filter(learner=learner, topic=topic).select_related("author"))
+
+
+def reviews_for(*, learner, topic) -> list[Review]:
+    return list(Review.objects.filter(learner=learner, topic=topic).select_related("mentor"))
+
+
+def unseen_feedback(learner, limit: int = 5) -> list[Comment]:
+    return list(
+        Comment.objects.filter(learner=learner, seen_at__isnull=True)
+        .exclude(author=learner)
+        .select_related("author", "topic")
+        .order_by("-created_at")[:limit]
+    )

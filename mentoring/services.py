@@ -1,0 +1,118 @@
+"""Writes of the mentoring domain. Every function takes the acting user and
+checks they may act; views add the 404s that hide what they may not see."""
+
+import datetime as dt
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
+from progress.models import Progress, Status
+
+
+class MentoringError(Exception):
+    """An action that is refused, with a message fit to show the user."""
+
+
+def create_invite(*, created_by, kind: str, expires_in_days: int | None = None) -> Invite:
+    if kind not in Invite.Kind.values:
+        raise MentoringError("Unknown kind of invite.")
+    expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+    return Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
+
+
+def revoke_invite(*, invite: Invite, by) -> None:
+    if invite.created_by_id != by.pk:
+        raise MentoringError("Only the person who made an invite link can revoke it.")
+    if invite.revoked_at is None:
+        Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def accept_invite(*, invite: Invite, user) -> Mentorship:
+    """Join the invite's creator: as their learner (a mentor's link) or their mentor."""
+    if invite.created_by_id == user.pk:
+        raise MentoringError("This is your own invite link: share it with others.")
+    if invite.is_revoked:
+        raise MentoringError("This invite link was revoked by the person who made it.")
+    if invite.is_expired:
+        raise MentoringError("This invite link has expired. Ask for a new one.")
+    if invite.kind == Invite.Kind.FROM_MENTOR:
+        mentor, learner = invite.created_by, user
+    else:
+        mentor, learner = user, invite.created_by
+    # The partial unique constraint makes a second active pair impossible, even
+    # for two accepts at the same moment; the loser simply finds the winner's row.
+    Mentorship.objects.bulk_create(
+        [Mentorship(mentor=mentor, learner=learner)],
+        ignore_conflicts=True,
+    )
+    return Mentorship.objects.get(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE)
+
+
+def end_mentorship(*, mentorship: Mentorship, by) -> None:
+    if by.pk not in (mentorship.mentor_id, mentorship.learner_id):
+        raise MentoringError("Only the mentor or the learner can end a mentorship.")
+    Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
+        status=Mentorship.Status.ENDED, ended_at=timezone.now()
+    )
+
+
+def set_note_sharing(*, mentorship: Mentorship, by, share: bool) -> None:
+    if by.pk != mentorship.learner_id:
+        raise MentoringError("Only the learner decides whether their notes are shared.")
+    Mentorship.objects.filter(pk=mentorship.pk).update(share_notes=share)
+
+
+def is_active_mentor(*, mentor, learner) -> bool:
+    return Mentorship.objects.filter(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE).exists()
+
+
+def add_comment(*, author, learner, topic, body: str) -> Comment:
+    """The learner writes in their own thread; an active mentor in a mentee's."""
+    body = body.strip()
+    if not body:
+        raise MentoringError("Write something first.")
+    if author.pk != learner.pk and not is_active_mentor(mentor=author, learner=learner):
+        raise MentoringError("Only the learner and their mentors can comment here.")
+    # The learner has seen their own words.
+    seen_at = timezone.now() if author.pk == learner.pk else None
+    return Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
+
+
+def mark_comments_seen(*, learner, topic) -> int:
+    return Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+def set_reviewed(*, mentor, learner, topic, reviewed: bool) -> None:
+    if not is_active_mentor(mentor=mentor, learner=learner):
+        raise MentoringError("Only an active mentor can review.")
+    if not reviewed:
+        Review.objects.filter(mentor=mentor, learner=learner, topic=topic).delete()
+        return
+    if not Progress.objects.filter(learner=learner, topic=topic, status=Status.DONE).exists():
+        raise MentoringError("Only a topic the learner has done can be marked reviewed.")
+    Review.objects.bulk_create([Review(mentor=mentor, learner=learner, topic=topic)], ignore_conflicts=True)
+
+
+def nudge(*, mentor, learner) -> None:
+    """Send one encouragement email; at most one per mentor, learner and day."""
+    if not is_active_mentor(mentor=mentor, learner=learner):
+        raise MentoringError("Only an active mentor can send a nudge.")
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
+            context = {"mentor": mentor, "learner": learner}
+            send_mail(
+                subject=f"{mentor.public_name} is cheering you on at MLE Path",
+                message=render_to_string("mentoring/nudge_email.txt", context),
+                from_email=None,
+                recipient_list=[learner.email],
+            )
+    except IntegrityError:
+        raise MentoringError(
+            f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."
+        ) from None

@@ -1,0 +1,21 @@
+from django.urls import path, register_converter
+
+from mentoring import views
+from mentoring.converters import TokenConverter, UsernameConverter
+
+register_converter(UsernameConverter, "username")
+register_converter(TokenConverter, "token")
+
+urlpatterns = [
+    path("", views.index, name="mentoring"),
+    path("invites/", views.invite_create, name="mentoring_invite_create"),
+    path("invites/<int:pk>/revoke/", views.invite_revoke, name="mentoring_invite_revoke"),
+    path("invite/<token:token>/", views.invite, name="mentoring_invite"),
+    path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentoring_end"),
+    path("mentorships/<int:pk>/notes/", views.mentorship_notes, name="mentoring_notes"),
+    path("mentees/<username:username>/", views.mentee, name="mentoring_mentee"),
+    path("mentees/<username:username>/nudge/", views.mentee_nudge, name="mentoring_nudge"),
+    path("mentees/<username:username>/roadmaps/<slug:slug>/", views.mentee_roadmap, name="mentoring_mentee_roadmap"),
+    path("mentees/<username:username>/topics/<slug:slug>/", views.mentee_topic, name="mentoring_mentee_topic"),
+    path("mentees/<username:username>/topics/<slug:slug>/review/", views.mentee_review, name="mentoring_review"),
+]

@@ -1,0 +1,213 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from mentoring import selectors, services
+from mentoring.forms import CommentForm, InviteForm
+from mentoring.models import Invite, Mentorship
+from progress import selectors as progress_selectors
+from progress.models import Progress, Status
+from roadmap.models import Roadmap, Section, Topic
+
+
+def _mentorship_or_404(request, username) -> Mentorship:
+    """The one access check of every mentee URL: the signed-in user must be an
+    active mentor of that learner. Anyone else gets 404, so a username is never
+    confirmed to exist."""
+    mentorship = selectors.mentorship_for_mentor(mentor=request.user, username=username)
+    if mentorship is None:
+        raise Http404("No such mentee")
+    return mentorship
+
+
+@require_safe
+@never_cache
+def index(request):
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in selectors.SORTS else "name"
+    stalled_only = request.GET.get("stalled") == "1"
+    user = request.user
+    context = {
+        "cohort": selectors.cohort_for(user, sort=sort, stalled_only=stalled_only),
+        "sort": sort,
+        "stalled_only": stalled_only,
+        "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
+        "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
+        "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
+        "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
+        "has_mentees": Mentorship.objects.filter(mentor=user).exists(),
+    }
+    return render(request, "mentoring/index.html", context)
+
+
+@require_POST
+def invite_create(request):
+    prefix = "mentor" if "mentor-kind" in request.POST else None
+    form = InviteForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        messages.error(request, "That invite could not be created. Please try again.")
+        return redirect("mentoring")
+    invite = services.create_invite(
+        created_by=request.user, kind=form.cleaned_data["kind"], expires_in_days=form.cleaned_data["expires_in"]
+    )
+    messages.success(request, "Invite link created. Copy it from the list below and share it.")
+    return redirect(f"/mentoring/#invite-{invite.pk}")
+
+
+@require_POST
+def invite_revoke(request, pk):
+    invite = get_object_or_404(Invite, pk=pk, created_by=request.user)
+    services.revoke_invite(invite=invite, by=request.user)
+    messages.success(request, "Invite link revoked: nobody can join with it any more.")
+    return redirect("mentoring")
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def invite(request, token):
+    invite = get_object_or_404(Invite.objects.select_related("created_by"), token=token)
+    problem = None
+    if not invite.is_usable:
+        problem = "revoked" if invite.is_revoked else "expired"
+    elif request.user.is_authenticated and invite.created_by_id == request.user.pk:
+        problem = "own"
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={invite.get_absolute_url()}")
+        if request.POST.get("action") == "decline":
+            messages.info(request, f"You declined the invite from {invite.created_by.public_name}.")
+            return redirect("dashboard")
+        try:
+            mentorship = services.accept_invite(invite=invite, user=request.user)
+        except services.MentoringError as exc:
+            messages.error(request, str(exc))
+            return redirect(invite)
+        if invite.kind == Invite.Kind.FROM_MENTOR:
+            messages.success(request, f"{mentorship.mentor.public_name} is now your mentor.")
+            return redirect("dashboard")
+        messages.success(request, f"You now mentor {mentorship.learner.public_name}.")
+        return redirect("mentoring")
+    status = 410 if problem in ("revoked", "expired") else 200
+    return render(request, "mentoring/invite.html", {"invite": invite, "problem": problem}, status=status)
+
+
+@require_POST
+def mentorship_end(request, pk):
+    mentorship = get_object_or_404(
+        Mentorship.objects.filter(Q(mentor=request.user) | Q(learner=request.user)).select_related("mentor", "learner"),
+        pk=pk,
+        status=Mentorship.Status.ACTIVE,
+    )
+    services.end_mentorship(mentorship=mentorship, by=request.user)
+    if request.user.pk == mentorship.learner_id:
+        messages.success(request, f"You stopped sharing your progress with {mentorship.mentor.public_name}.")
+    else:
+        messages.success(request, f"You no longer mentor {mentorship.learner.public_name}.")
+    return redirect("mentoring")
+
+
+@require_POST
+def mentorship_notes(request, pk):
+    mentorship = get_object_or_404(Mentorship, pk=pk, learner=request.user, status=Mentorship.Status.ACTIVE)
+    share = request.POST.get("share_notes") == "1"
+    services.set_note_sharing(mentorship=mentorship, by=request.user, share=share)
+    return redirect("mentoring")
+
+
+@require_safe
+@never_cache
+def mentee(request, username):
+    mentorship = _mentorship_or_404(request, username)
+    learner = mentorship.learner
+    dashboard = progress_selectors.dashboard_for(learner)
+    return render(
+        request, "mentoring/mentee.html", {"mentorship": mentorship, "learner": learner, "dashboard": dashboard}
+    )
+
+
+@require_safe
+@never_cache
+def mentee_roadmap(request, username, slug):
+    mentorship = _mentorship_or_404(request, username)
+    learner = mentorship.learner
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    sections = list(Section.objects.for_roadmap_page(roadmap))
+    topic_ids = [p.topic_id for s in sections for p in s.placements.all()]
+    data = progress_selectors.roadmap_progress(
+        roadmap, sections, progress_selectors.progress_by_topic(learner, topic_ids)
+    )
+    rows = list(data.rows())
+    for row in rows:
+        row.url = f"/mentoring/mentees/{learner.username}/topics/{row.topic.slug}/"
+    context = {
+        "roadmap": roadmap,
+        "data": data,
+        "learner": learner,
+        "topic_count": len(rows),
+        "total_hours": sum(row.topic.estimated_hours for row in rows),
+        "tracking": True,
+        "editable": False,
+        "statuses": Status,
+    }
+    return render(request, "mentoring/mentee_roadmap.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def mentee_topic(request, username, slug):
+    mentorship = _mentorship_or_404(request, username)
+    learner = mentorship.learner
+    topic = get_object_or_404(Topic.objects.live().prefetch_related("resources"), slug=slug)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        body = form.cleaned_data["body"]
+        try:
+            services.add_comment(author=request.user, learner=learner, topic=topic, body=body)
+        except services.MentoringError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return redirect(f"{request.path}#comments")
+    progress = Progress.objects.filter(learner=learner, topic=topic).prefetch_related("evidence").first()
+    context = {
+        "mentorship": mentorship,
+        "learner": learner,
+        "topic": topic,
+        "progress": progress,
+        "status": progress.status if progress else Status.NOT_STARTED,
+        "statuses": Status,
+        "thread": selectors.thread_for(learner=learner, topic=topic),
+        "reviews": selectors.reviews_for(learner=learner, topic=topic),
+        "comment_form": form,
+    }
+    context["reviewed_by_me"] = any(review.mentor_id == request.user.pk for review in context["reviews"])
+    return render(request, "mentoring/mentee_topic.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def mentee_review(request, username, slug):
+    mentorship = _mentorship_or_404(request, username)
+    topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    try:
+        services.set_reviewed(
+            mentor=request.user, learner=mentorship.learner, topic=topic, reviewed=request.POST.get("reviewed") == "1"
+        )
+    except services.MentoringError as exc:
+        messages.error(request, str(exc))
+    return redirect("mentoring_mentee_topic", username=mentorship.learner.username, slug=topic.slug)
+
+
+@require_POST
+def mentee_nudge(request, username):
+    mentorship = _mentorship_or_404(request, username)
+    try:
+        services.nudge(mentor=request.user, learner=mentorship.learner)
+    except services.MentoringError as exc:
+        messages.info(request, str(exc))
+    else:
+        messages.success(request, f"Encouragement sent to {mentorship.learner.public_name}.")
+    return redirect("mentoring")

@@ -1,0 +1,105 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from mentoring.models import Mentorship
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROADMAP = "ml-engineer-for-software-engineers"
+
+
+@pytest.fixture
+def content(transactional_db):
+    call_command("loadroadmap", stdout=None)
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
+    live_server, browser, content, bob, charlie, password, assert_accessible
+):
+    mentor = browser.new_context().new_page()
+    sign_in(mentor, live_server, "bob", password)
+    mentor.goto(f"{live_server.url}/mentoring/")
+    assert_accessible(mentor)
+    mentor.get_by_role("button", name="Create invite link").click()
+    link = mentor.get_by_label("Link to share").input_value()
+    assert re.fullmatch(rf"{re.escape(live_server.url)}/mentoring/invite/[\w-]{{40,}}/", link)
+    assert_accessible(mentor)
+
+    # A newcomer opens the link signed out, signs up and comes back to it.
+    learner = browser.new_context().new_page()
+    learner.goto(link)
+    expect(learner.get_by_role("heading", level=1)).to_have_text("bob invites you to share your progress")
+    assert_accessible(learner)
+    learner.get_by_role("link", name="Sign up to accept").click()
+    learner.get_by_label("Username").fill("lena")
+    learner.get_by_label("Email").fill("lena@example.com")
+    learner.get_by_label("Password", exact=True).fill("tensor-flow-river-7")
+    learner.get_by_label("Password confirmation").fill("tensor-flow-river-7")
+    learner.get_by_role("button", name="Sign up").click()
+    expect(learner).to_have_url(link)
+    learner.get_by_role("button", name="Accept").click()
+    expect(learner.get_by_text("bob is now your mentor.")).to_be_visible()
+    assert Mentorship.objects.filter(mentor=bob, learner__username="lena", status="active").exists()
+
+    learner.goto(f"{live_server.url}/roadmaps/{ROADMAP}/")
+    for title in ("Supervised learning", "Regression"):
+        learner.get_by_role("checkbox", name=title, exact=True).check()
+        expect(learner.get_by_role("checkbox", name=title, exact=True)).to_be_checked()
+    expect(learner.get_by_role("progressbar", name="Completion of Core machine learning")).to_have_attribute(
+        "value", "28"
+    )
+
+    # The mentor's cohort table shows the new completion and recent activity.
+    mentor.goto(f"{live_server.url}/mentoring/")
+    row = mentor.get_by_role("row", name=re.compile("lena"))
+    expect(
+        row.get_by_role("progressbar", name="lena: completion of ML Engineer for software engineers")
+    ).to_have_attribute("value", "4")
+    expect(row.get_by_role("cell").nth(1)).to_have_text("2")
+    expect(row).to_contain_text("ago")
+    assert_accessible(mentor)
+
+    # The learner's roadmap, read-only.
+    row.get_by_role("link", name="lena").click()
+    assert_accessible(mentor)
+    mentor.get_by_role("link", name="ML Engineer for software engineers").click()
+    expect(mentor.get_by_role("heading", level=1)).to_have_text("lena: ML Engineer for software engineers")
+    for slug in ("supervised-learning", "regression"):
+        expect(mentor.locator(f"li#{slug} .status-badge")).to_have_text("Done")
+    expect(mentor.get_by_role("checkbox")).to_have_count(0)
+    expect(mentor.locator("main form")).to_have_count(0)
+    assert_accessible(mentor)
+
+    mentor.locator("li#regression").get_by_role("link", name="Regression").click()
+    mentor.get_by_label("Comment").fill("Nice: now try regularisation.")
+    mentor.get_by_role("button", name="Post comment").click()
+    expect(mentor.get_by_text("Nice: now try regularisation.")).to_be_visible()
+    mentor.get_by_role("button", name="Mark reviewed").click()
+    expect(mentor.get_by_text("Reviewed by bob")).to_be_visible()
+    assert_accessible(mentor)
+    mentee_url = mentor.url
+
+    # The learner sees the feedback on the dashboard.
+    learner.goto(f"{live_server.url}/dashboard/")
+    expect(learner.get_by_role("region", name="New feedback")).to_contain_text("Regression")
+    assert_accessible(learner)
+
+    # A stranger gets the not-found page on the same URL.
+    stranger = browser.new_context().new_page()
+    sign_in(stranger, live_server, "charlie", password)
+    response = stranger.goto(mentee_url)
+    assert response.status == 404
+    expect(stranger.get_by_role("heading", level=1)).to_have_text("Page not found")
+    assert "Nice: now try regularisation." not in stranger.content()
+    assert_accessible(stranger)

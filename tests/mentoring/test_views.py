@@ -1,0 +1,145 @@
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from mentoring import services
+from mentoring.models import Comment, Invite, Mentorship
+from progress import services as progress_services
+from progress.models import ProgressEvent
+from tests.factories import UserFactory
+
+
+def make_cohort(mentor, topics, track, size, *, start=0):
+    invite = services.create_invite(created_by=mentor, kind=Invite.Kind.FROM_MENTOR)
+    for n in range(start, start + size):
+        learner = UserFactory(username=f"cohort{n:03d}", display_name=f"Learner {n:03d}")
+        services.accept_invite(invite=invite, user=learner)
+        for slug in ("a", "b", "c")[: n % 4]:
+            progress_services.set_status(learner=learner, topic=topics[slug], status="done", roadmap=track)
+
+
+def cohort_queries(client, url="/mentoring/"):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_cohort_table_runs_the_same_queries_for_5_and_200_mentees(client, bob, topics, track):
+    client.force_login(bob)
+    make_cohort(bob, topics, track, 5)
+    small, html = cohort_queries(client)
+    assert html.count('class="cohort-figure"') == 3  # mentees 1, 2, 3 follow the track
+    make_cohort(bob, topics, track, 195, start=5)
+    large, html = cohort_queries(client)
+    assert html.count("<tr") == 201
+    assert small == large
+    # session, user, cohort: mentorships, roadmaps, progress counts, follows, activity, nudges;
+    # mentors, invites, has_mentees
+    assert large == 11
+
+
+def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bob, charlie, topics, track):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    services.accept_invite(invite=invite, user=alice)
+    services.accept_invite(invite=invite, user=charlie)
+    progress_services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    progress_services.set_status(learner=alice, topic=topics["b"], status="done", roadmap=track)
+    progress_services.set_status(learner=charlie, topic=topics["a"], status="done", roadmap=track)
+    # charlie's last move was three weeks ago.
+    ProgressEvent.objects.filter(learner=charlie).update(created_at=timezone.now() - dt.timedelta(days=21))
+    Mentorship.objects.filter(learner=charlie).update(created_at=timezone.now() - dt.timedelta(days=30))
+    client.force_login(bob)
+
+    html = client.get("/mentoring/").content.decode()
+    rows = re.findall(r"<tr(?: class=\"stalled\")?>.*?</tr>", html, re.S)[1:]
+    assert "Alice Liddell" in rows[0] and "charlie" in rows[1]  # by name: display name, else username
+    assert 'aria-label="Alice Liddell: completion of Track"' in rows[0] and ">40%<" in rows[0]
+    assert re.search(r"<td>2</td>", rows[0]) and re.search(r"<td>0</td>", rows[1])
+    assert "Stalled" not in rows[0] and "Stalled" in rows[1]
+    assert 'aria-label="Nudge charlie"' in rows[1]
+
+    stalled = client.get("/mentoring/?stalled=1").content.decode()
+    assert "charlie" in stalled and "Alice Liddell" not in stalled
+    by_completion = client.get("/mentoring/?sort=completion").content.decode()
+    assert by_completion.index("Alice Liddell") < by_completion.index(">charlie<")
+    by_activity = client.get("/mentoring/?sort=activity").content.decode()
+    assert by_activity.index("Alice Liddell") < by_activity.index(">charlie<")
+    assert client.get("/mentoring/?sort=%00bogus").status_code == 200
+
+
+def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentoring, bob):
+    from django.core import mail
+
+    client.force_login(bob)
+    first = client.post("/mentoring/mentees/alice/nudge/", follow=True)
+    assert "Encouragement sent to Alice Liddell." in first.content.decode()
+    second = client.post("/mentoring/mentees/alice/nudge/", follow=True)
+    assert second.status_code == 200
+    assert "You already sent Alice Liddell a nudge today." in second.content.decode()
+    assert len(mail.outbox) == 1
+
+
+def test_create_and_revoke_invite_links(client, bob):
+    client.force_login(bob)
+    response = client.post("/mentoring/invites/", {"kind": "mentor", "expires_in": "7"})
+    invite = Invite.objects.get(created_by=bob)
+    assert response["Location"] == f"/mentoring/#invite-{invite.pk}"
+    assert invite.kind == "mentor" and invite.expires_at > timezone.now() + dt.timedelta(days=6)
+    assert len(invite.token) >= 40
+    page = client.get("/mentoring/").content.decode()
+    assert f"http://testserver/mentoring/invite/{invite.token}/" in page
+    client.post("/mentoring/invites/", {"mentor-kind": "learner", "mentor-expires_in": ""})
+    assert Invite.objects.filter(created_by=bob, kind="learner", expires_at=None).exists()
+    client.post(f"/mentoring/invites/{invite.pk}/revoke/")
+    assert f"/mentoring/invite/{invite.token}/" not in client.get("/mentoring/").content.decode()
+    response = client.post("/mentoring/invites/", {"kind": "admin", "expires_in": "7000"}, follow=True)
+    assert "That invite could not be created." in response.content.decode()
+
+
+def test_accept_and_decline_through_the_page(client, bob, charlie):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    client.force_login(charlie)
+    response = client.post(invite.get_absolute_url(), {"action": "decline"})
+    assert response["Location"] == "/dashboard/"
+    assert not Mentorship.objects.exists()
+    response = client.post(invite.get_absolute_url(), {"action": "accept"}, follow=True)
+    assert "bob is now your mentor." in response.content.decode()
+    assert Mentorship.objects.filter(mentor=bob, learner=charlie, status="active").exists()
+
+
+def test_a_signed_out_visitor_accepting_is_sent_to_sign_in_and_back(client, bob):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    response = client.post(invite.get_absolute_url(), {"action": "accept"})
+    assert response["Location"] == f"/accounts/login/?next={invite.get_absolute_url()}"
+
+
+def test_feedback_reaches_the_learner_on_the_topic_and_dashboard(client, mentoring, alice, bob, topics):
+    client.force_login(bob)
+    client.post("/mentoring/mentees/alice/topics/a/", {"body": "Great notebook, <b>try</b> the extension."})
+    client.post("/mentoring/mentees/alice/topics/a/review/", {"reviewed": "1"})
+    client.force_login(alice)
+    dashboard = client.get("/dashboard/").content.decode()
+    assert "New feedback" in dashboard and "from bob" in dashboard
+    assert "Great notebook, &lt;b&gt;try&lt;/b&gt; the extension." in dashboard
+    topic = client.get("/topics/a/").content.decode()
+    assert "Reviewed by bob" in topic
+    assert "Great notebook, &lt;b&gt;try&lt;/b&gt; the extension." in topic
+    # Seen now: gone from the dashboard.
+    assert "New feedback" not in client.get("/dashboard/").content.decode()
+    response = client.post("/topics/a/comments/", {"body": "Thanks, will do!"})
+    assert response["Location"] == "/topics/a/#comments"
+    assert list(Comment.objects.values_list("author__username", flat=True)) == ["bob", "alice"]
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
+def test_bad_comments_are_refused_with_a_message(client, mentoring, bob, body):
+    client.force_login(bob)
+    response = client.post("/mentoring/mentees/alice/topics/a/", {"body": body})
+    assert response.status_code == 400
+    assert 'class="errorlist' in response.content.decode()
+    assert not Comment.objects.exists()
