@@ -103,3 +103,27 @@ def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
     expect(stranger.get_by_role("heading", level=1)).to_have_text("Page not found")
     assert "Nice: now try regularisation." not in stranger.content()
     assert_accessible(stranger)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_mentoring_pages_fit_a_phone_and_a_desktop(live_server, page, content, alice, bob, password, width):
+    from mentoring import services
+    from progress import services as progress_services
+    from roadmap.models import Roadmap, Topic
+
+    invite = services.create_invite(created_by=bob, kind="mentor")
+    services.accept_invite(invite=invite, user=alice)
+    roadmap = Roadmap.objects.get(slug=ROADMAP)
+    progress_services.set_status(learner=alice, topic=Topic.objects.get(slug="python"), status="done", roadmap=roadmap)
+    sign_in(page, live_server, "bob", password)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in (
+        "/mentoring/",
+        "/mentoring/mentees/alice/",
+        f"/mentoring/mentees/alice/roadmaps/{ROADMAP}/",
+        "/mentoring/mentees/alice/topics/python/",
+        invite.get_absolute_url(),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at {width}px"
