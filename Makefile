@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := mlepath.settings
 
-.PHONY: run test serve lint venv deps dev-deps db clean
+.PHONY: run test serve lint venv deps dev-deps db clean bench
 
 # Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
 $(PY):
@@ -60,3 +60,9 @@ lint: dev-deps
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Benchmark of the hot paths against the production-like server (see README, "Performance").
+# On PostgreSQL when DATABASE_URL is set (it uses its own database, mlepath_bench), SQLite otherwise.
+bench: deps
+	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m tests.bench.run $(BENCH_ARGS)

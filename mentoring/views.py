@@ -11,7 +11,8 @@ from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
 from progress import selectors as progress_selectors
 from progress.models import Progress, Status
-from roadmap.models import Roadmap, Section, Topic
+from roadmap.models import Roadmap, Topic
+from roadmap.selectors import roadmap_outline
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -136,10 +137,8 @@ def mentee_roadmap(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
     roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
-    sections = list(Section.objects.for_roadmap_page(roadmap))
-    topic_ids = [p.topic_id for s in sections for p in s.placements.all()]
     data = progress_selectors.roadmap_progress(
-        roadmap, sections, progress_selectors.progress_by_topic(learner, topic_ids)
+        roadmap, roadmap_outline(roadmap), progress_selectors.statuses_of(learner)
     )
     rows = list(data.rows())
     for row in rows:

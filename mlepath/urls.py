@@ -6,6 +6,7 @@ from mlepath import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
     path("", include("roadmap.urls")),
     path("", include("progress.urls")),

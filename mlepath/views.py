@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -33,3 +33,10 @@ def csrf_failure(request, reason=""):
     # Most often a form left open across a sign-in or sign-out in another tab:
     # Django rotated the token, so the page must be reloaded.
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
+
+
+@login_not_required
+@require_safe
+def ping(request):
+    """No database, no template: the benchmark's ceiling for this server configuration."""
+    return HttpResponse("pong", content_type="text/plain")

@@ -7,12 +7,15 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
-from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
-from roadmap.models import Placement, Section, Topic
+from progress.models import Progress, ProgressEvent, Status
+from roadmap.models import Roadmap, Topic
+from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
 
 CALENDAR_WEEKS = 52
 NEXT_UP_LIMIT = 5
@@ -53,18 +56,14 @@ class Completion:
 
 @dataclass
 class TopicRow:
-    topic: Topic
-    progress: Progress | None
+    topic: TopicEntry
+    status: str = Status.NOT_STARTED
     url: str | None = None  # where the title links, when not the topic's own page
-
-    @property
-    def status(self) -> str:
-        return self.progress.status if self.progress else Status.NOT_STARTED
 
 
 @dataclass
 class SectionRows:
-    section: Section
+    section: SectionEntry
     rows: list[TopicRow]
     completion: Completion
 
@@ -86,17 +85,26 @@ def progress_by_topic(learner, topic_ids) -> dict[int, Progress]:
     return {progress.topic_id: progress for progress in rows}
 
 
-def roadmap_progress(roadmap, sections, progress: dict[int, Progress]) -> RoadmapProgress:
-    """Combine prefetched sections with a learner's progress rows (no queries)."""
+def statuses_of(learner) -> dict[int, str]:
+    """A learner's status on every topic they touched: one query, no model instances."""
+    if learner is None or not learner.is_authenticated:
+        return {}
+    return dict(
+        Progress.objects.filter(learner=learner).exclude(status=Status.NOT_STARTED).values_list("topic_id", "status")
+    )
+
+
+def roadmap_progress(roadmap, outline, statuses: dict[int, str]) -> RoadmapProgress:
+    """Combine a roadmap's cached outline with a learner's statuses (no queries)."""
     overall = Completion()
     shaped = []
-    for section in sections:
+    for section in outline:
         completion = Completion()
         rows = []
-        for placement in section.placements.all():
-            row = TopicRow(topic=placement.topic, progress=progress.get(placement.topic_id))
-            completion.add(row.topic, row.status)
-            overall.add(row.topic, row.status)
+        for topic in section.topics:
+            row = TopicRow(topic=topic, status=statuses.get(topic.pk, Status.NOT_STARTED))
+            completion.add(topic, row.status)
+            overall.add(topic, row.status)
             rows.append(row)
         shaped.append(SectionRows(section=section, rows=rows, completion=completion))
     return RoadmapProgress(roadmap=roadmap, sections=shaped, completion=overall)
@@ -111,6 +119,11 @@ class CalendarDay:
     count: int
     x: int
     y: int
+
+    @property
+    def label(self) -> str:
+        what = f"{self.count} topic change{'s' if self.count != 1 else ''}" if self.count else "no progress"
+        return f"{self.date:%a} {self.date.day} {self.date:%b %Y}: {what}"
 
     @property
     def level(self) -> int:
@@ -128,6 +141,15 @@ class Activity:
     today: dt.date
     width: int = 0
     height: int = 0
+
+    def cells(self) -> SafeString:
+        """The 371 day squares, built in Python: a template loop here cost the
+        dashboard more than all of its queries together."""
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}</title></rect>',
+            ((day.x, day.y, day.level, day.label) for day in self.days),
+        )
 
 
 CELL = 13
@@ -204,30 +226,9 @@ class Dashboard:
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
-    follows = list(
-        RoadmapFollow.objects.filter(learner=learner, roadmap__published=True)
-        .select_related("roadmap")
-        .order_by("roadmap__order", "roadmap__title")
-    )
-    roadmaps = [follow.roadmap for follow in follows]
-    placements = (
-        Placement.objects.filter(topic__retired=False)
-        .select_related("topic")
-        .prefetch_related(Prefetch("topic__prerequisites", queryset=Topic.objects.live().only("pk")))
-        .order_by("order", "pk")
-    )
-    sections_by_roadmap: dict[int, list[Section]] = {}
-    for section in Section.objects.filter(roadmap__in=roadmaps).prefetch_related(
-        Prefetch("placements", queryset=placements)
-    ):
-        sections_by_roadmap.setdefault(section.roadmap_id, []).append(section)
-
-    progress = {p.topic_id: p for p in Progress.objects.filter(learner=learner).select_related("topic")}
-    shaped = [roadmap_progress(r, sections_by_roadmap.get(r.pk, []), progress) for r in roadmaps]
-
-    def status(topic_id):
-        row = progress.get(topic_id)
-        return row.status if row else Status.NOT_STARTED
+    roadmaps = list(Roadmap.objects.filter(follows__learner=learner, published=True).order_by("order", "title"))
+    statuses = statuses_of(learner)
+    shaped = [roadmap_progress(r, roadmap_outline(r), statuses) for r in roadmaps]
 
     next_up, seen = [], set()
     for roadmap_rows in shaped:
@@ -240,16 +241,16 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
             topic = row.topic
             if topic.pk in seen or row.status in (Status.DONE, Status.SKIPPED):
                 continue
-            required = [t.pk for t in topic.prerequisites.all() if t.pk in in_roadmap]
-            if all(status(pk) == Status.DONE for pk in required):
+            required = [pk for pk in topic.prerequisite_ids if pk in in_roadmap]
+            if all(statuses.get(pk) == Status.DONE for pk in required):
                 next_up.append((topic, roadmap_rows.roadmap, row.status))
                 seen.add(topic.pk)
 
-    recent = sorted(
-        (p for p in progress.values() if p.status == Status.DONE and not p.topic.retired),
-        key=lambda p: p.completed_at,
-        reverse=True,
-    )[:RECENT_LIMIT]
+    recent = list(
+        Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)
+        .select_related("topic")
+        .order_by("-completed_at")[:RECENT_LIMIT]
+    )
     return Dashboard(
         roadmaps=shaped,
         next_up=next_up,

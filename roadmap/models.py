@@ -30,6 +30,8 @@ class Roadmap(models.Model):
     audience = models.CharField(max_length=240, help_text="Who this track is for, in one sentence.")
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
+    # Bumped on every content change; keys the cached outline of the roadmap page.
+    content_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RoadmapQuerySet.as_manager()
 

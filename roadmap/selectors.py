@@ -1,7 +1,15 @@
-from django.db.models import Prefetch
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import F, Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from roadmap.content import Content, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
 from roadmap.models import Roadmap, Section, Topic
+
+OUTLINE_TIMEOUT = 60 * 60 * 24
 
 
 def content_from_database() -> Content:
@@ -41,3 +49,65 @@ def content_from_database() -> Content:
         )
     ]
     return Content(topics=topics, roadmaps=roadmaps)
+
+
+@dataclass(frozen=True)
+class TopicEntry:
+    """A topic as the roadmap page shows it, with its static HTML pre-rendered."""
+
+    pk: int
+    slug: str
+    title: str
+    estimated_hours: int
+    url: str
+    status_url: str
+    body: SafeString
+    prerequisite_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SectionEntry:
+    slug: str
+    title: str
+    summary: str
+    topics: tuple[TopicEntry, ...]
+
+
+def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
+    """Sections and topics of a roadmap, the same for every learner.
+
+    Cached per content version: the page then runs no content query and renders
+    no template per topic, only the learner's statuses around this outline.
+    """
+    key = f"roadmap-outline:{roadmap.pk}:{roadmap.content_version}"
+    outline = cache.get(key)
+    if outline is None:
+        outline = tuple(
+            SectionEntry(
+                slug=section.slug,
+                title=section.title,
+                summary=section.summary,
+                topics=tuple(_topic_entry(roadmap, placement.topic) for placement in section.placements.all()),
+            )
+            for section in Section.objects.for_roadmap_page(roadmap)
+        )
+        cache.set(key, outline, OUTLINE_TIMEOUT)
+    return outline
+
+
+def _topic_entry(roadmap, topic) -> TopicEntry:
+    return TopicEntry(
+        pk=topic.pk,
+        slug=topic.slug,
+        title=topic.title,
+        estimated_hours=topic.estimated_hours,
+        url=topic.get_absolute_url(),
+        status_url=reverse("roadmap_set_status", args=[roadmap.slug, topic.slug]),
+        body=render_to_string("roadmap/roadmap_detail.html#topic-body", {"topic": topic}),
+        prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
+    )
+
+
+def bump_content_version() -> None:
+    """Invalidate every cached outline (called on any content change)."""
+    Roadmap.objects.update(content_version=F("content_version") + 1)

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from roadmap.content import Content, RoadmapSpec, TopicSpec
 from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
+from roadmap.selectors import bump_content_version
 
 
 @dataclass
@@ -151,4 +152,6 @@ def load_content(*, content: Content) -> LoadReport:
             report.roadmaps["retired"] += 1
         else:
             report.roadmaps["unchanged"] += 1
+    if report.changed:
+        bump_content_version()
     return report

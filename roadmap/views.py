@@ -19,6 +19,7 @@ from progress.forms import EvidenceForm, NoteForm, StatusForm
 from progress.models import Evidence, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Placement, Roadmap, Section, Topic
+from roadmap.selectors import roadmap_outline
 
 
 @login_not_required
@@ -28,11 +29,9 @@ def roadmap_list(request):
 
 
 def _roadmap_progress(request, roadmap):
-    """Sections of the roadmap with the signed-in learner's progress on each topic."""
-    sections = list(Section.objects.for_roadmap_page(roadmap))
-    topic_ids = [p.topic_id for s in sections for p in s.placements.all()]
-    progress = progress_selectors.progress_by_topic(request.user, topic_ids)
-    return progress_selectors.roadmap_progress(roadmap, sections, progress)
+    """Sections of the roadmap with the signed-in learner's status on each topic."""
+    statuses = progress_selectors.statuses_of(request.user)
+    return progress_selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
 
 
 def _roadmap_context(request, roadmap, **extra):

@@ -286,6 +286,7 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     first, second = Roadmap.objects.order_by("order")
     services.set_status(learner=alice, topic=Topic.objects.get(slug="python"), status="done", roadmap=first)
     page = f"/roadmaps/{first.slug}/"
+    _queries(alice_client, "/dashboard/")  # the first visit builds the cached outline
     small = (_queries(alice_client, "/dashboard/"), _queries(alice_client, page))
 
     for roadmap in (first, second):
@@ -293,10 +294,23 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
             for status in ("in_progress", "done", "not_started", "skipped", "done"):
                 services.set_status(learner=alice, topic=topic, status=status, roadmap=roadmap)
     assert ProgressEvent.objects.count() > 200
+    _queries(alice_client, "/dashboard/")
     large = (_queries(alice_client, "/dashboard/"), _queries(alice_client, page))
     assert small == large
-    # Dashboard: session, user, follows, sections, placements+topics, prerequisites, progress, activity,
-    # new feedback.
-    # Roadmap page: session, user, roadmap, sections, placements+topics, resources, prerequisites,
-    # progress, follow.
-    assert large == (9, 9)
+    # Dashboard: session, user, followed roadmaps, statuses, recently completed, activity, new feedback.
+    # Roadmap page: session, user, roadmap, statuses, follow. The outline comes from the cache.
+    assert large == (7, 5)
+
+
+def test_the_cached_outline_follows_every_content_change(alice_client, topics, track):
+    from roadmap.models import Resource, Topic
+
+    assert "Alpha" in alice_client.get("/roadmaps/track/").content.decode()
+    Topic.objects.filter(slug="a").update(title="ignored")  # no signal: proves the cache is in use
+    assert "Alpha" in alice_client.get("/roadmaps/track/").content.decode()
+    topic = Topic.objects.get(slug="a")
+    topic.title = "Alpha, revised"
+    topic.save()  # as the admin does
+    assert "Alpha, revised" in alice_client.get("/roadmaps/track/").content.decode()
+    Resource.objects.filter(topic=topic).first().delete()
+    assert "Resources (1)" in alice_client.get("/roadmaps/track/").content.decode()

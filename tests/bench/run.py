@@ -1,0 +1,282 @@
+"""`make bench`: the production-like server under concurrent signed-in clients.
+
+Seeds a dedicated database, starts gunicorn (DEBUG off, plain HTTP on
+loopback), and drives each hot path with wrk: 16 connections, each one a
+different signed-in learner. The same run measures a ceiling, a view with the
+same middleware and no query, and reports every figure as a ratio to it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+LUA = Path(__file__).with_name("report.lua")
+ROADMAP = "ml-engineer-for-software-engineers"
+# name: (path, mode, target share of the ceiling's requests per second)
+ENDPOINTS = {
+    "ceiling": ("/ping", "get", None),
+    "set_status": (None, "status", 0.12),
+    "roadmap_page": (f"/roadmaps/{ROADMAP}/", "get", 0.15),
+    "dashboard": ("/dashboard/", "get", 0.20),
+    "topic_panel": ("/topics/supervised-learning/", "htmx", None),
+    "cohort_200": ("/mentoring/", "get", 0.05),
+}
+P99_TARGET_MS = {"set_status": 100}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_env(database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return env | {
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(40),
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "mlepath.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare_database(args, out: Path) -> tuple[str, str]:
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith("postgres"):
+        import psycopg
+
+        base, _, _ = given.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS mlepath_bench WITH (FORCE)")
+            conn.execute("CREATE DATABASE mlepath_bench")
+        return f"{base}/mlepath_bench", "postgresql"
+    path = out / "bench.sqlite3"
+    for stale in out.glob("bench.sqlite3*"):
+        stale.unlink()
+    return f"sqlite:///{path}", "sqlite"
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True)
+    return result.stdout if capture else ""
+
+
+def make_sessions(env) -> dict:
+    """Signed-in sessions made directly in the database, as a sign-in would."""
+    script = r"""
+import json
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from accounts.models import User
+from progress.models import RoadmapFollow
+
+def session_for(user):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return store.session_key
+
+learners = list(User.objects.filter(follows__roadmap__slug=%r).order_by("username")[:16])
+mentor = User.objects.get(username="demo-mentor-001")
+topics = list(
+    __import__("roadmap.models").models.Placement.objects.filter(section__roadmap__slug=%r)
+    .order_by("section__order", "order").values_list("topic__slug", flat=True)
+)
+print(json.dumps({"learners": [session_for(u) for u in learners], "mentor": session_for(mentor), "topics": topics}))
+""" % (ROADMAP, ROADMAP)
+    return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+def start_server(env, port, workers):
+    process = subprocess.Popen(
+        [
+            str(Path(PY).with_name("gunicorn")),
+            "mlepath.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def check(url, cookie, htmx=False):
+    request = urllib.request.Request(url, headers={"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+        body = response.read().decode()
+        if response.status != 200 or response.url.rstrip("/").endswith("/accounts/login"):
+            raise SystemExit(f"{url} answered {response.status} at {response.url}: not signed in?")
+        return body
+
+
+def run_wrk(url, *, mode, cookies, csrf, topics, duration, connections):
+    # One connection per wrk thread, so each can be a different signed-in learner.
+    env = os.environ | {
+        "BENCH_MODE": "status" if mode == "status" else "get",
+        "BENCH_COOKIES": "|".join(cookies),
+        "BENCH_CSRF": csrf,
+        "BENCH_TOPICS": ",".join(topics),
+        "BENCH_ROADMAP": ROADMAP,
+    }
+    command = [
+        "wrk",
+        "-t",
+        str(connections),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "-s",
+        str(LUA),
+        url,
+    ]
+    if mode == "htmx":
+        command[1:1] = ["-H", "HX-Request: true"]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"BENCH_JSON (\{.*\})", output)
+    if not match:
+        raise SystemExit(f"wrk printed no summary:\n{output}")
+    data = json.loads(match.group(1))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    return data
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--learners", type=int, default=300)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the database of the last run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    args.out.mkdir(exist_ok=True)
+
+    database_url, engine = prepare_database(args, args.out) if not args.skip_seed else (None, None)
+    env = bench_env(database_url)
+    print(f"Seeding {args.learners} learners on {engine}…", flush=True)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "loadroadmap")
+    manage(env, "seed_demo", "--learners", str(args.learners), "--mentors", "5", "--cohort", "200", "--seed", "1")
+    manage(env, "collectstatic", "--no-input", "-v0")
+    sessions = make_sessions(env)
+    csrf = secrets.token_hex(16)  # a 32-character secret: Django accepts it as cookie and header alike
+    cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["learners"]]
+    mentor_cookie = f"sessionid={sessions['mentor']}; csrftoken={csrf}"
+
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    base = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        check(f"{base}/dashboard/", cookies[0])
+        if "completion of" not in check(f"{base}/mentoring/", mentor_cookie):
+            raise SystemExit("the cohort table shows no mentee")
+        for name, (path, mode, _) in ENDPOINTS.items():
+            cookie_list = [mentor_cookie] if name == "cohort_200" else cookies
+            url = base + (path or "/")
+            # Warm up the workers (connections, template cache) before measuring.
+            run_wrk(
+                url, mode=mode, cookies=cookie_list, csrf=csrf, topics=sessions["topics"], duration=2, connections=4
+            )
+            results[name] = run_wrk(
+                url,
+                mode=mode,
+                cookies=cookie_list,
+                csrf=csrf,
+                topics=sessions["topics"],
+                duration=args.duration,
+                connections=args.connections,
+            )
+            print(f"  {name:13} {results[name]['rps']:8.1f} req/s", flush=True)
+        results["ceiling_end"] = run_wrk(
+            base + "/ping",
+            mode="get",
+            cookies=cookies,
+            csrf=csrf,
+            topics=[],
+            duration=args.duration,
+            connections=args.connections,
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    ceiling = (results["ceiling"]["rps"] + results.pop("ceiling_end")["rps"]) / 2
+    report = {
+        "database": engine,
+        "learners": args.learners,
+        "connections": args.connections,
+        "workers": args.workers,
+        "duration_s": args.duration,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        "ceiling_rps": round(ceiling, 1),
+        "endpoints": {},
+    }
+    ok = True
+    header = f"{'endpoint':14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}{'target':>8}  verdict"
+    print(f"\n{engine}, {args.learners} learners, {args.connections} connections, {args.workers} workers")
+    print(header)
+    print("-" * len(header))
+    for name, data in results.items():
+        target = ENDPOINTS[name][2]
+        ratio = data["rps"] / ceiling
+        passed = data["errors"] == 0 and (target is None or ratio >= target)
+        if name in P99_TARGET_MS:
+            passed = passed and data["p99_ms"] < P99_TARGET_MS[name]
+        ok = ok and passed
+        report["endpoints"][name] = {
+            **{k: round(v, 2) if isinstance(v, float) else v for k, v in data.items()},
+            "ratio_to_ceiling": round(ratio, 3),
+            "target_ratio": target,
+            "p99_target_ms": P99_TARGET_MS.get(name),
+            "meets_target": passed,
+        }
+        print(
+            f"{name:14}{data['rps']:9.1f}{data['p50_ms']:9.1f}{data['p95_ms']:9.1f}{data['p99_ms']:9.1f}"
+            f"{data['errors']:8d}{ratio:8.1%}{(f'{target:.0%}' if target else '-'):>8}  {'ok' if passed else 'MISS'}"
+        )
+    path = args.out / f"bench-{engine}.json"
+    path.write_text(json.dumps(report, indent=2))
+    print(f"\nWritten to {path}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
