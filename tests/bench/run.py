@@ -79,12 +79,13 @@ def manage(env, *args, capture=False):
 
 def make_sessions(env) -> dict:
     """Signed-in sessions made directly in the database, as a sign-in would."""
-    script = r"""
+    script = """
 import json
+import os
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import User
-from progress.models import RoadmapFollow
+from roadmap.models import Placement
 
 def session_for(user):
     store = SessionStore()
@@ -94,15 +95,18 @@ def session_for(user):
     store.save()
     return store.session_key
 
-learners = list(User.objects.filter(follows__roadmap__slug=%r).order_by("username")[:16])
+roadmap = os.environ["BENCH_ROADMAP"]
+learners = list(User.objects.filter(follows__roadmap__slug=roadmap).order_by("username")[:16])
 mentor = User.objects.get(username="demo-mentor-001")
 topics = list(
-    __import__("roadmap.models").models.Placement.objects.filter(section__roadmap__slug=%r)
+    Placement.objects.filter(section__roadmap__slug=roadmap)
     .order_by("section__order", "order").values_list("topic__slug", flat=True)
 )
-print(json.dumps({"learners": [session_for(u) for u in learners], "mentor": session_for(mentor), "topics": topics}))
-""" % (ROADMAP, ROADMAP)
-    return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+sessions = {"learners": [session_for(u) for u in learners], "mentor": session_for(mentor), "topics": topics}
+print(json.dumps(sessions))
+"""
+    output = manage(env | {"BENCH_ROADMAP": ROADMAP}, "shell", "-c", script, capture=True)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def start_server(env, port, workers):
@@ -133,8 +137,9 @@ def start_server(env, port, workers):
 
 
 def check(url, cookie, htmx=False):
-    request = urllib.request.Request(url, headers={"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})})
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+    headers = {"Cookie": cookie, **({"HX-Request": "true"} if htmx else {})}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own server on loopback
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         body = response.read().decode()
         if response.status != 200 or response.url.rstrip("/").endswith("/accounts/login"):
             raise SystemExit(f"{url} answered {response.status} at {response.url}: not signed in?")
@@ -250,7 +255,10 @@ def main():
         "endpoints": {},
     }
     ok = True
-    header = f"{'endpoint':14}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}{'target':>8}  verdict"
+    columns = ("req/s", "p50 ms", "p95 ms", "p99 ms")
+    header = (
+        f"{'endpoint':14}" + "".join(f"{c:>9}" for c in columns) + f"{'errors':>8}{'ratio':>8}{'target':>8}  verdict"
+    )
     print(f"\n{engine}, {args.learners} learners, {args.connections} connections, {args.workers} workers")
     print(header)
     print("-" * len(header))
