@@ -129,8 +129,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database, so any app server can serve any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- Cache and sessions ---------------------------------------------------
+
+# Nothing a request needs lives only in one process: sessions are in the
+# database, or in Redis (shared by every app server) when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL; got {REDIS_URL!r}.")
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Reads come from Redis; every write also goes to the database, so a Redis
+    # restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": _shared_cache,
+    # Per process, for data keyed by its version only (the roadmap outline):
+    # every app server serves the same content, without fetching it per request.
+    "versioned": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versioned"},
+}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks of inactivity signs a learner out
 SESSION_SAVE_EVERY_REQUEST = False
 

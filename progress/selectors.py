@@ -66,6 +66,7 @@ class SectionRows:
     section: SectionEntry
     rows: list[TopicRow]
     completion: Completion
+    rows_html: str = ""  # the rows pre-rendered, when the page uses them
 
 
 @dataclass

@@ -1,10 +1,10 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import F, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from roadmap.content import Content, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
 from roadmap.models import Roadmap, Section, Topic
@@ -63,6 +63,11 @@ class TopicEntry:
     status_url: str
     body: SafeString
     prerequisite_ids: tuple[int, ...]
+    # The topic's row on the roadmap page, pre-rendered from the page's own
+    # "topic-row" partial: one per status for a signed-in learner, plus "public",
+    # each as the HTML before and after the (shared) body. The CSRF token is a
+    # placeholder that the view fills in (see rows_html).
+    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     no template per topic, only the learner's statuses around this outline.
     """
     key = f"roadmap-outline:{roadmap.pk}:{roadmap.content_version}"
+    cache = caches["versioned"]
     outline = cache.get(key)
     if outline is None:
         outline = tuple(
@@ -95,8 +101,12 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     return outline
 
 
+CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+BODY_PLACEHOLDER = "__topic_body_placeholder__"
+
+
 def _topic_entry(roadmap, topic) -> TopicEntry:
-    return TopicEntry(
+    entry = TopicEntry(
         pk=topic.pk,
         slug=topic.slug,
         title=topic.title,
@@ -106,6 +116,36 @@ def _topic_entry(roadmap, topic) -> TopicEntry:
         body=render_to_string("roadmap/roadmap_detail.html#topic-body", {"topic": topic}),
         prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
     )
+    from progress.models import Status  # progress builds on roadmap, not the other way round
+
+    template = "roadmap/roadmap_detail.html#topic-row"
+    marked = replace(entry, body=BODY_PLACEHOLDER)
+    base = {"roadmap": roadmap, "statuses": Status, "csrf_token": CSRF_PLACEHOLDER}
+    variants = {status: {"row": _Row(marked, status), "editable": True, "tracking": True} for status in Status.values}
+    variants["public"] = {"row": _Row(marked, Status.NOT_STARTED)}
+    rows = {
+        key: tuple(render_to_string(template, base | context).split(BODY_PLACEHOLDER))
+        for key, context in variants.items()
+    }
+    return replace(entry, rows=rows)
+
+
+@dataclass(frozen=True)
+class _Row:
+    topic: TopicEntry
+    status: str
+    url: str | None = None
+
+
+def rows_html(rows, *, key, csrf_token: str) -> SafeString:
+    """Join pre-rendered topic rows and put this request's CSRF token in their forms."""
+    parts = []
+    for row in rows:
+        before, after = row.topic.rows[key(row)]
+        parts += (before, row.topic.body, after)
+    html = "".join(parts)
+    # Safe: the rows are template output, and a CSRF token is letters and digits only.
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token))  # noqa: S308
 
 
 def bump_content_version() -> None:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,7 +20,7 @@ from progress.forms import EvidenceForm, NoteForm, StatusForm
 from progress.models import Evidence, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Placement, Roadmap, Section, Topic
-from roadmap.selectors import roadmap_outline
+from roadmap.selectors import roadmap_outline, rows_html
 
 
 @login_not_required
@@ -36,6 +37,12 @@ def _roadmap_progress(request, roadmap):
 
 def _roadmap_context(request, roadmap, **extra):
     data = _roadmap_progress(request, roadmap)
+    signed_in = request.user.is_authenticated
+    token = get_token(request) if signed_in else ""
+    for section in data.sections:
+        section.rows_html = rows_html(
+            section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"), csrf_token=token
+        )
     rows = list(data.rows())
     return {
         "roadmap": roadmap,

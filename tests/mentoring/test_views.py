@@ -38,9 +38,11 @@ def test_cohort_table_runs_the_same_queries_for_5_and_200_mentees(client, bob, t
     large, html = cohort_queries(client)
     assert html.count("<tr") == 201
     assert small == large
-    # session, user, cohort: mentorships, roadmaps, progress counts, follows, activity, nudges;
-    # mentors, invites, has_mentees
-    assert large == 11
+    # session (unless REDIS_URL keeps it in the cache), user, cohort: mentorships, roadmaps,
+    # progress counts, follows, activity, nudges; mentors, invites, has_mentees
+    from django.conf import settings
+
+    assert large == (10 if settings.SESSION_ENGINE.endswith("cached_db") else 11)
 
 
 def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bob, charlie, topics, track):
