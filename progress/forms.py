@@ -1,16 +1,7 @@
 from django import forms
 from django.core.validators import URLValidator
 
-from progress.models import NOTE_MAX_LENGTH, Status
-
-
-class StatusForm(forms.Form):
-    # Without JavaScript the checkbox form posts a hidden "not_started" and, when
-    # ticked, "done" after it; QueryDict returns the last value, the one wanted.
-    status = forms.ChoiceField(
-        choices=Status.choices,
-        error_messages={"invalid_choice": "Choose one of: not_started, in_progress, done, skipped."},
-    )
+from progress.models import NOTE_MAX_LENGTH
 
 
 class NoteForm(forms.Form):

@@ -84,6 +84,8 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     Cached per content version: the page then runs no content query and renders
     no template per topic, only the learner's statuses around this outline.
     """
+    if hasattr(roadmap, "_outline"):  # already fetched for this request
+        return roadmap._outline
     key = f"roadmap-outline:{roadmap.pk}:{roadmap.content_version}"
     cache = caches["versioned"]
     outline = cache.get(key)
@@ -98,6 +100,7 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
             for section in Section.objects.for_roadmap_page(roadmap)
         )
         cache.set(key, outline, OUTLINE_TIMEOUT)
+    roadmap._outline = outline
     return outline
 
 

@@ -3,7 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -16,7 +16,7 @@ from mentoring.forms import CommentForm
 from mentoring.models import Mentorship
 from progress import selectors as progress_selectors
 from progress import services as progress_services
-from progress.forms import EvidenceForm, NoteForm, StatusForm
+from progress.forms import EvidenceForm, NoteForm
 from progress.models import Evidence, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Placement, Roadmap, Section, Topic
@@ -35,14 +35,15 @@ def _roadmap_progress(request, roadmap):
     return progress_selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
 
 
-def _roadmap_context(request, roadmap, **extra):
+def _roadmap_context(request, roadmap, *, whole_page=True, **extra):
     data = _roadmap_progress(request, roadmap)
     signed_in = request.user.is_authenticated
-    token = get_token(request) if signed_in else ""
-    for section in data.sections:
-        section.rows_html = rows_html(
-            section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"), csrf_token=token
-        )
+    if whole_page:
+        token = get_token(request) if signed_in else ""
+        for section in data.sections:
+            section.rows_html = rows_html(
+                section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"), csrf_token=token
+            )
     rows = list(data.rows())
     return {
         "roadmap": roadmap,
@@ -71,16 +72,20 @@ def roadmap_detail(request, slug):
 @vary_on_headers("HX-Request")
 def set_status(request, slug, topic_slug):
     roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
-    topic = get_object_or_404(
-        Topic.objects.live().filter(placements__section__roadmap=roadmap).distinct(), slug=topic_slug
-    )
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest(form.errors["status"][0])
-    progress_services.set_status(learner=request.user, topic=topic, status=form.cleaned_data["status"], roadmap=roadmap)
+    # The cached outline says whether the topic is live on this roadmap: no query.
+    entry = next((t for s in roadmap_outline(roadmap) for t in s.topics if t.slug == topic_slug), None)
+    if entry is None:
+        raise Http404("No such topic on this roadmap")
+    # Without JavaScript the checkbox form posts a hidden "not_started" and, when
+    # ticked, "done" after it; QueryDict.get returns the last value, the one wanted.
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+    topic = Topic(pk=entry.pk, slug=entry.slug)  # a reference for the foreign keys, not a fetch
+    progress_services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
-    context = _roadmap_context(request, roadmap)
+    context = _roadmap_context(request, roadmap, whole_page=False)
     for section in context["data"].sections:
         for row in section.rows:
             if row.topic.pk == topic.pk:
