@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from progress.models import Progress, ProgressEvent, Status
 from roadmap.models import Roadmap, Topic
@@ -124,7 +123,7 @@ class CalendarDay:
     @property
     def label(self) -> str:
         what = f"{self.count} topic change{'s' if self.count != 1 else ''}" if self.count else "no progress"
-        return f"{self.date:%a} {self.date.day} {self.date:%b %Y}: {what}"
+        return f"{self.date.strftime('%a %d %b %Y')}: {what}"
 
     @property
     def level(self) -> int:
@@ -145,12 +144,11 @@ class Activity:
 
     def cells(self) -> SafeString:
         """The 371 day squares, built in Python: a template loop here cost the
-        dashboard more than all of its queries together."""
-        return format_html_join(
-            "",
-            '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}</title></rect>',
-            ((day.x, day.y, day.level, day.label) for day in self.days),
-        )
+        dashboard more than all of its queries together, and so did escaping
+        1,500 values that are only numbers and our own date labels."""
+        cell = '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}</title></rect>'
+        html = "".join(cell.format(day.x, day.y, day.level, day.label) for day in self.days)
+        return mark_safe(html)  # noqa: S308 - integers and labels made above from dates and counts
 
 
 CELL = 13
