@@ -100,6 +100,11 @@ class ImportError_(ValueError):  # noqa: N801 - not the builtin ImportError
     pass
 
 
+def _is_text(value) -> bool:
+    # NUL cannot be stored in a PostgreSQL text column; refuse it up front.
+    return isinstance(value, str) and "\x00" not in value
+
+
 def _datetime(value, where):
     if value is None:
         return None
@@ -129,10 +134,8 @@ def parse_import(raw: bytes) -> dict:
     items, events = data.get("progress"), data.get("events", [])
     if not isinstance(items, list) or not isinstance(events, list):
         raise ImportError_("'progress' and 'events' must be lists.")
-    slugs = {item.get("topic") for item in items if isinstance(item, dict)} | {
-        event.get("topic") for event in events if isinstance(event, dict)
-    }
-    topics = {t.slug: t for t in Topic.objects.filter(slug__in=[s for s in slugs if isinstance(s, str)])}
+    slugs = [entry.get("topic") for entry in [*items, *events] if isinstance(entry, dict)]
+    topics = {t.slug: t for t in Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})}
 
     clean_items, seen = [], set()
     for number, item in enumerate(items, start=1):
@@ -140,7 +143,7 @@ def parse_import(raw: bytes) -> dict:
         if not isinstance(item, dict):
             raise ImportError_(f"{where}: must be an object")
         slug = item.get("topic")
-        if slug not in topics:
+        if not _is_text(slug) or slug not in topics:
             raise ImportError_(f"{where}: unknown topic {slug!r}")
         if slug in seen:
             raise ImportError_(f"{where}: topic {slug!r} appears twice")
@@ -159,10 +162,12 @@ def parse_import(raw: bytes) -> dict:
             url = link.get("url") if isinstance(link, dict) else None
             title = (link.get("title") or "") if isinstance(link, dict) else ""
             try:
+                if not _is_text(url):
+                    raise ValidationError("not text")
                 _url(url)
             except (ValidationError, TypeError):
                 raise ImportError_(f"{where} ({slug}): evidence link {url!r} is not an http(s) URL") from None
-            if not isinstance(title, str) or len(title) > 120:
+            if not _is_text(title) or len(title) > 120:
                 raise ImportError_(f"{where} ({slug}): evidence titles are text of at most 120 characters")
             clean_evidence.append((url, title))
         completed_at = _datetime(item.get("completed_at"), f"{where} ({slug}) completed_at")
@@ -182,7 +187,7 @@ def parse_import(raw: bytes) -> dict:
     clean_events = []
     for number, event in enumerate(events, start=1):
         where = f"event {number}"
-        if not isinstance(event, dict) or event.get("topic") not in topics:
+        if not isinstance(event, dict) or not _is_text(event.get("topic")) or event.get("topic") not in topics:
             raise ImportError_(f"{where}: unknown topic {event.get('topic') if isinstance(event, dict) else None!r}")
         if event.get("from") not in Status.values or event.get("to") not in Status.values:
             raise ImportError_(f"{where}: unknown status")

@@ -258,6 +258,15 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, t
             "is not an http(s) URL",
         ),
         (b"\xff\xfe", "The file is not JSON exported by MLE Path."),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": ["a"], "status": "done"}]}',
+            "progress item 1: unknown topic",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "in_progress",'
+            b' "evidence": [{"url": "https://example.com/\\u0000"}]}]}',
+            "is not an http(s) URL",
+        ),
     ],
 )
 def test_a_broken_import_file_is_refused_and_changes_nothing(alice_client, alice, topics, content, message):
