@@ -75,6 +75,10 @@ def two_servers(track, alice):
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url(),
     }
+    # As in production (make serve): hashed static files first, or {% static %} has no manifest.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
     ports = [free_port(), free_port()]
     gunicorn = Path(sys.executable).with_name("gunicorn")
     servers = [
