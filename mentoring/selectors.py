@@ -10,6 +10,7 @@ from django.utils import timezone
 from mentoring.models import Comment, Mentorship, Nudge, Review
 from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap
+from roadmap.selectors import roadmap_outline
 
 STALLED_AFTER = dt.timedelta(days=14)
 RECENT = dt.timedelta(days=7)
@@ -64,31 +65,28 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
     rows = {m.learner_id: CohortRow(mentorship=m) for m in mentorships}
     learner_ids = list(rows)
     if learner_ids:
-        roadmaps = {
-            r.pk: r
-            for r in Roadmap.objects.published().annotate(
-                topic_count=Count("sections__placements", filter=Q(sections__placements__topic__retired=False))
-            )
-        }
-        counts = {
-            (row["learner_id"], row["topic__placements__section__roadmap_id"]): row
-            for row in Progress.objects.filter(learner_id__in=learner_ids, topic__retired=False)
-            .values("learner_id", "topic__placements__section__roadmap_id")
-            .annotate(
-                done=Count("pk", filter=Q(status=Status.DONE)),
-                skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
-            )
-        }
-        for follow in RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps).order_by(
-            "roadmap__order", "pk"
+        roadmaps = {r.pk: r for r in Roadmap.objects.published()}
+        # Which topics each roadmap holds comes from the cached outlines; counting
+        # in Python beats joining every progress row to placements and sections.
+        topic_sets = {pk: {t.pk for s in roadmap_outline(r) for t in s.topics} for pk, r in roadmaps.items()}
+        finished: dict[int, dict[int, str]] = {}
+        for learner_id, topic_id, status in Progress.objects.filter(
+            learner_id__in=learner_ids, status__in=(Status.DONE, Status.SKIPPED)
+        ).values_list("learner_id", "topic_id", "status"):
+            finished.setdefault(learner_id, {})[topic_id] = status
+        for learner_id, roadmap_id in (
+            RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps)
+            .order_by("roadmap__order", "pk")
+            .values_list("learner_id", "roadmap_id")
         ):
-            count = counts.get((follow.learner_id, follow.roadmap_id), {"done": 0, "skipped": 0})
-            rows[follow.learner_id].roadmaps.append(
+            topics = topic_sets[roadmap_id]
+            statuses = [status for topic_id, status in finished.get(learner_id, {}).items() if topic_id in topics]
+            rows[learner_id].roadmaps.append(
                 RoadmapFigure(
-                    roadmap=roadmaps[follow.roadmap_id],
-                    done=count["done"],
-                    skipped=count["skipped"],
-                    total=roadmaps[follow.roadmap_id].topic_count,
+                    roadmap=roadmaps[roadmap_id],
+                    done=statuses.count(Status.DONE),
+                    skipped=statuses.count(Status.SKIPPED),
+                    total=len(topics),
                 )
             )
         for activity in (

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring import selectors, services
+from mentoring import cohort_table, selectors, services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
 from progress import selectors as progress_selectors
@@ -32,8 +34,11 @@ def index(request):
     sort = sort if sort in selectors.SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
+    now = timezone.now()
+    cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now)
     context = {
-        "cohort": selectors.cohort_for(user, sort=sort, stalled_only=stalled_only),
+        "cohort": cohort,
+        "cohort_rows": cohort_table.rows_html(cohort, csrf_token=get_token(request), now=now),
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
