@@ -146,3 +146,14 @@ def test_bad_comments_are_refused_with_a_message(client, mentoring, bob, body):
     assert response.status_code == 400
     assert 'class="errorlist' in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_cohort_ages_read_naturally():
+    from mentoring.cohort_table import ago
+
+    now = timezone.now()
+    assert ago(now - dt.timedelta(seconds=20), now) == "just now"
+    assert ago(now - dt.timedelta(minutes=1, seconds=5), now) == "1 minute ago"
+    assert ago(now - dt.timedelta(hours=5), now) == "5 hours ago"
+    assert ago(now - dt.timedelta(days=15), now) == "2 weeks ago"
+    assert ago(now - dt.timedelta(days=400), now) == "1 year ago"
