@@ -1,5 +1,9 @@
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM
 
@@ -31,3 +35,17 @@ def assert_accessible():
         assert results.violations_count == 0, f"axe-core on {page.url}:\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture
+def content(transactional_db):
+    """The shipped roadmaps, loaded as `make run` does."""
+    call_command("loadroadmap", stdout=None)
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))

@@ -1,27 +1,14 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from mentoring.models import Mentorship
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROADMAP = "ml-engineer-for-software-engineers"
-
-
-@pytest.fixture
-def content(transactional_db):
-    call_command("loadroadmap", stdout=None)
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 def test_a_mentor_follows_a_learner_who_joins_by_invite_link(

@@ -1,27 +1,14 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from progress.models import Progress
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROADMAP = "/roadmaps/ml-engineer-for-software-engineers/"
-
-
-@pytest.fixture
-def content(transactional_db):
-    call_command("loadroadmap", stdout=None)
-
-
-def sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/dashboard/$"))
 
 
 def test_ticking_updates_the_bars_in_place_and_persists(live_server, page, content, alice, password, assert_accessible):

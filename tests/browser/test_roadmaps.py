@@ -1,16 +1,10 @@
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def shipped_content(transactional_db):
-    call_command("loadroadmap", stdout=None)
-
-
-def test_a_visitor_browses_roadmaps_map_and_topic(live_server, page, shipped_content, assert_accessible):
+def test_a_visitor_browses_roadmaps_map_and_topic(live_server, page, content, assert_accessible):
     page.goto(f"{live_server.url}/roadmaps/")
     assert_accessible(page)
     page.get_by_role("link", name="ML Engineer for software engineers").click()
@@ -26,7 +20,7 @@ def test_a_visitor_browses_roadmaps_map_and_topic(live_server, page, shipped_con
     assert_accessible(page)
 
 
-def test_the_map_scrolls_inside_its_box_on_a_phone(live_server, page, shipped_content):
+def test_the_map_scrolls_inside_its_box_on_a_phone(live_server, page, content):
     page.set_viewport_size({"width": 360, "height": 800})
     page.goto(f"{live_server.url}/roadmaps/ml-engineer-from-scratch/map/")
     page_overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
