@@ -132,7 +132,7 @@ def reviews_for(*, learner, topic) -> list[Review]:
 
 def unseen_feedback(learner, limit: int = 5) -> list[Comment]:
     return list(
-        Comment.objects.filter(learner=learner, seen_at__isnull=True)
+        Comment.objects.filter(learner=learner, seen_at__isnull=True, topic__retired=False)
         .exclude(author=learner)
         .select_related("author", "topic")
         .order_by("-created_at")[:limit]

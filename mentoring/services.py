@@ -2,6 +2,7 @@
 checks they may act; views add the 404s that hide what they may not see."""
 
 import datetime as dt
+import smtplib
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -104,15 +105,20 @@ def nudge(*, mentor, learner) -> None:
     today = timezone.localdate()
     try:
         with transaction.atomic():
-            Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
-            context = {"mentor": mentor, "learner": learner}
-            send_mail(
-                subject=f"{mentor.public_name} is cheering you on at MLE Path",
-                message=render_to_string("mentoring/nudge_email.txt", context),
-                from_email=None,
-                recipient_list=[learner.email],
-            )
+            sent = Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
     except IntegrityError:
         raise MentoringError(
             f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."
         ) from None
+    # Mail goes out after the commit: no database lock is held while a mail server answers.
+    context = {"mentor": mentor, "learner": learner}
+    try:
+        send_mail(
+            subject=f"{mentor.public_name} is cheering you on at MLE Path",
+            message=render_to_string("mentoring/nudge_email.txt", context),
+            from_email=None,
+            recipient_list=[learner.email],
+        )
+    except (OSError, smtplib.SMTPException):
+        sent.delete()  # not sent, so it does not count against today's nudge
+        raise MentoringError("The email could not be sent just now. Please try again later.") from None

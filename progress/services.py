@@ -96,16 +96,21 @@ def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
 
 @transaction.atomic
 def undo_reset(*, learner, batch: uuid.UUID) -> int:
-    """Restore the statuses a reset changed, unless the learner has set them since."""
-    events = ProgressEvent.objects.filter(learner=learner, batch=batch, reason=ProgressEvent.Reason.RESET)
-    previous = {event.topic_id: event.from_status for event in events}
-    rows = (
-        Progress.objects.select_for_update()
-        .filter(learner=learner, topic_id__in=previous, status=Status.NOT_STARTED)
-        .order_by("pk")
+    """Restore the statuses a reset changed, once, and only on topics the learner
+    has not touched since the reset."""
+    events = list(ProgressEvent.objects.filter(learner=learner, batch=batch).order_by("pk"))
+    if not events or any(event.reason == ProgressEvent.Reason.UNDO for event in events):
+        return 0
+    reset_at = events[-1].pk
+    touched_since = set(
+        ProgressEvent.objects.filter(
+            learner=learner, pk__gt=reset_at, topic_id__in=[e.topic_id for e in events]
+        ).values_list("topic_id", flat=True)
     )
+    previous = {e.topic_id: e.from_status for e in events if e.topic_id not in touched_since}
+    rows = Progress.objects.select_for_update().filter(learner=learner, topic_id__in=previous).order_by("pk")
     now = timezone.now()
-    return sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, now=now) for p in rows)
+    return sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, batch=batch, now=now) for p in rows)
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ FORMAT = "mlepath-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 _url = URLValidator(schemes=["http", "https"])
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _iso(value):
@@ -116,6 +117,9 @@ def _datetime(value, where):
         raise ImportError_(f"{where}: {value!r} is not an ISO 8601 date") from None
     if parsed.tzinfo is None:
         raise ImportError_(f"{where}: {value!r} has no time zone")
+    # Far-off dates overflow on conversion to UTC, or are stored where no driver can read them back.
+    if not EARLIEST <= parsed <= timezone.now() + dt.timedelta(days=1):
+        raise ImportError_(f"{where}: {value!r} is not a date between 2000 and today")
     return parsed
 
 
@@ -125,7 +129,7 @@ def parse_import(raw: bytes) -> dict:
         raise ImportError_(f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, absurd nesting, 5,000-digit numbers
         raise ImportError_("The file is not JSON exported by MLE Path.") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportError_("The file is not a progress export of MLE Path.")
@@ -162,11 +166,14 @@ def parse_import(raw: bytes) -> dict:
             url = link.get("url") if isinstance(link, dict) else None
             title = (link.get("title") or "") if isinstance(link, dict) else ""
             try:
-                if not _is_text(url):
-                    raise ValidationError("not text")
+                if not _is_text(url) or len(url) > 500 or url in {u for u, _ in clean_evidence}:
+                    raise ValidationError("not text, too long or listed twice")
                 _url(url)
             except (ValidationError, TypeError):
-                raise ImportError_(f"{where} ({slug}): evidence link {url!r} is not an http(s) URL") from None
+                raise ImportError_(
+                    f"{where} ({slug}): evidence link {url!r} is not an http(s) URL "
+                    "of at most 500 characters, listed once"
+                ) from None
             if not _is_text(title) or len(title) > 120:
                 raise ImportError_(f"{where} ({slug}): evidence titles are text of at most 120 characters")
             clean_evidence.append((url, title))
@@ -201,7 +208,7 @@ def parse_import(raw: bytes) -> dict:
             raise ImportError_(f"{where}: missing 'at'")
         clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
     following = data.get("following", [])
-    if not isinstance(following, list) or not all(isinstance(slug, str) for slug in following):
+    if not isinstance(following, list) or not all(_is_text(slug) for slug in following):
         raise ImportError_("'following' must be a list of roadmap slugs.")
     roadmaps = list(Roadmap.objects.filter(slug__in=following, published=True))
     return {"progress": clean_items, "events": clean_events, "following": roadmaps}
@@ -211,9 +218,13 @@ def parse_import(raw: bytes) -> dict:
 def import_progress(*, learner, data: dict) -> tuple[int, int]:
     """Restore validated data: the topics in the file take its state, events not
     already recorded are added. Returns (topics restored, events added)."""
+    # Create missing rows first (a tick in another tab may race us), then lock them all.
+    Progress.objects.bulk_create(
+        [Progress(learner=learner, topic=item["topic"]) for item in data["progress"]], ignore_conflicts=True
+    )
     existing = {p.topic_id: p for p in Progress.objects.select_for_update().filter(learner=learner)}
     for item in data["progress"]:
-        progress = existing.get(item["topic"].pk) or Progress(learner=learner, topic=item["topic"])
+        progress = existing[item["topic"].pk]
         for name in ("status", "started_at", "completed_at", "note"):
             setattr(progress, name, item[name])
         progress.save()

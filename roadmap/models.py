@@ -41,6 +41,15 @@ class Roadmap(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # content_version only moves by F() + 1 (bump_content_version); writing back
+        # the value this instance loaded could undo a concurrent bump.
+        if self.pk and not kwargs.get("update_fields") and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if f.name not in ("id", "content_version")
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("roadmap_detail", args=[self.slug])
 

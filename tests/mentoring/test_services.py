@@ -125,3 +125,23 @@ def test_nudge_sends_one_email_per_day(mentoring, alice, bob, dave):
     Nudge.objects.update(sent_on=timezone.localdate() - dt.timedelta(days=1))
     services.nudge(mentor=bob, learner=alice)
     assert len(mail.outbox) == 2
+
+
+def test_a_nudge_that_cannot_be_mailed_is_not_counted(mentoring, alice, bob, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    with pytest.raises(services.MentoringError, match="could not be sent"):
+        services.nudge(mentor=bob, learner=alice)
+    assert not Nudge.objects.exists()
+
+
+def test_new_feedback_ignores_retired_topics(mentoring, alice, bob, topics):
+    from mentoring.selectors import unseen_feedback
+
+    services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Look again")
+    assert len(unseen_feedback(alice)) == 1
+    topics["a"].retired = True
+    topics["a"].save()
+    assert unseen_feedback(alice) == []

@@ -172,3 +172,17 @@ def test_dashboard_next_up_waits_for_prerequisites_and_skips_done(alice, topics,
 
 def test_reset_with_nothing_started_returns_no_batch(alice, track):
     assert services.reset_roadmap(learner=alice, roadmap=track) is None
+
+
+def test_undo_works_once_and_skips_topics_touched_after_the_reset(alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    batch = services.reset_roadmap(learner=alice, roadmap=track)
+    # b ticked and unticked again after the reset: back at not_started, but the learner's choice.
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="not_started")
+    assert services.undo_reset(learner=alice, batch=batch) == 1
+    assert statuses(alice) == {"a": "done", "b": "not_started"}
+    services.set_status(learner=alice, topic=topics["a"], status="not_started")
+    assert services.undo_reset(learner=alice, batch=batch) == 0
+    assert statuses(alice)["a"] == "not_started"

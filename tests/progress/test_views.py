@@ -258,6 +258,24 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, t
             "is not an http(s) URL",
         ),
         (b"\xff\xfe", "The file is not JSON exported by MLE Path."),
+        (b"[" * 100_000, "The file is not JSON exported by MLE Path."),
+        (b"1" * 5000, "The file is not JSON exported by MLE Path."),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "done",'
+            b' "completed_at": "9999-12-31T23:59:59-01:00"}]}',
+            "is not a date between 2000 and today",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "in_progress",'
+            b' "evidence": [{"url": "https://example.com/x"}, {"url": "https://example.com/x"}]}]}',
+            "listed once",
+        ),
+        (
+            b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": "a", "status": "in_progress",'
+            b' "evidence": [{"url": "https://example.com/' + b"x" * 600 + b'"}]}]}',
+            "at most 500 characters",
+        ),
+        (b'{"format": "mlepath-progress", "version": 1, "progress": [], "following": ["a\\u0000"]}', "roadmap slugs"),
         (
             b'{"format": "mlepath-progress", "version": 1, "progress": [{"topic": ["a"], "status": "done"}]}',
             "progress item 1: unknown topic",

@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 
 from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
 from tests.roadmap.conftest import roadmap, small_content, topic
@@ -200,3 +201,16 @@ def test_dump_then_load_changes_nothing_and_reproduces_the_shipped_files(tmp_pat
     assert dumped == shipped
     for relative in shipped:
         assert (tmp_path / relative).read_text() == (DEFAULT_DIRECTORY / relative).read_text(), relative
+
+
+def test_saving_a_roadmap_never_writes_back_an_old_content_version(content_files):
+    load(content_files.write(*small_content(2)))
+    stale = Roadmap.objects.get()
+    Roadmap.objects.update(content_version=models.F("content_version") + 1)  # a concurrent bump
+    bumped = Roadmap.objects.get().content_version
+    stale.title = "Edited in the admin"
+    stale.save()
+    # Written back, the stale number plus the save's own bump would land on one already
+    # cached; instead the version moves past the concurrent bump.
+    assert Roadmap.objects.get().content_version == bumped + 1
+    assert Roadmap.objects.get().title == "Edited in the admin"
