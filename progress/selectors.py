@@ -5,7 +5,7 @@ topics, roadmaps and events (pinned in tests)."""
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -221,7 +221,6 @@ class Dashboard:
     next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
     recently_completed: list[Progress]
     activity: Activity
-    following: set[int] = field(default_factory=set)
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
@@ -255,5 +254,4 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
         next_up=next_up,
         recently_completed=recent,
         activity=activity_for(learner, now=now),
-        following={r.pk for r in roadmaps},
     )
