@@ -4,7 +4,8 @@ queries whatever the number of mentees, roadmaps and events (pinned in tests).""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.core.cache import cache
+from django.db.models import Max
 from django.utils import timezone
 
 from mentoring.models import Comment, Mentorship, Nudge, Review
@@ -57,52 +58,86 @@ def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
     )
 
 
+@dataclass(frozen=True)
+class LearnerSummary:
+    """What the cohort table shows of one learner, cached under their
+    progress_version (bumped by every change to it, content included)."""
+
+    figures: tuple[tuple[int, int, int, int], ...]  # (roadmap id, done, skipped, total), in roadmap order
+    last_activity: dt.datetime | None
+    # (topic id, when) of "done" events in the week before the summary was made:
+    # a superset of any later week's, as an entry lives much less than a week.
+    recent_done: tuple[tuple[int, dt.datetime], ...]
+
+
+SUMMARY_TIMEOUT = 15 * 60
+
+
+def _summaries(learner_ids: list[int], roadmaps: dict[int, Roadmap], now) -> dict[int, LearnerSummary]:
+    """Summaries of these learners in a fixed number of queries."""
+    # Which topics each roadmap holds comes from the cached outlines; counting
+    # in Python beats joining every progress row to placements and sections.
+    topic_sets = {pk: {t.pk for s in roadmap_outline(r) for t in s.topics} for pk, r in roadmaps.items()}
+    finished: dict[int, dict[int, str]] = {}
+    for learner_id, topic_id, status in Progress.objects.filter(
+        learner_id__in=learner_ids, status__in=(Status.DONE, Status.SKIPPED)
+    ).values_list("learner_id", "topic_id", "status"):
+        finished.setdefault(learner_id, {})[topic_id] = status
+    figures: dict[int, list] = {pk: [] for pk in learner_ids}
+    for learner_id, roadmap_id in (
+        RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps)
+        .order_by("roadmap__order", "pk")
+        .values_list("learner_id", "roadmap_id")
+    ):
+        topics = topic_sets[roadmap_id]
+        statuses = [status for topic_id, status in finished.get(learner_id, {}).items() if topic_id in topics]
+        figures[learner_id].append(
+            (roadmap_id, statuses.count(Status.DONE), statuses.count(Status.SKIPPED), len(topics))
+        )
+    last = dict(
+        ProgressEvent.objects.filter(learner_id__in=learner_ids)
+        .values("learner_id")
+        .annotate(last=Max("created_at"))
+        .values_list("learner_id", "last")
+    )
+    recent: dict[int, list] = {pk: [] for pk in learner_ids}
+    for learner_id, topic_id, created_at in ProgressEvent.objects.filter(
+        learner_id__in=learner_ids, to_status=Status.DONE, created_at__gte=now - RECENT
+    ).values_list("learner_id", "topic_id", "created_at"):
+        recent[learner_id].append((topic_id, created_at))
+    return {
+        pk: LearnerSummary(figures=tuple(figures[pk]), last_activity=last.get(pk), recent_done=tuple(recent[pk]))
+        for pk in learner_ids
+    }
+
+
 def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> list[CohortRow]:
     now = now or timezone.now()
     mentorships = list(
         Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).select_related("learner")
     )
     rows = {m.learner_id: CohortRow(mentorship=m) for m in mentorships}
-    learner_ids = list(rows)
-    if learner_ids:
+    if rows:
         roadmaps = {r.pk: r for r in Roadmap.objects.published()}
-        # Which topics each roadmap holds comes from the cached outlines; counting
-        # in Python beats joining every progress row to placements and sections.
-        topic_sets = {pk: {t.pk for s in roadmap_outline(r) for t in s.topics} for pk, r in roadmaps.items()}
-        finished: dict[int, dict[int, str]] = {}
-        for learner_id, topic_id, status in Progress.objects.filter(
-            learner_id__in=learner_ids, status__in=(Status.DONE, Status.SKIPPED)
-        ).values_list("learner_id", "topic_id", "status"):
-            finished.setdefault(learner_id, {})[topic_id] = status
-        for learner_id, roadmap_id in (
-            RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps)
-            .order_by("roadmap__order", "pk")
-            .values_list("learner_id", "roadmap_id")
-        ):
-            topics = topic_sets[roadmap_id]
-            statuses = [status for topic_id, status in finished.get(learner_id, {}).items() if topic_id in topics]
-            rows[learner_id].roadmaps.append(
-                RoadmapFigure(
-                    roadmap=roadmaps[roadmap_id],
-                    done=statuses.count(Status.DONE),
-                    skipped=statuses.count(Status.SKIPPED),
-                    total=len(topics),
-                )
-            )
-        for activity in (
-            ProgressEvent.objects.filter(learner_id__in=learner_ids)
-            .values("learner_id")
-            .annotate(
-                last=Max("created_at"),
-                recent_done=Count(
-                    "topic", filter=Q(to_status=Status.DONE, created_at__gte=now - RECENT), distinct=True
-                ),
-            )
-        ):
-            rows[activity["learner_id"]].last_activity = activity["last"]
-            rows[activity["learner_id"]].done_last_week = activity["recent_done"]
+        keys = {m.learner_id: f"cohort-summary:{m.learner_id}:{m.learner.progress_version}" for m in mentorships}
+        found = cache.get_many(list(keys.values()))
+        summaries = {pk: found[key] for pk, key in keys.items() if key in found}
+        if missing := [pk for pk in keys if pk not in summaries]:
+            made = _summaries(missing, roadmaps, now)
+            cache.set_many({keys[pk]: summary for pk, summary in made.items()}, SUMMARY_TIMEOUT)
+            summaries |= made
+        week_ago = now - RECENT
+        for learner_id, summary in summaries.items():
+            row = rows[learner_id]
+            row.roadmaps = [
+                RoadmapFigure(roadmap=roadmaps[pk], done=done, skipped=skipped, total=total)
+                for pk, done, skipped, total in summary.figures
+                if pk in roadmaps
+            ]
+            row.last_activity = summary.last_activity
+            row.done_last_week = len({topic for topic, at in summary.recent_done if at >= week_ago})
         for learner_id in Nudge.objects.filter(
-            mentor=mentor, learner_id__in=learner_ids, sent_on=timezone.localdate(now)
+            mentor=mentor, learner_id__in=list(rows), sent_on=timezone.localdate(now)
         ).values_list("learner_id", flat=True):
             rows[learner_id].nudged_today = True
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.services import touch_learner
 from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
 from progress.models import Progress, Status
 
@@ -80,11 +81,18 @@ def add_comment(*, author, learner, topic, body: str) -> Comment:
         raise MentoringError("Only the learner and their mentors can comment here.")
     # The learner has seen their own words.
     seen_at = timezone.now() if author.pk == learner.pk else None
-    return Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
+    with transaction.atomic():
+        comment = Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
+        touch_learner(learner_id=learner.pk)  # the dashboard lists unseen feedback
+    return comment
 
 
+@transaction.atomic
 def mark_comments_seen(*, learner, topic) -> int:
-    return Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
+    seen = Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
+    if seen:
+        touch_learner(learner_id=learner.pk)
+    return seen
 
 
 def set_reviewed(*, mentor, learner, topic, reviewed: bool) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import touch_learner
 from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 
@@ -62,17 +63,27 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
         raise ValueError(f"unknown status {status!r}")
     progress = _locked_progress(learner=learner, topic=topic)
     changed = _apply(progress, status, reason=ProgressEvent.Reason.SET)
-    if roadmap is not None and changed:
-        follow_roadmap(learner=learner, roadmap=roadmap)
+    if changed:
+        if roadmap is not None:
+            _follow(learner=learner, roadmap=roadmap)
+        touch_learner(learner_id=learner.pk)
     return StatusChange(progress=progress, changed=changed)
 
 
-def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
+def _follow(*, learner, roadmap: Roadmap) -> None:
     RoadmapFollow.objects.bulk_create([RoadmapFollow(learner=learner, roadmap=roadmap)], ignore_conflicts=True)
 
 
+@transaction.atomic
+def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
+    _follow(learner=learner, roadmap=roadmap)
+    touch_learner(learner_id=learner.pk)
+
+
+@transaction.atomic
 def unfollow_roadmap(*, learner, roadmap: Roadmap) -> None:
     RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).delete()
+    touch_learner(learner_id=learner.pk)
 
 
 @transaction.atomic
@@ -91,7 +102,10 @@ def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
         _apply(progress, Status.NOT_STARTED, reason=ProgressEvent.Reason.RESET, batch=batch, now=now)
         for progress in rows
     ]
-    return batch if any(changed) else None
+    if not any(changed):
+        return None
+    touch_learner(learner_id=learner.pk)
+    return batch
 
 
 @transaction.atomic
@@ -110,7 +124,10 @@ def undo_reset(*, learner, batch: uuid.UUID) -> int:
     previous = {e.topic_id: e.from_status for e in events if e.topic_id not in touched_since}
     rows = Progress.objects.select_for_update().filter(learner=learner, topic_id__in=previous).order_by("pk")
     now = timezone.now()
-    return sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, batch=batch, now=now) for p in rows)
+    restored = sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, batch=batch, now=now) for p in rows)
+    if restored:
+        touch_learner(learner_id=learner.pk)
+    return restored
 
 
 @transaction.atomic
@@ -119,6 +136,7 @@ def save_note(*, learner, topic: Topic, note: str) -> Progress:
     if progress.note != note:
         progress.note = note
         progress.save(update_fields=["note", "updated_at"])
+        touch_learner(learner_id=learner.pk)
     return progress
 
 
@@ -134,9 +152,13 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
         return existing
     if progress.evidence.count() >= EVIDENCE_MAX_LINKS:
         raise EvidenceLimitReached(f"A topic holds at most {EVIDENCE_MAX_LINKS} evidence links.")
+    touch_learner(learner_id=learner.pk)
     return Evidence.objects.create(progress=progress, url=url, title=title)
 
 
+@transaction.atomic
 def remove_evidence(*, learner, evidence_id: int) -> bool:
     deleted, _ = Evidence.objects.filter(pk=evidence_id, progress__learner=learner).delete()
+    if deleted:
+        touch_learner(learner_id=learner.pk)
     return bool(deleted)

@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -6,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from mentoring import selectors as mentoring_selectors
+from mlepath import pagecache
 from progress import selectors, transfer
 from progress.forms import ImportForm
 from progress.models import Status
@@ -14,12 +17,18 @@ from progress.models import Status
 @require_safe
 @never_cache
 def dashboard(request):
-    context = {
-        "dashboard": selectors.dashboard_for(request.user),
-        "feedback": mentoring_selectors.unseen_feedback(request.user),
-        "statuses": Status,
-    }
-    return render(request, "progress/dashboard.html", context)
+    def context():
+        return {
+            "dashboard": selectors.dashboard_for(request.user),
+            "feedback": mentoring_selectors.unseen_feedback(request.user),
+            "statuses": Status,
+        }
+
+    # The calendar and streaks end today in the learner's time zone.
+    time_zone = request.user.time_zone
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
+    key = pagecache.learner_key(request, "dashboard", time_zone, today)
+    return pagecache.render_cached(request, "progress/dashboard.html", key=key, context=context)
 
 
 def _attachment(request, content: str, content_type: str, extension: str) -> HttpResponse:

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.services import touch_everyone
+from mlepath.pagecache import CSRF_PLACEHOLDER
 from roadmap.content import Content, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
 from roadmap.models import Roadmap, Section, Topic
 
@@ -104,7 +106,6 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     return outline
 
 
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
 BODY_PLACEHOLDER = "__topic_body_placeholder__"
 
 
@@ -140,17 +141,19 @@ class _Row:
     url: str | None = None
 
 
-def rows_html(rows, *, key, csrf_token: str) -> SafeString:
-    """Join pre-rendered topic rows and put this request's CSRF token in their forms."""
+def rows_html(rows, *, key) -> SafeString:
+    """Join pre-rendered topic rows; their forms hold the CSRF placeholder, which
+    pagecache.render_cached fills in."""
     parts = []
     for row in rows:
         before, after = row.topic.rows[key(row)]
         parts += (before, row.topic.body, after)
-    html = "".join(parts)
-    # Safe: the rows are template output, and a CSRF token is letters and digits only.
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token))  # noqa: S308
+    # Safe: the rows are template output.
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 def bump_content_version() -> None:
-    """Invalidate every cached outline (called on any content change)."""
+    """Invalidate every cached outline, and every learner's cached pages, which
+    show the content (called on any content change)."""
     Roadmap.objects.update(content_version=F("content_version") + 1)
+    touch_everyone()

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseBadRequest
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,6 +13,7 @@ from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring_services
 from mentoring.forms import CommentForm
 from mentoring.models import Mentorship
+from mlepath import pagecache
 from progress import selectors as progress_selectors
 from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm
@@ -39,10 +39,9 @@ def _roadmap_context(request, roadmap, *, whole_page=True, **extra):
     data = _roadmap_progress(request, roadmap)
     signed_in = request.user.is_authenticated
     if whole_page:
-        token = get_token(request) if signed_in else ""
         for section in data.sections:
             section.rows_html = rows_html(
-                section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"), csrf_token=token
+                section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public")
             )
     rows = list(data.rows())
     return {
@@ -62,10 +61,16 @@ def _roadmap_context(request, roadmap, *, whole_page=True, **extra):
 @never_cache
 def roadmap_detail(request, slug):
     roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
-    context = _roadmap_context(request, roadmap)
-    if request.user.is_authenticated:
-        context["following"] = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists()
-    return render(request, "roadmap/roadmap_detail.html", context)
+
+    def context():
+        context = _roadmap_context(request, roadmap)
+        if request.user.is_authenticated:
+            context["following"] = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists()
+        return context
+
+    # Following, progress and content changes all make a new key (progress_version, content_version).
+    key = pagecache.learner_key(request, "roadmap", roadmap.pk, roadmap.content_version)
+    return pagecache.render_cached(request, "roadmap/roadmap_detail.html", key=key, context=context)
 
 
 @require_POST
