@@ -124,7 +124,8 @@ def undo_reset(*, learner, batch: uuid.UUID) -> int:
     previous = {e.topic_id: e.from_status for e in events if e.topic_id not in touched_since}
     rows = Progress.objects.select_for_update().filter(learner=learner, topic_id__in=previous).order_by("pk")
     now = timezone.now()
-    restored = sum(_apply(p, previous[p.topic_id], reason=ProgressEvent.Reason.UNDO, batch=batch, now=now) for p in rows)
+    undo = ProgressEvent.Reason.UNDO
+    restored = sum(_apply(p, previous[p.topic_id], reason=undo, batch=batch, now=now) for p in rows)
     if restored:
         touch_learner(learner_id=learner.pk)
     return restored
