@@ -1,29 +1,26 @@
 """The rows of the mentor's cohort table, built in Python.
 
-A mentor can have hundreds of mentees; the template engine spent half a
-millisecond on each row, more than all the page's queries. format_html escapes
-every value taken from a user (names, titles)."""
+A mentor can have hundreds of mentees: the template engine spent half a
+millisecond on each row, and format_html a tenth of one, more than all of the
+page's queries. Each value taken from a user (names, titles) goes through
+html.escape, which escapes quotes too; the rest are integers and dates."""
 
+from html import escape
 from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-ROW = '<tr{}><th scope="row"><a href="{}">{}</a>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
 FIGURE = (
-    '<div class="cohort-figure"><progress max="100" value="{}" aria-label="{}: completion of {}"></progress>'
-    '<span class="completion-figure">{}%</span><span class="muted cohort-roadmap">{}</span></div>'
+    '<div class="cohort-figure"><progress max="100" value="{percent}" aria-label="{name}: completion of {title}">'
+    '</progress><span class="completion-figure">{percent}%</span><span class="muted cohort-roadmap">{title}</span></div>'
 )
-# Fixed markup, no values in it.
-NO_ROADMAP = mark_safe('<span class="muted">No roadmap yet</span>')  # noqa: S308
-NEVER = mark_safe('<span class="muted">Never</span>')  # noqa: S308
-NUDGED = mark_safe('<span class="muted">Nudged today</span>')  # noqa: S308
-STALLED_CLASS = mark_safe(' class="stalled"')  # noqa: S308
-STALLED_FLAG = mark_safe('<span class="flag">Stalled</span>')  # noqa: S308
+NO_ROADMAP = '<span class="muted">No roadmap yet</span>'
+NEVER = '<span class="muted">Never</span>'
+NUDGED = '<span class="muted">Nudged today</span>'
 NUDGE = (
-    '<form method="post" action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-    '<button type="submit" class="button button-small" aria-label="Nudge {}">Nudge</button></form>'
+    '<form method="post" action="{action}"><input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+    '<button type="submit" class="button button-small" aria-label="Nudge {name}">Nudge</button></form>'
 )
 
 
@@ -44,36 +41,26 @@ def ago(then, now) -> str:
     return "just now"
 
 
-def _row(row, csrf_token, now, urls) -> SafeString:
-    name = row.learner.public_name
-    username = quote(row.learner.username)
+def _row(row, csrf_token: str, now, urls, titles) -> str:
+    name = escape(row.name)
+    username = escape(quote(row.username))
     figures = (
-        format_html_join(
-            "", FIGURE, ((f.percent, name, f.roadmap.title, f.percent, f.roadmap.title) for f in row.roadmaps)
-        )
+        "".join(FIGURE.format(percent=f.percent, name=name, title=titles[f.roadmap.pk]) for f in row.roadmaps)
         or NO_ROADMAP
     )
     if row.last_activity:
-        last = format_html('<time datetime="{}">{}</time>', row.last_activity.isoformat(), ago(row.last_activity, now))
+        last = f'<time datetime="{row.last_activity.isoformat()}">{ago(row.last_activity, now)}</time>'
     else:
         last = NEVER
     action = ""
     if row.stalled:
-        action = (
-            NUDGED
-            if row.nudged_today
-            else format_html(NUDGE, urls["nudge"].replace(PLACEHOLDER, username), csrf_token, name)
-        )
-    return format_html(
-        ROW,
-        STALLED_CLASS if row.stalled else "",
-        urls["mentee"].replace(PLACEHOLDER, username),
-        name,
-        STALLED_FLAG if row.stalled else "",
-        figures,
-        row.done_last_week,
-        last,
-        action,
+        nudge_url = urls["nudge"].replace(PLACEHOLDER, username)
+        action = NUDGED if row.nudged_today else NUDGE.format(action=nudge_url, token=escape(csrf_token), name=name)
+    return (
+        f"<tr{' class=\"stalled\"' if row.stalled else ''}><th scope=\"row\">"
+        f'<a href="{urls["mentee"].replace(PLACEHOLDER, username)}">{name}</a>'
+        f"{'<span class=\"flag\">Stalled</span>' if row.stalled else ''}</th>"
+        f"<td>{figures}</td><td>{int(row.done_last_week)}</td><td>{last}</td><td>{action}</td></tr>"
     )
 
 
@@ -81,6 +68,9 @@ PLACEHOLDER = "__username__"
 
 
 def rows_html(rows, *, csrf_token: str, now) -> SafeString:
-    # Reverse once, then fill in each (quoted) username.
+    # Reverse once, then fill in each (quoted) username; escape each roadmap title once.
     urls = {name: reverse(f"mentoring_{name}", args=[PLACEHOLDER]) for name in ("mentee", "nudge")}
-    return format_html_join("", "{}", ((_row(row, csrf_token, now, urls),) for row in rows))
+    titles = {f.roadmap.pk: escape(f.roadmap.title) for row in rows for f in row.roadmaps}
+    html = "".join(_row(row, csrf_token, now, urls, titles) for row in rows)
+    # Safe: every user-provided value above went through html.escape.
+    return mark_safe(html)  # noqa: S308

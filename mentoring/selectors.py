@@ -33,16 +33,15 @@ class RoadmapFigure:
 
 @dataclass
 class CohortRow:
-    mentorship: Mentorship
+    learner_id: int
+    username: str
+    name: str  # the learner's public name
+    since: dt.datetime  # when the mentorship began
     roadmaps: list[RoadmapFigure] = field(default_factory=list)
     done_last_week: int = 0
     last_activity: dt.datetime | None = None
     stalled: bool = False
     nudged_today: bool = False
-
-    @property
-    def learner(self):
-        return self.mentorship.learner
 
     @property
     def best_percent(self) -> int:
@@ -113,13 +112,15 @@ def _summaries(learner_ids: list[int], roadmaps: dict[int, Roadmap], now) -> dic
 
 def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> list[CohortRow]:
     now = now or timezone.now()
-    mentorships = list(
-        Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).select_related("learner")
-    )
-    rows = {m.learner_id: CohortRow(mentorship=m) for m in mentorships}
+    # Plain values, not model instances: a cohort has hundreds of rows.
+    rows, keys = {}, {}
+    for learner_id, username, display_name, version, since in Mentorship.objects.filter(
+        mentor=mentor, status=Mentorship.Status.ACTIVE
+    ).values_list("learner_id", "learner__username", "learner__display_name", "learner__progress_version", "created_at"):
+        rows[learner_id] = CohortRow(learner_id=learner_id, username=username, name=display_name or username, since=since)
+        keys[learner_id] = f"cohort-summary:{learner_id}:{version}"
     if rows:
         roadmaps = {r.pk: r for r in Roadmap.objects.published()}
-        keys = {m.learner_id: f"cohort-summary:{m.learner_id}:{m.learner.progress_version}" for m in mentorships}
         found = cache.get_many(list(keys.values()))
         summaries = {pk: found[key] for pk, key in keys.items() if key in found}
         if missing := [pk for pk in keys if pk not in summaries]:
@@ -143,17 +144,17 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
 
     result = list(rows.values())
     for row in result:
-        moved = row.last_activity or row.mentorship.created_at
+        moved = row.last_activity or row.since
         row.stalled = now - moved >= STALLED_AFTER
     if stalled_only:
         result = [row for row in result if row.stalled]
     if sort == "completion":
-        result.sort(key=lambda row: (-row.best_percent, row.learner.public_name.lower()))
+        result.sort(key=lambda row: (-row.best_percent, row.name.lower()))
     elif sort == "activity":
         oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
-        result.sort(key=lambda row: (row.last_activity or oldest, row.learner.public_name.lower()), reverse=True)
+        result.sort(key=lambda row: (row.last_activity or oldest, row.name.lower()), reverse=True)
     else:
-        result.sort(key=lambda row: row.learner.public_name.lower())
+        result.sort(key=lambda row: row.name.lower())
     return result
 
 

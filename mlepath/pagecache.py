@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
@@ -48,5 +49,7 @@ def render_cached(request, template: str, *, key: str, context: Callable[[], dic
         html = render_to_string(template, context() | placeholders, request)
         if not with_messages:
             cache.set(key, html, TIMEOUT)
-    nonce = getattr(request, "csp_nonce", "")
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(NONCE_PLACEHOLDER, str(nonce)))
+    # A LazyNonce is falsy until evaluated; evaluating it puts it in the CSP header.
+    nonce = get_nonce(request)
+    nonce = "" if nonce is None else str(nonce)
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(NONCE_PLACEHOLDER, nonce))
