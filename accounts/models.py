@@ -26,7 +26,7 @@ class User(AbstractUser):
         help_text="Days and streaks are counted in this time zone.",
     )
 
-    # Bumped in the same transaction as every change to what this learner's
+    # Bumped in the same transaction as every change to what this user's
     # pages show (progress, follows, feedback, content): cached pages and cohort
     # summaries are keyed by it, so they are never served stale.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)

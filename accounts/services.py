@@ -5,10 +5,10 @@ from django.db.models import F
 from accounts.models import User
 
 
-def touch_learner(*, learner_id: int) -> None:
-    """Mark what this learner's pages show as changed (see User.progress_version).
+def touch_pages(*, user_id: int) -> None:
+    """Mark what this user's pages show as changed (see User.progress_version).
     Call it inside the transaction that makes the change."""
-    User.objects.filter(pk=learner_id).update(progress_version=F("progress_version") + 1)
+    User.objects.filter(pk=user_id).update(progress_version=F("progress_version") + 1)
 
 
 def touch_everyone() -> None:

@@ -13,7 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 FIGURE = (
     '<div class="cohort-figure"><progress max="100" value="{percent}" aria-label="{name}: completion of {title}">'
-    '</progress><span class="completion-figure">{percent}%</span><span class="muted cohort-roadmap">{title}</span></div>'
+    '</progress><span class="completion-figure">{percent}%</span>'
+    '<span class="muted cohort-roadmap">{title}</span></div>'
 )
 NO_ROADMAP = '<span class="muted">No roadmap yet</span>'
 NEVER = '<span class="muted">Never</span>'
@@ -57,9 +58,9 @@ def _row(row, csrf_token: str, now, urls, titles) -> str:
         nudge_url = urls["nudge"].replace(PLACEHOLDER, username)
         action = NUDGED if row.nudged_today else NUDGE.format(action=nudge_url, token=escape(csrf_token), name=name)
     return (
-        f"<tr{' class=\"stalled\"' if row.stalled else ''}><th scope=\"row\">"
+        f'<tr{' class="stalled"' if row.stalled else ""}><th scope="row">'
         f'<a href="{urls["mentee"].replace(PLACEHOLDER, username)}">{name}</a>'
-        f"{'<span class=\"flag\">Stalled</span>' if row.stalled else ''}</th>"
+        f"{'<span class="flag">Stalled</span>' if row.stalled else ''}</th>"
         f"<td>{figures}</td><td>{int(row.done_last_week)}</td><td>{last}</td><td>{action}</td></tr>"
     )
 

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.services import touch_learner
+from accounts.services import touch_pages
 from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
 from progress.models import Progress, Status
 
@@ -83,7 +83,7 @@ def add_comment(*, author, learner, topic, body: str) -> Comment:
     seen_at = timezone.now() if author.pk == learner.pk else None
     with transaction.atomic():
         comment = Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
-        touch_learner(learner_id=learner.pk)  # the dashboard lists unseen feedback
+        touch_pages(user_id=learner.pk)  # the dashboard lists unseen feedback
     return comment
 
 
@@ -91,7 +91,7 @@ def add_comment(*, author, learner, topic, body: str) -> Comment:
 def mark_comments_seen(*, learner, topic) -> int:
     seen = Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
     if seen:
-        touch_learner(learner_id=learner.pk)
+        touch_pages(user_id=learner.pk)
     return seen
 
 
@@ -114,6 +114,7 @@ def nudge(*, mentor, learner) -> None:
     try:
         with transaction.atomic():
             sent = Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
+            touch_pages(user_id=mentor.pk)  # the cohort table shows "Nudged today"
     except IntegrityError:
         raise MentoringError(
             f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."

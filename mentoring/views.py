@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -11,10 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from mentoring import cohort_table, selectors, services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
+from mlepath import pagecache
+from mlepath.pagecache import CSRF_PLACEHOLDER, digest
 from progress import selectors as progress_selectors
 from progress.models import Progress, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import roadmap_outline
+
+CACHE_MINUTE = 60
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -34,18 +38,27 @@ def index(request):
     sort = sort if sort in selectors.SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
-    now = timezone.now()
-    cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now)
+    # Ages in the table are shown to the minute, so the table is made once a
+    # minute, and anew whenever a mentee, their progress or this mentor's nudges change.
+    now = timezone.now().replace(second=0, microsecond=0)
+    members = selectors.cohort_members(user)
+    key = "cohort-table:" + digest(user.pk, user.progress_version, sort, stalled_only, now, members.stamp())
+    table = cache.get(key)
+    if table is None:
+        cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now, members=members)
+        table = (len(cohort), cohort_table.rows_html(cohort, csrf_token=CSRF_PLACEHOLDER, now=now))
+        cache.set(key, table, CACHE_MINUTE)
+    shown, rows = table
     context = {
-        "cohort": cohort,
-        "cohort_rows": cohort_table.rows_html(cohort, csrf_token=get_token(request), now=now),
+        "shown": shown,
+        "cohort_rows": pagecache.fill(request, rows),
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
         "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
         "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
         "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
-        "has_mentees": Mentorship.objects.filter(mentor=user).exists(),
+        "has_mentees": bool(members.rows) or Mentorship.objects.filter(mentor=user).exists(),
     }
     return render(request, "mentoring/index.html", context)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import touch_learner
+from accounts.services import touch_pages
 from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 
@@ -66,7 +66,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
     if changed:
         if roadmap is not None:
             _follow(learner=learner, roadmap=roadmap)
-        touch_learner(learner_id=learner.pk)
+        touch_pages(user_id=learner.pk)
     return StatusChange(progress=progress, changed=changed)
 
 
@@ -77,13 +77,13 @@ def _follow(*, learner, roadmap: Roadmap) -> None:
 @transaction.atomic
 def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
     _follow(learner=learner, roadmap=roadmap)
-    touch_learner(learner_id=learner.pk)
+    touch_pages(user_id=learner.pk)
 
 
 @transaction.atomic
 def unfollow_roadmap(*, learner, roadmap: Roadmap) -> None:
     RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).delete()
-    touch_learner(learner_id=learner.pk)
+    touch_pages(user_id=learner.pk)
 
 
 @transaction.atomic
@@ -104,7 +104,7 @@ def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
     ]
     if not any(changed):
         return None
-    touch_learner(learner_id=learner.pk)
+    touch_pages(user_id=learner.pk)
     return batch
 
 
@@ -127,7 +127,7 @@ def undo_reset(*, learner, batch: uuid.UUID) -> int:
     undo = ProgressEvent.Reason.UNDO
     restored = sum(_apply(p, previous[p.topic_id], reason=undo, batch=batch, now=now) for p in rows)
     if restored:
-        touch_learner(learner_id=learner.pk)
+        touch_pages(user_id=learner.pk)
     return restored
 
 
@@ -137,7 +137,7 @@ def save_note(*, learner, topic: Topic, note: str) -> Progress:
     if progress.note != note:
         progress.note = note
         progress.save(update_fields=["note", "updated_at"])
-        touch_learner(learner_id=learner.pk)
+        touch_pages(user_id=learner.pk)
     return progress
 
 
@@ -153,7 +153,7 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
         return existing
     if progress.evidence.count() >= EVIDENCE_MAX_LINKS:
         raise EvidenceLimitReached(f"A topic holds at most {EVIDENCE_MAX_LINKS} evidence links.")
-    touch_learner(learner_id=learner.pk)
+    touch_pages(user_id=learner.pk)
     return Evidence.objects.create(progress=progress, url=url, title=title)
 
 
@@ -161,5 +161,5 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
 def remove_evidence(*, learner, evidence_id: int) -> bool:
     deleted, _ = Evidence.objects.filter(pk=evidence_id, progress__learner=learner).delete()
     if deleted:
-        touch_learner(learner_id=learner.pk)
+        touch_pages(user_id=learner.pk)
     return bool(deleted)
