@@ -110,6 +110,22 @@ def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentor
     assert len(mail.outbox) == 1
 
 
+def test_the_cached_cohort_table_shows_a_nudge_and_a_new_name_at_once(client, mentoring, alice, bob):
+    # alice has been quiet for three weeks: stalled, with a Nudge button.
+    ProgressEvent.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=21))
+    Mentorship.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=30))
+    alice.display_name = "Alice L."
+    alice.save()
+    client.force_login(bob)
+    assert 'aria-label="Nudge Alice L."' in client.get("/mentoring/").text
+    client.post("/mentoring/mentees/alice/nudge/")
+    html = client.get("/mentoring/").text
+    assert "Nudged today" in html and 'aria-label="Nudge Alice L."' not in html
+    alice.display_name = "Alice Liddell-Hargreaves"
+    alice.save()
+    assert "Alice Liddell-Hargreaves" in client.get("/mentoring/").text
+
+
 def test_create_and_revoke_invite_links(client, bob):
     client.force_login(bob)
     response = client.post("/mentoring/invites/", {"kind": "mentor", "expires_in": "7"})
