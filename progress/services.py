@@ -9,14 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import touch_pages
+from progress import status_sql
 from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 
 
 @dataclass(frozen=True)
 class StatusChange:
-    progress: Progress
-    changed: bool
+    previous: str
+    status: str
+
+    @property
+    def changed(self) -> bool:
+        return self.previous != self.status
 
 
 def _locked_progress(*, learner, topic) -> Progress:
@@ -56,18 +61,32 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
     return True
 
 
-@transaction.atomic
 def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = None) -> StatusChange:
     """Set one topic's status; setting the status it already has records nothing."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
+    if status_sql.supported():
+        existed, previous = status_sql.set_status(
+            learner_id=learner.pk,
+            topic_id=topic.pk,
+            status=status,
+            roadmap_id=roadmap.pk if roadmap else None,
+            now=timezone.now(),
+        )
+        if existed:
+            return StatusChange(previous=previous or status, status=status)
+    return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
+
+
+@transaction.atomic
+def _set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None) -> StatusChange:
     progress = _locked_progress(learner=learner, topic=topic)
-    changed = _apply(progress, status, reason=ProgressEvent.Reason.SET)
-    if changed:
+    previous = progress.status
+    if _apply(progress, status, reason=ProgressEvent.Reason.SET):
         if roadmap is not None:
             _follow(learner=learner, roadmap=roadmap)
         touch_pages(user_id=learner.pk)
-    return StatusChange(progress=progress, changed=changed)
+    return StatusChange(previous=previous, status=status)
 
 
 def _follow(*, learner, roadmap: Roadmap) -> None:

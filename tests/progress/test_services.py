@@ -1,7 +1,8 @@
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from progress import services
@@ -40,12 +41,15 @@ def test_setting_the_same_status_again_records_nothing(alice, topics):
 
 
 def test_done_sets_started_and_completed_dates_and_leaving_done_keeps_start(alice, topics):
-    progress = services.set_status(learner=alice, topic=topics["a"], status=Status.IN_PROGRESS).progress
-    started = progress.started_at
-    assert started and progress.completed_at is None
-    progress = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE).progress
-    assert progress.started_at == started
-    assert progress.completed_at >= started
+    def progress():
+        return Progress.objects.get(learner=alice, topic=topics["a"])
+
+    services.set_status(learner=alice, topic=topics["a"], status=Status.IN_PROGRESS)
+    started = progress().started_at
+    assert started and progress().completed_at is None
+    services.set_status(learner=alice, topic=topics["a"], status=Status.DONE)
+    assert progress().started_at == started
+    assert progress().completed_at >= started
 
 
 def test_unknown_status_is_refused_and_changes_nothing(alice, topics):
@@ -186,3 +190,41 @@ def test_undo_works_once_and_skips_topics_touched_after_the_reset(alice, topics,
     services.set_status(learner=alice, topic=topics["a"], status="not_started")
     assert services.undo_reset(learner=alice, batch=batch) == 0
     assert statuses(alice)["a"] == "not_started"
+
+
+def test_a_change_to_an_existing_row_records_event_follow_and_version(alice, topics, track):
+    """On PostgreSQL a change to an existing row is one SQL statement (progress.status_sql):
+    it must do all the ORM path does, and nothing on a repeat."""
+    services.set_status(learner=alice, topic=topics["a"], status=Status.IN_PROGRESS)  # creates the row
+    assert not RoadmapFollow.objects.exists()
+    alice.refresh_from_db()
+    version = alice.progress_version
+
+    with CaptureQueriesContext(connection) as queries:
+        change = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+    assert (change.previous, change.status, change.changed) == (Status.IN_PROGRESS, Status.DONE, True)
+    progress = Progress.objects.get(learner=alice, topic=topics["a"])
+    assert progress.status == Status.DONE and progress.completed_at >= progress.started_at
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
+    event = ProgressEvent.objects.latest("pk")
+    assert (event.from_status, event.to_status, event.reason) == (Status.IN_PROGRESS, Status.DONE, "set")
+    alice.refresh_from_db()
+    assert alice.progress_version == version + 1
+
+    repeat = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
+    assert not repeat.changed
+    assert ProgressEvent.objects.count() == 2
+    alice.refresh_from_db()
+    assert alice.progress_version == version + 1
+
+
+def test_the_status_statement_names_the_real_tables_and_values():
+    from accounts.models import User
+    from progress.status_sql import STATEMENT
+
+    for model in (Progress, ProgressEvent, RoadmapFollow, User):
+        assert f" {model._meta.db_table} " in STATEMENT
+    for value in (Status.IN_PROGRESS, Status.DONE, ProgressEvent.Reason.SET):
+        assert f"'{value}'" in STATEMENT
