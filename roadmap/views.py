@@ -94,7 +94,9 @@ def set_status(request, slug, topic_slug):
     for section in context["data"].sections:
         for row in section.rows:
             if row.topic.pk == topic.pk:
-                context |= {"section": section, "row": row}
+                # The row as the page shows it, pre-rendered for this status (see roadmap_outline).
+                row_html = pagecache.fill(request, rows_html([row], key=lambda row: row.status))
+                context |= {"section": section, "row_html": row_html}
     return render(request, "roadmap/roadmap_detail.html#status-response", context)
 
 
