@@ -18,6 +18,9 @@ from roadmap.models import Roadmap, Topic
 class StatusChange:
     previous: str
     status: str
+    # The learner's statuses after the change (as statuses_of), when the write
+    # read them in the same statement; None otherwise.
+    statuses: dict[int, str] | None = None
 
     @property
     def changed(self) -> bool:
@@ -66,7 +69,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
     if status_sql.supported():
-        existed, previous = status_sql.set_status(
+        existed, previous, statuses = status_sql.set_status(
             learner_id=learner.pk,
             topic_id=topic.pk,
             status=status,
@@ -74,7 +77,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
             now=timezone.now(),
         )
         if existed:
-            return StatusChange(previous=previous or status, status=status)
+            return StatusChange(previous=previous or status, status=status, statuses=statuses)
     return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
 
 

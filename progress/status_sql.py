@@ -37,7 +37,13 @@ WITH old AS (
     UPDATE accounts_user SET progress_version = progress_version + 1
     WHERE id = %(learner)s AND EXISTS (SELECT 1 FROM changed)
 )
-SELECT EXISTS (SELECT 1 FROM old), (SELECT previous FROM changed)
+SELECT
+    EXISTS (SELECT 1 FROM old),
+    (SELECT previous FROM changed),
+    -- The statuses as they were before this statement (its snapshot): the
+    -- caller applies this change to them. Saves the page a second round trip.
+    (SELECT json_object_agg(topic_id, status) FROM progress_progress
+     WHERE learner_id = %(learner)s AND status <> 'not_started')
 """
 
 
@@ -45,10 +51,18 @@ def supported() -> bool:
     return connection.vendor == "postgresql"
 
 
-def set_status(*, learner_id: int, topic_id: int, status: str, roadmap_id: int | None, now) -> tuple[bool, str | None]:
-    """(whether the row existed, the status it had if this changed it)."""
+def set_status(
+    *, learner_id: int, topic_id: int, status: str, roadmap_id: int | None, now
+) -> tuple[bool, str | None, dict[int, str]]:
+    """Whether the row existed; the status it had if this changed it; the
+    learner's statuses other than not started, this change included."""
     params = {"learner": learner_id, "topic": topic_id, "status": status, "roadmap": roadmap_id, "now": now}
     with connection.cursor() as cursor:
         cursor.execute(STATEMENT, params)
-        existed, previous = cursor.fetchone()
-    return existed, previous
+        existed, previous, statuses = cursor.fetchone()
+    statuses = {int(pk): value for pk, value in (statuses or {}).items()}
+    if status == "not_started":
+        statuses.pop(topic_id, None)
+    else:
+        statuses[topic_id] = status
+    return existed, previous, statuses

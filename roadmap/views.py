@@ -29,14 +29,15 @@ def roadmap_list(request):
     return render(request, "roadmap/roadmap_list.html", {"roadmaps": Roadmap.objects.for_index()})
 
 
-def _roadmap_progress(request, roadmap):
+def _roadmap_progress(request, roadmap, statuses=None):
     """Sections of the roadmap with the signed-in learner's status on each topic."""
-    statuses = progress_selectors.statuses_of(request.user)
+    if statuses is None:
+        statuses = progress_selectors.statuses_of(request.user)
     return progress_selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
 
 
-def _roadmap_context(request, roadmap, *, whole_page=True, **extra):
-    data = _roadmap_progress(request, roadmap)
+def _roadmap_context(request, roadmap, *, whole_page=True, statuses=None, **extra):
+    data = _roadmap_progress(request, roadmap, statuses)
     signed_in = request.user.is_authenticated
     if whole_page:
         for section in data.sections:
@@ -87,10 +88,10 @@ def set_status(request, slug, topic_slug):
     if status not in Status.values:
         return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
     topic = Topic(pk=entry.pk, slug=entry.slug)  # a reference for the foreign keys, not a fetch
-    progress_services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    change = progress_services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
-    context = _roadmap_context(request, roadmap, whole_page=False)
+    context = _roadmap_context(request, roadmap, whole_page=False, statuses=change.statuses)
     for section in context["data"].sections:
         for row in section.rows:
             if row.topic.pk == topic.pk:

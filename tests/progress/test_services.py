@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from progress import services
 from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
-from progress.selectors import _streaks, activity_for, dashboard_for
+from progress.selectors import _streaks, activity_for, dashboard_for, statuses_of
 
 
 def statuses(learner):
@@ -204,6 +204,7 @@ def test_a_change_to_an_existing_row_records_event_follow_and_version(alice, top
         change = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
     if connection.vendor == "postgresql":
         assert len(queries) == 1
+        assert change.statuses == statuses_of(alice) == {topics["a"].pk: Status.DONE}
     assert (change.previous, change.status, change.changed) == (Status.IN_PROGRESS, Status.DONE, True)
     progress = Progress.objects.get(learner=alice, topic=topics["a"])
     assert progress.status == Status.DONE and progress.completed_at >= progress.started_at
@@ -216,8 +217,13 @@ def test_a_change_to_an_existing_row_records_event_follow_and_version(alice, top
     repeat = services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
     assert not repeat.changed
     assert ProgressEvent.objects.count() == 2
+    services.set_status(learner=alice, topic=topics["b"], status=Status.SKIPPED)
+    back = services.set_status(learner=alice, topic=topics["a"], status=Status.NOT_STARTED)
+    if connection.vendor == "postgresql":
+        assert back.statuses == statuses_of(alice) == {topics["b"].pk: Status.SKIPPED}
+    services.set_status(learner=alice, topic=topics["a"], status=Status.DONE)
     alice.refresh_from_db()
-    assert alice.progress_version == version + 1
+    assert alice.progress_version == version + 4  # b skipped, a back, a done again
 
 
 def test_the_status_statement_names_the_real_tables_and_values():
