@@ -137,7 +137,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL; got {REDIS_URL!r}.")
-    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    _shared_cache = {"BACKEND": "mlepath.redis_cache.RedisCache", "LOCATION": REDIS_URL}
     # Reads come from Redis; every write also goes to the database, so a Redis
     # restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -100,3 +100,19 @@ def test_database_is_configured_for_a_web_server():
         assert database["ENGINE"] == "django.db.backends.postgresql"
         assert database["CONN_HEALTH_CHECKS"] is True
         assert database["OPTIONS"]["connect_timeout"] <= 5
+
+
+def test_the_redis_cache_reuses_one_client_and_behaves_as_djangos():
+    """mlepath.redis_cache against the Redis every MLE Path machine runs (127.0.0.1:6379)."""
+    from mlepath.redis_cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "mlepath-test"})
+    cache.clear()
+    cache.set("page", "<p>hello</p>", 30)
+    cache.set_many({"a": (1, 2.5), "b": None})
+    assert cache.get("page") == "<p>hello</p>"
+    assert cache.get_many(["a", "b", "missing"]) == {"a": (1, 2.5), "b": None}
+    assert cache._cache.get_client() is cache._cache.get_client()
+    cache.delete("page")
+    assert cache.get("page", "gone") == "gone"
+    cache.clear()
