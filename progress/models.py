@@ -20,7 +20,10 @@ class Progress(models.Model):
 
     Status = Status
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress")
+    # No index of its own: the unique (learner, topic) constraint serves "this learner's progress".
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress", db_index=False
+    )
     topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="progress")
     status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
     updated_at = models.DateTimeField(auto_now=True)
@@ -73,7 +76,10 @@ class ProgressEvent(models.Model):
         UNDO = "undo", "Reset undone"
         IMPORT = "import", "Imported"
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events")
+    # No index of its own: (learner, created_at) below serves every query by learner.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_events", db_index=False
+    )
     topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="progress_events")
     from_status = models.CharField(max_length=12, choices=Status)
     to_status = models.CharField(max_length=12, choices=Status)
@@ -102,7 +108,10 @@ class ProgressEvent(models.Model):
 class RoadmapFollow(models.Model):
     """A roadmap on the learner's dashboard: starts with the first tick or the Follow button."""
 
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    # No index of its own: the unique (learner, roadmap) constraint serves it.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows", db_index=False
+    )
     roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
 
