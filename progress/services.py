@@ -68,16 +68,16 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
     """Set one topic's status; setting the status it already has records nothing."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-    if status_sql.supported():
-        existed, previous, statuses = status_sql.set_status(
-            learner_id=learner.pk,
-            topic_id=topic.pk,
-            status=status,
-            roadmap_id=roadmap.pk if roadmap else None,
-            now=timezone.now(),
-        )
-        if existed:
-            return StatusChange(previous=previous or status, status=status, statuses=statuses)
+    # Plain SQL for a row that exists (the common case); the ORM makes a new one.
+    existed, previous, statuses = status_sql.set_status(
+        learner_id=learner.pk,
+        topic_id=topic.pk,
+        status=status,
+        roadmap_id=roadmap.pk if roadmap else None,
+        now=timezone.now(),
+    )
+    if existed:
+        return StatusChange(previous=previous or status, status=status, statuses=statuses)
     return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
 
 
