@@ -109,7 +109,7 @@ print(json.dumps(sessions))
     return json.loads(output.strip().splitlines()[-1])
 
 
-def start_server(env, port, workers):
+def start_server(env, port, workers, threads=1):
     process = subprocess.Popen(
         [
             str(Path(PY).with_name("gunicorn")),
@@ -118,6 +118,8 @@ def start_server(env, port, workers):
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
         ],
@@ -144,6 +146,23 @@ def check(url, cookie, htmx=False):
         if response.status != 200 or response.url.rstrip("/").endswith("/accounts/login"):
             raise SystemExit(f"{url} answered {response.status} at {response.url}: not signed in?")
         return body
+
+
+def cpu_seconds() -> dict:
+    """CPU seconds used so far by gunicorn, PostgreSQL and Redis processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        for key in totals:
+            if key in name:
+                totals[key] += (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 def run_wrk(url, *, mode, cookies, csrf, topics, duration, connections):
@@ -185,14 +204,18 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when above 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
-    parser.add_argument("--skip-seed", action="store_true", help="reuse the database of the last run")
+    parser.add_argument(
+        "--only", nargs="+", choices=[n for n in ENDPOINTS if n != "ceiling"], help="endpoints to measure"
+    )
+    parser.add_argument("--cpu", action="store_true", help="also report CPU seconds of gunicorn and the database")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     args.out.mkdir(exist_ok=True)
 
-    database_url, engine = prepare_database(args, args.out) if not args.skip_seed else (None, None)
+    database_url, engine = prepare_database(args, args.out)
     env = bench_env(database_url)
     print(f"Seeding {args.learners} learners on {engine}…", flush=True)
     manage(env, "migrate", "--no-input", "-v0")
@@ -205,7 +228,7 @@ def main():
     mentor_cookie = f"sessionid={sessions['mentor']}; csrftoken={csrf}"
 
     port = free_port()
-    server = start_server(env, port, args.workers)
+    server = start_server(env, port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}"
     results = {}
     try:
@@ -213,6 +236,9 @@ def main():
         if "completion of" not in check(f"{base}/mentoring/", mentor_cookie):
             raise SystemExit("the cohort table shows no mentee")
         for name, (path, mode, _) in ENDPOINTS.items():
+            if args.only and name != "ceiling" and name not in args.only:
+                continue
+            cpu_before = cpu_seconds() if args.cpu else None
             cookie_list = [mentor_cookie] if name == "cohort_200" else cookies
             url = base + (path or "/")
             # Warm up the workers (connections, template cache) before measuring.
@@ -229,6 +255,10 @@ def main():
                 connections=args.connections,
             )
             print(f"  {name:13} {results[name]['rps']:8.1f} req/s", flush=True)
+            if cpu_before:
+                used = {k: v - cpu_before[k] for k, v in cpu_seconds().items()}
+                per = {k: f"{v / results[name]['requests'] * 1000:.2f} ms" for k, v in used.items()}
+                print(f"  {'':13} CPU per request (warm-up included): {per}", flush=True)
         results["ceiling_end"] = run_wrk(
             base + "/ping",
             mode="get",
