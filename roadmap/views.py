@@ -61,17 +61,26 @@ def _roadmap_context(request, roadmap, *, whole_page=True, statuses=None, **extr
 @require_safe
 @never_cache
 def roadmap_detail(request, slug):
-    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
-
-    def context():
+    def context(roadmap):
         context = _roadmap_context(request, roadmap)
         if request.user.is_authenticated:
             context["following"] = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists()
         return context
 
-    # Following, progress and content changes all make a new key (progress_version, content_version).
+    if request.user.is_authenticated:
+        # Every content change bumps every learner's progress_version (touch_everyone), so a
+        # signed-in learner's key needs no query: a page cached for a published roadmap stays
+        # right until a change, after which the miss finds the roadmap (or a 404) afresh.
+        key = pagecache.learner_key(request, "roadmap", pagecache.digest(slug))
+        return pagecache.render_cached(
+            request,
+            "roadmap/roadmap_detail.html",
+            key=key,
+            context=lambda: context(get_object_or_404(Roadmap.objects.published(), slug=slug)),
+        )
+    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
     key = pagecache.learner_key(request, "roadmap", roadmap.pk, roadmap.content_version)
-    return pagecache.render_cached(request, "roadmap/roadmap_detail.html", key=key, context=context)
+    return pagecache.render_cached(request, "roadmap/roadmap_detail.html", key=key, context=lambda: context(roadmap))
 
 
 @require_POST

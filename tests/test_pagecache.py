@@ -53,6 +53,13 @@ def test_the_roadmap_page_shows_ticks_follows_and_content_changes(alice_client, 
     assert "Beta, revised" in page(alice_client, "/roadmaps/track/").text
 
 
+def test_an_unpublished_roadmap_is_gone_at_once_for_a_learner_with_its_page_cached(alice_client, topics, track):
+    assert page(alice_client, "/roadmaps/track/")
+    track.published = False
+    track.save()  # an admin edit: the content signal bumps every learner's progress_version
+    assert alice_client.get("/roadmaps/track/").status_code == 404
+
+
 def test_a_cached_page_is_never_shown_to_someone_else(client, alice, bob, topics, track):
     services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
     client.force_login(alice)
