@@ -3,6 +3,7 @@ import zoneinfo
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
@@ -30,6 +31,8 @@ class User(AbstractUser):
     # pages show (progress, follows, feedback, content): cached pages and cohort
     # summaries are keyed by it, so they are never served stale.
     progress_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # "Sign out everywhere" bumps it: every session's stored hash stops matching.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CaseInsensitiveUserManager()
 
@@ -53,3 +56,26 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password (so a password change ends other sessions),
+        mixed with session_generation once "Sign out everywhere" was used."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}\x1f{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+
+class Throttle(models.Model):
+    """An attempt counter of accounts.throttle, used when Redis is not configured."""
+
+    key = models.CharField(max_length=80, unique=True)  # the unique index serves every lookup
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.window_ends:%Y-%m-%d %H:%M}"

@@ -1,13 +1,19 @@
-from django.contrib.auth import login
+import math
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.forms import SignupForm
+from accounts import services, throttle
+from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from mlepath.client import client_address
 
 
 def _safe_next(request) -> str | None:
@@ -15,6 +21,75 @@ def _safe_next(request) -> str | None:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return None
+
+
+def _too_many(request, template: str, context: dict, *, wait: int, message: str):
+    """429 with the page the visitor was on, a message naming how long to wait, and Retry-After."""
+    minutes = math.ceil(wait / 60)
+    context["throttled"] = f"{message} Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+_login = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+
+
+@login_not_required
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def login_view(request):
+    """Django's sign-in, refused (429) after 5 failures for one username from one
+    address in 15 minutes, the right password included, and after more than 50
+    failures from one address in an hour, whatever the usernames."""
+    if request.method != "POST":
+        return _login(request)
+    address = client_address(request)
+    username = request.POST.get("username", "")
+    wait = throttle.retry_after(throttle.LOGIN_FAILURES, username, address) or throttle.retry_after(
+        throttle.LOGIN_FAILURES_PER_ADDRESS, address
+    )
+    if wait:
+        form = auth_views.AuthenticationForm(request, initial={"username": username[:150]})
+        context = {"form": form, "next": _safe_next(request) or ""}
+        message = "Too many failed sign-ins for this username from your network."
+        return _too_many(request, "registration/login.html", context, wait=wait, message=message)
+    response = _login(request)
+    if response.status_code == 302:
+        throttle.clear(throttle.LOGIN_FAILURES, username, address)
+    else:
+        throttle.hit(throttle.LOGIN_FAILURES, username, address)
+        throttle.hit(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
+    return response
+
+
+_password_reset = auth_views.PasswordResetView.as_view()
+
+
+@login_not_required
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request):
+    """Django's reset, which never says whether an address is registered; at most
+    10 requests per client address and 3 emails per address (mailbox) an hour."""
+    if request.method != "POST":
+        return _password_reset(request)
+    address = client_address(request)
+    wait = throttle.retry_after(throttle.RESETS_PER_ADDRESS, address)
+    if wait:
+        context = {"form": auth_views.PasswordResetForm()}
+        message = "Too many password reset requests from your network."
+        return _too_many(request, "registration/password_reset_form.html", context, wait=wait, message=message)
+    throttle.hit(throttle.RESETS_PER_ADDRESS, address)
+    email = request.POST.get("email", "")
+    if throttle.retry_after(throttle.RESETS_PER_EMAIL, email):
+        # Same answer as a sent mail: the page never tells whether the address is known.
+        return redirect("password_reset_done")
+    throttle.hit(throttle.RESETS_PER_EMAIL, email)
+    return _password_reset(request)
 
 
 @login_not_required
@@ -27,8 +102,57 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect(next_url or "dashboard")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "dashboard")
+    if request.method == "POST":
+        address = client_address(request)
+        if wait := throttle.retry_after(throttle.SIGNUPS_PER_ADDRESS, address):
+            context = {"form": form, "next": next_url or ""}
+            message = "Many accounts were just created from your network."
+            return _too_many(request, "accounts/signup.html", context, wait=wait, message=message)
+        if form.is_valid():
+            user = form.save()
+            throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "dashboard")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
+
+
+def _account_page(request, *, form=None, delete_form=None, status=200):
+    context = {
+        "form": form or ProfileForm(instance=request.user),
+        "delete_form": delete_form or DeleteAccountForm(user=request.user),
+    }
+    return render(request, "accounts/account.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def account(request):
+    if request.method != "POST":
+        return _account_page(request)
+    # A copy: a refused change must not show in the header of the page that refuses it.
+    form = ProfileForm(request.POST, instance=type(request.user).objects.get(pk=request.user.pk))
+    if not form.is_valid():
+        return _account_page(request, form=form, status=400)
+    services.update_profile(user=request.user, **form.cleaned_data)
+    messages.success(request, "Your account is up to date.")
+    return redirect("account")
+
+
+@require_POST
+def sign_out_everywhere(request):
+    services.sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere: on every device and in every browser.")
+    return redirect("login")
+
+
+@require_POST
+@sensitive_post_parameters("password")
+def delete_account(request):
+    form = DeleteAccountForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, delete_form=form, status=400)
+    services.delete_account(user=request.user)
+    logout(request)
+    messages.success(request, "Your account and everything in it are deleted. Thank you for learning with us.")
+    return redirect("home")

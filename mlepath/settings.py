@@ -196,6 +196,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # SECURE_PROXY_SSL_HEADER=1 so Django knows the request arrived over HTTPS.
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of the app and append to
+# X-Forwarded-For; rate limits count the address the outermost one saw
+# (mlepath.client). 0: the address is REMOTE_ADDR and the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,91 @@
+"""Counters of attempts in fixed windows, shared by every app server.
+
+They live in the database (one upsert per attempt, atomic on SQLite and
+PostgreSQL alike), or in Redis when REDIS_URL is set (INCR is atomic). Keys are
+hashed: a username or an address is never stored in clear in a counter.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Throttle
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    attempts: int  # refused once this many are counted in one window
+    window: int  # seconds
+
+
+# Sign-in: 5 failures per username and client address, and more than 50 per
+# address over any usernames.
+LOGIN_FAILURES = Limit("login", attempts=5, window=15 * 60)
+LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", attempts=50 + 1, window=60 * 60)
+# 20 accounts per address an hour: a classroom behind one address can still join.
+SIGNUPS_PER_ADDRESS = Limit("signup", attempts=20, window=60 * 60)
+# Reset requests per client address, and reset mails per mailbox.
+RESETS_PER_ADDRESS = Limit("reset", attempts=10, window=60 * 60)
+RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
+
+
+def _key(limit: Limit, parts) -> str:
+    digest = hashlib.blake2b("\x1f".join(str(p).lower() for p in parts).encode(), digest_size=16).hexdigest()
+    return f"throttle:{limit.name}:{digest}"
+
+
+def _use_cache() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+UPSERT = """
+INSERT INTO accounts_throttle (key, count, window_ends) VALUES (%(key)s, 1, %(ends)s)
+ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN accounts_throttle.window_ends <= %(now)s THEN 1 ELSE accounts_throttle.count + 1 END,
+    window_ends = CASE WHEN accounts_throttle.window_ends <= %(now)s
+                       THEN excluded.window_ends ELSE accounts_throttle.window_ends END
+"""
+
+
+def hit(limit: Limit, *parts) -> None:
+    """Count one attempt."""
+    key = _key(limit, parts)
+    if _use_cache():
+        cache.add(key, 0, limit.window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, limit.window)
+        return
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"key": key, "now": adapt(now), "ends": adapt(now + dt.timedelta(seconds=limit.window))}
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, params)
+
+
+def retry_after(limit: Limit, *parts) -> int | None:
+    """Seconds until attempts are accepted again, or None when they are now."""
+    key = _key(limit, parts)
+    if _use_cache():
+        return limit.window if (cache.get(key) or 0) >= limit.attempts else None
+    now = timezone.now()
+    row = Throttle.objects.filter(key=key, window_ends__gt=now, count__gte=limit.attempts).values_list(
+        "window_ends", flat=True
+    )
+    ends = row.first()
+    return max(1, int((ends - now).total_seconds())) if ends else None
+
+
+def clear(limit: Limit, *parts) -> None:
+    key = _key(limit, parts)
+    if _use_cache():
+        cache.delete(key)
+    else:
+        Throttle.objects.filter(key=key).delete()
