@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, throttle
 from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from accounts.models import User
 from mlepath.client import client_address
 
 
@@ -130,7 +131,7 @@ def account(request):
     if request.method != "POST":
         return _account_page(request)
     # A copy: a refused change must not show in the header of the page that refuses it.
-    form = ProfileForm(request.POST, instance=type(request.user).objects.get(pk=request.user.pk))
+    form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
     if not form.is_valid():
         return _account_page(request, form=form, status=400)
     services.update_profile(user=request.user, **form.cleaned_data)
