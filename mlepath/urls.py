@@ -13,3 +13,5 @@ urlpatterns = [
     path("mentoring/", include("mentoring.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "mlepath.views.server_error"

@@ -1,7 +1,10 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -40,3 +43,22 @@ def csrf_failure(request, reason=""):
 def ping(request):
     """No database, no template: the benchmark's ceiling for this server configuration."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+# Seconds a client is asked to wait while the database is away: about how long
+# a restart takes, well above connect_timeout.
+RETRY_AFTER = 5
+
+
+def server_error(request):
+    """handler500, which Django calls while it handles any uncaught exception,
+    in a view or in a middleware (the session and the user are loaded there,
+    which a middleware's process_exception would never see). A lost database
+    connection gets a 503 with Retry-After; anything else the 500 page. Both
+    are rendered without the request: no context processor may touch the
+    database that just failed."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))

@@ -81,3 +81,30 @@ def test_base_template_has_skip_link_main_and_sign_out(alice_client):
     assert '<main id="main"' in html
     assert ">Sign out</button>" in html
     assert "Alice Liddell" in html
+
+
+def _failing_user_load(exception):
+    def get_user(request):
+        raise exception
+
+    return get_user
+
+
+def test_a_lost_database_answers_503_with_retry_after_never_500(client, monkeypatch, settings, db):
+    """Raised in a middleware (the user is loaded there), where only handler500 sees it."""
+    from django.db import OperationalError
+
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    monkeypatch.setattr("django.contrib.auth.middleware.auth.get_user", _failing_user_load(OperationalError("gone")))
+    response = client.get("/dashboard/")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "MLE Path is back in a moment" in response.text
+
+
+def test_other_errors_still_get_the_plain_500_page(client, monkeypatch, settings, db):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    monkeypatch.setattr("django.contrib.auth.middleware.auth.get_user", _failing_user_load(ValueError("bug")))
+    response = client.get("/dashboard/")
+    assert response.status_code == 500 and "Something went wrong on our side" in response.text
