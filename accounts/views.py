@@ -18,8 +18,14 @@ from mlepath.client import client_address
 
 
 def _safe_next(request) -> str | None:
+    """A path on this site to go on to, or None. Only paths: redirect() would take
+    a bare word such as "0" for a view name to reverse."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return None
 

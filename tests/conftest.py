@@ -97,3 +97,13 @@ def track(db, tmp_path):
 @pytest.fixture
 def topics(track):
     return {t.slug: t for t in Topic.objects.all()}
+
+
+def pytest_terminal_summary(terminalreporter):
+    properties = __import__("sys").modules.get("tests.test_properties")
+    if properties and properties.CASES:
+        cases = properties.CASES
+        terminalreporter.write_line(
+            f"property-based cases: {sum(cases.values())} posts to {len(cases)} endpoints "
+            f"(at least {min(cases.values())} each)"
+        )

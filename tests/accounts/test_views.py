@@ -185,3 +185,10 @@ def test_password_reset_does_not_reveal_unknown_addresses(client):
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/sent/"
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("target", ["0", "dashboard", "logout", "//evil.example/x", "https://evil.example/"])
+def test_a_next_that_is_not_a_path_here_is_ignored(alice_client, target):
+    """Found by the property-based tests: next=0 made redirect() look for a view named "0"."""
+    response = alice_client.get(f"/accounts/signup/?next={target}")
+    assert (response.status_code, response["Location"]) == (302, "/dashboard/")
