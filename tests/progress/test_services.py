@@ -234,3 +234,48 @@ def test_the_status_statement_names_the_real_tables_and_values():
             assert f" {model._meta.db_table} " in statements
         for value in (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED, ProgressEvent.Reason.SET):
             assert f"'{value}'" in statements
+
+
+def test_a_failure_during_undo_restores_nothing(alice, topics, track, monkeypatch):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="in_progress")
+    batch = services.reset_roadmap(learner=alice, roadmap=track)
+    real_apply = services._apply
+    calls = []
+
+    def failing_apply(progress, status, **kwargs):
+        calls.append(progress.topic_id)
+        if len(calls) == 2:
+            raise RuntimeError("server went away")
+        return real_apply(progress, status, **kwargs)
+
+    monkeypatch.setattr(services, "_apply", failing_apply)
+    with pytest.raises(RuntimeError):
+        services.undo_reset(learner=alice, batch=batch)
+    assert statuses(alice) == {"a": "not_started", "b": "not_started"}
+    assert not ProgressEvent.objects.filter(reason="undo").exists()
+    monkeypatch.setattr(services, "_apply", real_apply)
+    assert services.undo_reset(learner=alice, batch=batch) == 2  # the undo is still there to use
+
+
+def test_a_failure_during_import_changes_nothing(alice, topics, track, monkeypatch):
+    import json
+
+    from progress import transfer
+
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    services.save_note(learner=alice, topic=topics["a"], note="before")
+    exported = transfer.export_data(alice)
+    for item in exported["progress"]:
+        item["note"] = "after"
+    data = transfer.parse_import(json.dumps(exported).encode())
+    before = (statuses(alice), list(Progress.objects.values_list("note", flat=True)), ProgressEvent.objects.count())
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ProgressEvent.objects, "bulk_create", fail)  # after the progress rows are written
+    with pytest.raises(RuntimeError):
+        transfer.import_progress(learner=alice, data=data)
+    after = (statuses(alice), list(Progress.objects.values_list("note", flat=True)), ProgressEvent.objects.count())
+    assert after == before
