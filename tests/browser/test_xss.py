@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROADMAP = "ml-engineer-for-software-engineers"
 SCRIPT = '<script>window.__xss = "script"</script>'
-IMG = "\"><img src=x onerror=\"window.__xss = 'img'\">"
+IMG = '"><img src=x onerror="window.__xss = \'img\'">'
 HX = '<div hx-get="/accounts/logout/" hx-trigger="load" hx-target="body">hx</div>'
 ON = "' onmouseover='window.__xss = 1' x='"
 ALL = " ".join((SCRIPT, IMG, HX, ON))
