@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := mlepath.settings
 
-.PHONY: run test serve lint venv deps dev-deps db clean bench
+.PHONY: run test serve lint venv deps dev-deps db clean bench loadtest
 
 # Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
 $(PY):
@@ -66,3 +66,8 @@ clean:
 bench: deps
 	@command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m tests.bench.run $(BENCH_ARGS)
+
+# 50 simulated learners for 60 s against the production-like server on PostgreSQL
+# (README, "Load test"). Needs DATABASE_URL=postgres://...; uses its own database.
+loadtest: deps
+	$(PY) -m tests.bench.loadtest $(LOADTEST_ARGS)

@@ -42,9 +42,9 @@ class Browser:
     def __init__(self):
         self.cookies = {}
 
-    def request(self, port, method, path, data=None):
+    def request(self, port, method, path, data=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if data is not None:
             body = urlencode(data)
@@ -59,7 +59,8 @@ class Browser:
                     self.cookies.pop(key, None)
         return response.status, response.getheader("Location"), response.read().decode()
 
-    def csrf(self, html):
+    @staticmethod
+    def csrf(html):
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 

@@ -134,3 +134,21 @@ def test_redis_counters_behave_as_the_database_ones(settings, db):
     assert throttle.retry_after(throttle.LOGIN_FAILURES, "alice", "192.0.2.1") == 15 * 60
     assert not Throttle.objects.exists()
     throttle.clear(throttle.LOGIN_FAILURES, "alice", "192.0.2.1")
+
+
+def test_clearthrottles_deletes_only_ended_windows(client, alice):
+    import datetime as dt
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    sign_in(client, "alice", WRONG)
+    sign_in(client, "bob", WRONG, address="198.51.100.9")
+    Throttle.objects.filter(pk=Throttle.objects.order_by("pk").first().pk).update(
+        window_ends=timezone.now() - dt.timedelta(seconds=1)
+    )
+    out = StringIO()
+    call_command("clearthrottles", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 ended rate-limit counter."
+    assert Throttle.objects.count() == 3
