@@ -103,3 +103,30 @@ def test_progress_pages_fit_a_phone_and_a_desktop(live_server, page, content, al
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+
+
+def test_a_tick_after_signing_in_again_in_another_tab_says_to_reload(
+    live_server, browser, content, alice, password, assert_accessible
+):
+    """Django rotates the CSRF token at sign-in: the first tab's token goes stale,
+    and its next tick says so instead of failing silently."""
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, live_server, "alice", password)
+    first.goto(f"{live_server.url}{ROADMAP}")
+    second.goto(f"{live_server.url}/dashboard/")
+    second.get_by_role("button", name="Sign out").click()
+    sign_in(second, live_server, "alice", password)
+
+    first.get_by_role("checkbox", name="Supervised learning", exact=True).check()
+    expect(first.get_by_role("alert")).to_have_text(
+        "Your session changed in another tab. Please reload the page and try again."
+    )
+    assert not Progress.objects.filter(learner=alice, status="done").exists()
+    assert_accessible(first)
+    first.reload()
+    first.get_by_role("checkbox", name="Supervised learning", exact=True).check()
+    expect(first.get_by_role("progressbar", name="Completion of Core machine learning")).to_have_attribute(
+        "value", "14"
+    )
+    assert Progress.objects.filter(learner=alice, status="done").count() == 1
