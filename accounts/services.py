@@ -1,7 +1,7 @@
 """Writes to accounts."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from accounts.models import User
 
@@ -21,7 +21,12 @@ def touch_everyone() -> None:
 def update_profile(*, user: User, display_name: str, email: str, time_zone: str) -> None:
     user.display_name, user.email, user.time_zone = display_name, email, time_zone
     user.save(update_fields=["display_name", "email", "time_zone"])
-    touch_pages(user_id=user.pk)  # the name and the days of the calendar show on cached pages
+    # The name shows on cached pages: one's own, and those of one's mentors and
+    # mentees (cohort table, "Your mentors", feedback on the dashboard).
+    related = Q(mentorships_as_learner__mentor=user) | Q(mentorships_as_mentor__learner=user) | Q(pk=user.pk)
+    User.objects.filter(pk__in=User.objects.filter(related).values("pk")).update(
+        progress_version=F("progress_version") + 1
+    )
 
 
 def sign_out_everywhere(*, user: User) -> None:

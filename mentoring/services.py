@@ -22,14 +22,19 @@ def create_invite(*, created_by, kind: str, expires_in_days: int | None = None) 
     if kind not in Invite.Kind.values:
         raise MentoringError("Unknown kind of invite.")
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
-    return Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
+    with transaction.atomic():
+        invite = Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
+        touch_pages(user_id=created_by.pk)  # the mentoring page lists one's invite links
+    return invite
 
 
+@transaction.atomic
 def revoke_invite(*, invite: Invite, by) -> None:
     if invite.created_by_id != by.pk:
         raise MentoringError("Only the person who made an invite link can revoke it.")
     if invite.revoked_at is None:
         Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
+        touch_pages(user_id=by.pk)
 
 
 @transaction.atomic
@@ -51,21 +56,32 @@ def accept_invite(*, invite: Invite, user) -> Mentorship:
         [Mentorship(mentor=mentor, learner=learner)],
         ignore_conflicts=True,
     )
+    _touch_both(mentor.pk, learner.pk)
     return Mentorship.objects.get(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE)
 
 
+def _touch_both(*user_ids: int) -> None:
+    # Each side's mentoring page lists the other.
+    for user_id in user_ids:
+        touch_pages(user_id=user_id)
+
+
+@transaction.atomic
 def end_mentorship(*, mentorship: Mentorship, by) -> None:
     if by.pk not in (mentorship.mentor_id, mentorship.learner_id):
         raise MentoringError("Only the mentor or the learner can end a mentorship.")
     Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
         status=Mentorship.Status.ENDED, ended_at=timezone.now()
     )
+    _touch_both(mentorship.mentor_id, mentorship.learner_id)
 
 
+@transaction.atomic
 def set_note_sharing(*, mentorship: Mentorship, by, share: bool) -> None:
     if by.pk != mentorship.learner_id:
         raise MentoringError("Only the learner decides whether their notes are shared.")
     Mentorship.objects.filter(pk=mentorship.pk).update(share_notes=share)
+    _touch_both(mentorship.mentor_id, mentorship.learner_id)
 
 
 def is_active_mentor(*, mentor, learner) -> bool:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +16,6 @@ from progress import selectors as progress_selectors
 from progress.models import Progress, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import roadmap_outline
-
-CACHE_MINUTE = 60
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -38,29 +35,33 @@ def index(request):
     sort = sort if sort in selectors.SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
-    # Ages in the table are shown to the minute, so the table is made once a
-    # minute, and anew whenever a mentee, their progress or this mentor's nudges change.
+    # Ages in the cohort table are shown to the minute, so the page is made once a
+    # minute, and anew whenever a mentee, their progress, or this user's invites,
+    # nudges or mentorships change (each bumps a progress_version in the key).
     now = timezone.now().replace(second=0, microsecond=0)
     members = selectors.cohort_members(user)
-    key = "cohort-table:" + digest(user.pk, user.progress_version, sort, stalled_only, now, members.stamp())
-    table = cache.get(key)
-    if table is None:
+
+    def context():
         cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now, members=members)
-        table = (len(cohort), cohort_table.rows_html(cohort, csrf_token=CSRF_PLACEHOLDER, now=now))
-        cache.set(key, table, CACHE_MINUTE)
-    shown, rows = table
-    context = {
-        "shown": shown,
-        "cohort_rows": pagecache.fill(request, rows),
-        "sort": sort,
-        "stalled_only": stalled_only,
-        "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
-        "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
-        "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
-        "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
-        "has_mentees": bool(members.rows) or Mentorship.objects.filter(mentor=user).exists(),
-    }
-    return render(request, "mentoring/index.html", context)
+        return {
+            "shown": len(cohort),
+            "cohort_rows": cohort_table.rows_html(cohort, csrf_token=CSRF_PLACEHOLDER, now=now),
+            "sort": sort,
+            "stalled_only": stalled_only,
+            "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related(
+                "mentor"
+            ),
+            "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
+            "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
+            "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
+            "has_mentees": bool(members.rows) or Mentorship.objects.filter(mentor=user).exists(),
+        }
+
+    # The scheme and host are in the invite links the page shows.
+    key = pagecache.learner_key(
+        request, "mentoring", digest(sort, stalled_only, now, request.scheme, request.get_host(), members.stamp())
+    )
+    return pagecache.render_cached(request, "mentoring/index.html", key=key, context=context)
 
 
 @require_POST

@@ -5,6 +5,7 @@ import re
 
 from django.contrib.messages import constants
 from django.contrib.messages.storage.session import SessionStorage  # noqa: F401 - documents the storage used
+from django.test import Client
 
 from accounts.services import touch_everyone
 from mentoring import services as mentoring_services
@@ -102,3 +103,40 @@ def test_a_flash_message_shows_once_on_a_cached_page(alice_client, topics, track
     assert "Track is now on your dashboard." in response.text
     assert "now on your dashboard" not in page(alice_client, "/roadmaps/track/").text
     assert constants.SUCCESS
+
+
+def test_the_cached_mentoring_page_shows_each_change_at_once(client, alice, bob, topics, track):
+    client.force_login(bob)
+    assert "No open invite links." in page(client, "/mentoring/").text
+    invite = mentoring_services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    html = page(client, "/mentoring/").text
+    assert f"/mentoring/invite/{invite.token}/" in html and "No mentees yet" in html
+    mentorship = mentoring_services.accept_invite(invite=invite, user=alice)
+    assert "Alice Liddell" in page(client, "/mentoring/").text
+    mentoring_services.revoke_invite(invite=invite, by=bob)
+    assert "No open invite links." in page(client, "/mentoring/").text
+
+    # alice's side: her mentor's name, the note-sharing button, and the mentor's new name.
+    learner = Client()
+    learner.force_login(alice)
+    assert "Share my notes" in page(learner, "/mentoring/").text
+    mentoring_services.set_note_sharing(mentorship=mentorship, by=alice, share=True)
+    assert "Stop sharing notes" in page(learner, "/mentoring/").text
+    from accounts import services as account_services
+
+    account_services.update_profile(user=bob, display_name="Coach Bob", email=bob.email, time_zone="UTC")
+    assert "Coach Bob" in page(learner, "/mentoring/").text
+    mentoring_services.end_mentorship(mentorship=mentorship, by=bob)
+    assert "Nobody mentors you yet." in page(learner, "/mentoring/").text
+    assert "Alice Liddell" not in page(client, "/mentoring/").text
+
+
+def test_a_mentor_renamed_shows_in_the_learners_cached_dashboard_feedback(alice_client, alice, bob, topics, track):
+    from accounts import services as account_services
+
+    invite = mentoring_services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    mentoring_services.accept_invite(invite=invite, user=alice)
+    mentoring_services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Nice work")
+    assert "from bob" in page(alice_client, "/dashboard/").text
+    account_services.update_profile(user=bob, display_name="Coach Bob", email=bob.email, time_zone="UTC")
+    assert "from Coach Bob" in page(alice_client, "/dashboard/").text
