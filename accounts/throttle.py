@@ -2,7 +2,8 @@
 
 They live in the database (one upsert per attempt, atomic on SQLite and
 PostgreSQL alike), or in Redis when REDIS_URL is set (INCR is atomic). Keys are
-hashed: a username or an address is never stored in clear in a counter.
+hashed with a key derived from SECRET_KEY: a username or an address is never
+stored in clear, nor as a hash anyone could recompute from a guess.
 """
 
 import datetime as dt
@@ -36,7 +37,9 @@ RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
 
 
 def _key(limit: Limit, parts) -> str:
-    digest = hashlib.blake2b("\x1f".join(str(p).lower() for p in parts).encode(), digest_size=16).hexdigest()
+    secret = hashlib.blake2b(settings.SECRET_KEY.encode(), person=b"mlepath-thrott").digest()
+    text = "\x1f".join(str(p).lower() for p in parts).encode()
+    digest = hashlib.blake2b(text, key=secret, digest_size=16).hexdigest()
     return f"throttle:{limit.name}:{digest}"
 
 
