@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -59,7 +60,7 @@ def login_view(request):
         throttle.LOGIN_FAILURES_PER_ADDRESS, address
     )
     if wait:
-        form = auth_views.AuthenticationForm(request, initial={"username": username[:150]})
+        form = AuthenticationForm(request, initial={"username": username[:150]})
         context = {"form": form, "next": _safe_next(request) or ""}
         message = "Too many failed sign-ins for this username from your network."
         return _too_many(request, "registration/login.html", context, wait=wait, message=message)
@@ -87,7 +88,7 @@ def password_reset(request):
     address = client_address(request)
     wait = throttle.retry_after(throttle.RESETS_PER_ADDRESS, address)
     if wait:
-        context = {"form": auth_views.PasswordResetForm()}
+        context = {"form": PasswordResetForm()}
         message = "Too many password reset requests from your network."
         return _too_many(request, "registration/password_reset_form.html", context, wait=wait, message=message)
     throttle.hit(throttle.RESETS_PER_ADDRESS, address)

@@ -11,6 +11,8 @@ from urllib.parse import quote
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from mlepath.pagecache import CSRF_PLACEHOLDER
+
 FIGURE = (
     '<div class="cohort-figure"><progress max="100" value="{percent}" aria-label="{name}: completion of {title}">'
     '</progress><span class="completion-figure">{percent}%</span>'
@@ -42,7 +44,7 @@ def ago(then, now) -> str:
     return "just now"
 
 
-def _row(row, csrf_token: str, now, urls, titles) -> str:
+def _row(row, now, urls, titles) -> str:
     name = escape(row.name)
     username = escape(quote(row.username))
     figures = (
@@ -56,7 +58,7 @@ def _row(row, csrf_token: str, now, urls, titles) -> str:
     action = ""
     if row.stalled:
         nudge_url = urls["nudge"].replace(PLACEHOLDER, username)
-        action = NUDGED if row.nudged_today else NUDGE.format(action=nudge_url, token=escape(csrf_token), name=name)
+        action = NUDGED if row.nudged_today else NUDGE.format(action=nudge_url, token=CSRF_PLACEHOLDER, name=name)
     return (
         f'<tr{' class="stalled"' if row.stalled else ""}><th scope="row">'
         f'<a href="{urls["mentee"].replace(PLACEHOLDER, username)}">{name}</a>'
@@ -68,10 +70,11 @@ def _row(row, csrf_token: str, now, urls, titles) -> str:
 PLACEHOLDER = "__username__"
 
 
-def rows_html(rows, *, csrf_token: str, now) -> SafeString:
+def rows_html(rows, *, now) -> SafeString:
+    """The rows, with the CSRF placeholder that pagecache.fill replaces per response."""
     # Reverse once, then fill in each (quoted) username; escape each roadmap title once.
     urls = {name: reverse(f"mentoring_{name}", args=[PLACEHOLDER]) for name in ("mentee", "nudge")}
     titles = {f.roadmap.pk: escape(f.roadmap.title) for row in rows for f in row.roadmaps}
-    html = "".join(_row(row, csrf_token, now, urls, titles) for row in rows)
+    html = "".join(_row(row, now, urls, titles) for row in rows)
     # Safe: every user-provided value above went through html.escape.
     return mark_safe(html)  # noqa: S308

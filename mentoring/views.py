@@ -11,7 +11,7 @@ from mentoring import cohort_table, selectors, services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
 from mlepath import pagecache
-from mlepath.pagecache import CSRF_PLACEHOLDER, digest
+from mlepath.pagecache import digest
 from progress import selectors as progress_selectors
 from progress.models import Progress, Status
 from roadmap.models import Roadmap, Topic
@@ -45,7 +45,7 @@ def index(request):
         cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now, members=members)
         return {
             "shown": len(cohort),
-            "cohort_rows": cohort_table.rows_html(cohort, csrf_token=CSRF_PLACEHOLDER, now=now),
+            "cohort_rows": cohort_table.rows_html(cohort, now=now),
             "sort": sort,
             "stalled_only": stalled_only,
             "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related(

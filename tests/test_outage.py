@@ -13,12 +13,10 @@ import threading
 import time
 
 import pytest
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
 from progress.models import Progress, ProgressEvent
-from tests.servers import Browser, collectstatic, database_url, gunicorn, server_env
+from tests.servers import Browser, collectstatic, database_url, gunicorn, server_env, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,12 +83,7 @@ def session_cookie(user, secret_key) -> str:
     from django.test import override_settings
 
     with override_settings(SECRET_KEY=secret_key):  # the server's key signs its sessions
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.save()
-    return store.session_key
+        return session_key_for(user)
 
 
 def test_the_server_answers_503_while_the_database_is_away_and_recovers_by_itself(alice, topics, track):

@@ -147,3 +147,26 @@ def test_deletion_is_one_transaction(alice, monkeypatch, topics, track):
     assert User.objects.filter(pk=alice.pk).exists()
     assert Progress.objects.filter(learner=alice).count() == 1
     assert ProgressEvent.objects.filter(learner=alice).count() == 1
+
+
+def test_account_urls_need_sign_in_post_and_csrf(client, alice, db):
+    """The account URLs act on the signed-in user only (no id in them, so no stranger's
+    account can be named): anonymous visitors go to sign in, GET on an action is 405,
+    and a missing CSRF token is refused."""
+    for url in ("/accounts/", "/accounts/sign-out-everywhere/", "/accounts/delete/"):
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            assert response.status_code == 302 and response["Location"].startswith(f"/accounts/login/?next={url}")
+    signed = signed_in(alice)
+    for url in ("/accounts/sign-out-everywhere/", "/accounts/delete/"):
+        assert signed.get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    for url, data in (
+        ("/accounts/", {"display_name": "X", "email": "x@example.com", "time_zone": "UTC"}),
+        ("/accounts/sign-out-everywhere/", {}),
+        ("/accounts/delete/", {"password": "x"}),
+    ):
+        assert strict.post(url, data).status_code == 403
+    alice.refresh_from_db()
+    assert alice.display_name == "Alice Liddell" and alice.session_generation == 0

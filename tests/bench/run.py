@@ -82,18 +82,9 @@ def make_sessions(env) -> dict:
     script = """
 import json
 import os
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from accounts.models import User
 from roadmap.models import Placement
-
-def session_for(user):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.save()
-    return store.session_key
+from tests.servers import session_key_for as session_for
 
 roadmap = os.environ["BENCH_ROADMAP"]
 learners = list(User.objects.filter(follows__roadmap__slug=roadmap).order_by("username")[:16])

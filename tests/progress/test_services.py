@@ -104,9 +104,8 @@ def test_undo_of_another_learners_batch_restores_nothing(alice, bob, topics, tra
     assert statuses(alice) == {"a": "not_started"}
 
 
-def test_a_failure_during_reset_changes_nothing(alice, topics, track, monkeypatch):
-    services.set_status(learner=alice, topic=topics["a"], status="done")
-    services.set_status(learner=alice, topic=topics["b"], status="done")
+def fail_on_the_second_row(monkeypatch):
+    """Make the service fail half-way through a multi-row write; returns the real _apply."""
     real_apply = services._apply
     calls = []
 
@@ -117,6 +116,13 @@ def test_a_failure_during_reset_changes_nothing(alice, topics, track, monkeypatc
         return real_apply(progress, status, **kwargs)
 
     monkeypatch.setattr(services, "_apply", failing_apply)
+    return real_apply
+
+
+def test_a_failure_during_reset_changes_nothing(alice, topics, track, monkeypatch):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    fail_on_the_second_row(monkeypatch)
     with pytest.raises(RuntimeError):
         services.reset_roadmap(learner=alice, roadmap=track)
     assert statuses(alice) == {"a": "done", "b": "done"}
@@ -240,16 +246,7 @@ def test_a_failure_during_undo_restores_nothing(alice, topics, track, monkeypatc
     services.set_status(learner=alice, topic=topics["a"], status="done")
     services.set_status(learner=alice, topic=topics["b"], status="in_progress")
     batch = services.reset_roadmap(learner=alice, roadmap=track)
-    real_apply = services._apply
-    calls = []
-
-    def failing_apply(progress, status, **kwargs):
-        calls.append(progress.topic_id)
-        if len(calls) == 2:
-            raise RuntimeError("server went away")
-        return real_apply(progress, status, **kwargs)
-
-    monkeypatch.setattr(services, "_apply", failing_apply)
+    real_apply = fail_on_the_second_row(monkeypatch)
     with pytest.raises(RuntimeError):
         services.undo_reset(learner=alice, batch=batch)
     assert statuses(alice) == {"a": "not_started", "b": "not_started"}
