@@ -119,7 +119,7 @@ def signup(request):
         if form.is_valid():
             user = form.save()
             throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user)
             return redirect(next_url or "dashboard")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
 

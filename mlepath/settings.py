@@ -93,6 +93,12 @@ if DATABASE_URL:
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the server is away, well inside gunicorn's worker timeout.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        # Statements are prepared only where the code asks (the status change,
+        # progress/status_sql.py): the ORM binds client-side and never prepares,
+        # so this threshold is never reached. psycopg's automatic preparation
+        # stays off, as Django's default keeps it; behind PgBouncer in transaction
+        # mode, use PgBouncer 1.21+ with max_prepared_statements.
+        _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
     elif _database["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
 else:
@@ -118,6 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with a cheaper load of the session's user (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -155,9 +163,10 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHES = {
     "default": _shared_cache,
-    # Per process, for data keyed by its version only (the roadmap outline):
-    # every app server serves the same content, without fetching it per request.
-    "versioned": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versioned"},
+    # Per process, for immutable data keyed by its version only (the roadmap
+    # outline): every app server serves the same content, without fetching or
+    # unpickling it per request.
+    "versioned": {"BACKEND": "mlepath.object_cache.ObjectCache", "LOCATION": "versioned"},
 }
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks of inactivity signs a learner out
 SESSION_SAVE_EVERY_REQUEST = False

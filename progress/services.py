@@ -5,7 +5,7 @@ so retries, double clicks and two tabs cannot flip a tick back."""
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
 from accounts.services import touch_pages
@@ -66,19 +66,55 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
 
 def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = None) -> StatusChange:
     """Set one topic's status; setting the status it already has records nothing."""
-    if status not in Status.values:
-        raise ValueError(f"unknown status {status!r}")
+    _check(status)
     # Plain SQL for a row that exists (the common case); the ORM makes a new one.
-    existed, previous, statuses = status_sql.set_status(
+    written = status_sql.set_status(
         learner_id=learner.pk,
         topic_id=topic.pk,
         status=status,
         roadmap_id=roadmap.pk if roadmap else None,
         now=timezone.now(),
     )
-    if existed:
-        return StatusChange(previous=previous or status, status=status, statuses=statuses)
+    if written.existed:
+        return StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
     return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
+
+
+@dataclass(frozen=True)
+class RoadmapTick:
+    roadmap: Roadmap
+    topic: Topic
+    change: StatusChange
+
+
+def set_status_on_roadmap(*, learner, roadmap_slug: str, topic_slug: str, status: str) -> RoadmapTick | None:
+    """set_status from a roadmap page: the same statement finds the topic live on the
+    published roadmap and writes the change. None, and nothing written, if there is
+    no such topic there. The roadmap and topic come back as references holding only
+    what the page needs (id, slugs, title, content_version), not as fetched rows."""
+    _check(status)
+    found = status_sql.set_status_on_roadmap(
+        learner_id=learner.pk, roadmap_slug=roadmap_slug, topic_slug=topic_slug, status=status, now=timezone.now()
+    )
+    if found is None:
+        return None
+    target, written = found
+    roadmap = Roadmap.from_db(
+        DEFAULT_DB_ALIAS,
+        ["id", "slug", "title", "content_version"],
+        [target.roadmap_id, target.roadmap_slug, target.roadmap_title, target.content_version],
+    )
+    topic = Topic(pk=target.topic_id, slug=topic_slug)
+    if written.existed:
+        change = StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
+    else:
+        change = _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
+    return RoadmapTick(roadmap=roadmap, topic=topic, change=change)
+
+
+def _check(status: str) -> None:
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
 
 
 @transaction.atomic

@@ -86,21 +86,21 @@ def roadmap_detail(request, slug):
 @require_POST
 @vary_on_headers("HX-Request")
 def set_status(request, slug, topic_slug):
-    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
-    # The cached outline says whether the topic is live on this roadmap: no query.
-    entry = next((t for s in roadmap_outline(roadmap) for t in s.topics if t.slug == topic_slug), None)
-    if entry is None:
-        raise Http404("No such topic on this roadmap")
     # Without JavaScript the checkbox form posts a hidden "not_started" and, when
     # ticked, "done" after it; QueryDict.get returns the last value, the one wanted.
     status = request.POST.get("status", "")
     if status not in Status.values:
         return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
-    topic = Topic(pk=entry.pk, slug=entry.slug)  # a reference for the foreign keys, not a fetch
-    change = progress_services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    # One statement finds the topic on the roadmap and writes the change.
+    tick = progress_services.set_status_on_roadmap(
+        learner=request.user, roadmap_slug=slug, topic_slug=topic_slug, status=status
+    )
+    if tick is None:
+        raise Http404("No such topic on this roadmap")
+    roadmap, topic = tick.roadmap, tick.topic
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
-    context = _roadmap_context(request, roadmap, whole_page=False, statuses=change.statuses)
+    context = _roadmap_context(request, roadmap, whole_page=False, statuses=tick.change.statuses)
     for section in context["data"].sections:
         for row in section.rows:
             if row.topic.pk == topic.pk:

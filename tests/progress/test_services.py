@@ -233,11 +233,14 @@ def test_a_change_to_an_existing_row_records_event_follow_and_version(alice, top
 
 def test_the_status_statement_names_the_real_tables_and_values():
     from accounts.models import User
-    from progress.status_sql import SQLITE_STATEMENTS, STATEMENT
+    from progress.status_sql import SQLITE_STATEMENTS, STATEMENT, STATEMENT_BY_SLUGS, TARGET_BY_SLUGS
+    from roadmap.models import Placement, Roadmap, Section, Topic
 
-    for statements in (STATEMENT, " ".join(SQLITE_STATEMENTS.values()) + " "):
+    for statements in (STATEMENT, STATEMENT_BY_SLUGS, " ".join(SQLITE_STATEMENTS.values()) + " "):
         for model in (Progress, ProgressEvent, RoadmapFollow, User):
             assert f" {model._meta.db_table} " in statements
+    for model in (Roadmap, Section, Placement, Topic):
+        assert f" {model._meta.db_table} " in TARGET_BY_SLUGS
         for value in (Status.IN_PROGRESS, Status.DONE, Status.NOT_STARTED, ProgressEvent.Reason.SET):
             assert f"'{value}'" in statements
 

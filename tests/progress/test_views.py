@@ -361,3 +361,35 @@ def test_the_token_in_a_pre_rendered_topic_form_is_accepted(alice, track):
     response = strict.post(STATUS_URL.format("b"), {"csrfmiddlewaretoken": token, "status": "done"})
     assert response.status_code == 302
     assert status_of(alice, "b") == "done"
+
+
+def test_a_tick_is_one_statement_after_session_and_user(alice_client, alice, topics, track):
+    """On PostgreSQL the htmx tick of a topic that has a row finds the roadmap and
+    topic, writes, and reads the statuses in one prepared statement."""
+    from django.conf import settings
+
+    alice_client.post(STATUS_URL.format("a"), {"status": "in_progress"}, HTTP_HX_REQUEST="true")  # row and outline
+    with CaptureQueriesContext(connection) as captured:
+        response = alice_client.post(STATUS_URL.format("a"), {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and status_of(alice, "a") == "done"
+    if connection.vendor == "postgresql":
+        session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+        assert len(captured) == session + 2, [q["sql"][:90] for q in captured]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%roadmap_placement%%'")
+            assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.parametrize("hidden", ["unpublished roadmap", "retired topic"])
+def test_a_topic_that_is_not_live_on_a_published_roadmap_cannot_be_ticked(alice_client, alice, topics, track, hidden):
+    from roadmap.models import Roadmap, Topic
+
+    services.set_status(learner=alice, topic=topics["a"], status="in_progress")
+    if hidden == "retired topic":
+        Topic.objects.filter(slug="a").update(retired=True)
+    else:
+        Roadmap.objects.filter(slug="track").update(published=False)
+    events = ProgressEvent.objects.count()
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+        assert alice_client.post(STATUS_URL.format("a"), {"status": "done"}, **htmx).status_code == 404
+    assert status_of(alice, "a") == "in_progress" and ProgressEvent.objects.count() == events
