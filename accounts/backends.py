@@ -2,8 +2,9 @@
 
 Every signed-in request loads its user from the session's user id. The ORM
 builds and compiles the same SELECT each time; here it is built once per process
-from the model's own fields and run directly, with the same value converters
-the ORM would apply. It costs a quarter of the ORM's CPU (0.06 ms against 0.23 ms).
+from the model's own fields and run directly (prepared, on PostgreSQL), with the
+same value converters the ORM would apply. It costs a quarter of the ORM's CPU
+(0.06 ms against 0.23 ms).
 """
 
 from functools import cache
@@ -12,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+
+from mlepath.prepared import prepared_cursor
 
 
 @cache
@@ -44,7 +47,7 @@ class UserBackend(ModelBackend):
         alias = router.db_for_read(user_model)
         connection = connections[alias]
         sql, attnames, converters = _select_user(alias)
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(sql, [user_id])
             row = cursor.fetchone()
         if row is None:

@@ -93,11 +93,11 @@ if DATABASE_URL:
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the server is away, well inside gunicorn's worker timeout.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-        # Statements are prepared only where the code asks (the status change,
-        # progress/status_sql.py): the ORM binds client-side and never prepares,
-        # so this threshold is never reached. psycopg's automatic preparation
-        # stays off, as Django's default keeps it; behind PgBouncer in transaction
-        # mode, use PgBouncer 1.21+ with max_prepared_statements.
+        # Statements are prepared only where the code asks (mlepath/prepared.py:
+        # the status change, the session's user). The ORM binds client-side and
+        # never prepares, so this threshold is never reached: psycopg's automatic
+        # preparation stays off, as Django's default keeps it. Behind PgBouncer
+        # in transaction mode, use PgBouncer 1.21+ with max_prepared_statements.
         _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
     elif _database["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")

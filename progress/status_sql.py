@@ -12,10 +12,11 @@ The update mirrors services._apply for reason "set". The service tests pin what
 both paths do, and that the table names and values written here are the models'.
 """
 
-from functools import cache
 from typing import NamedTuple
 
 from django.db import connection, transaction
+
+from mlepath.prepared import prepared_cursor
 
 # The topic, live on a published roadmap, with the roadmap's columns the page
 # needs (its outline is keyed by content_version). No row: nothing to write.
@@ -144,7 +145,7 @@ def _written(params: dict, existed: bool, previous: str | None, statuses) -> Wri
 
 def _statement(sql: str, params: dict) -> tuple[tuple | None, Written | None]:
     params["now"] = connection.ops.adapt_datetimefield_value(params["now"])
-    with _prepared_cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
@@ -152,29 +153,6 @@ def _statement(sql: str, params: dict) -> tuple[tuple | None, Written | None]:
     *target, existed, previous, statuses = row
     params["topic"] = target[0]
     return tuple(target), _written(params, existed, previous, statuses)
-
-
-@cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor  # needs psycopg
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return PreparedCursor
-
-
-def _prepared_cursor():
-    """A cursor on Django's PostgreSQL connection (its health check, error
-    wrapping and query logging included) that binds parameters server-side and
-    prepares each statement once per connection. Planning the statement took
-    more of PostgreSQL's time than running it."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = _prepared_cursor_class()(connection.connection)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 def _in_statements(params: dict, *, target_sql: str | None = None) -> tuple[tuple | None, Written | None]:

@@ -1,6 +1,7 @@
 """accounts.backends.UserBackend loads the session's user without the ORM's query
 building: it must load exactly what ModelBackend loads, and refuse what it refuses."""
 
+import pytest
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.backends import UserBackend
@@ -32,3 +33,16 @@ def test_unknown_inactive_and_malformed_ids_load_no_user(alice, bob):
     assert backend.get_user(alice.pk + bob.pk + 1000) is None
     assert backend.get_user("not a number") is None
     assert backend.get_user(str(alice.pk)) == alice
+
+
+def test_on_postgresql_the_users_select_is_prepared_once_per_connection(alice, bob):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    backend = UserBackend()
+    for user in (alice, bob, alice):
+        assert backend.get_user(user.pk) == user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%FROM \"accounts_user\"%%'")
+        assert cursor.fetchone() == (1,)
