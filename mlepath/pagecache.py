@@ -55,9 +55,13 @@ def render_cached(request, template: str, *, key: str, context: Callable[[], dic
 
 def fill(request, html: str) -> SafeString:
     """Put this request's CSRF token and CSP nonce in HTML cached with placeholders."""
-    # A LazyNonce is falsy until evaluated; evaluating it puts it in the CSP header.
-    nonce = get_nonce(request)
-    nonce = "" if nonce is None else str(nonce)
+    # Each is made only when used: a token costs 32 random draws, and a nonce,
+    # once evaluated (a LazyNonce is falsy until then), goes in the CSP header.
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if NONCE_PLACEHOLDER in html:
+        nonce = get_nonce(request)
+        html = html.replace(NONCE_PLACEHOLDER, "" if nonce is None else str(nonce))
     # Safe: `html` is template or rows_html output, made safe when cached; the
     # token and nonce are letters, digits, "-" and "_".
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(NONCE_PLACEHOLDER, nonce))  # noqa: S308
+    return mark_safe(html)  # noqa: S308

@@ -41,6 +41,14 @@ class Completion:
         # Skipped topics leave the denominator; they never count as done.
         return self.done * 100 // self.countable if self.countable else 0
 
+    def __iadd__(self, other: "Completion") -> "Completion":
+        self.total += other.total
+        self.done += other.done
+        self.in_progress += other.in_progress
+        self.skipped += other.skipped
+        self.remaining_hours += other.remaining_hours
+        return self
+
     def add(self, topic: Topic, status: str) -> None:
         self.total += 1
         if status == Status.DONE:
@@ -108,6 +116,33 @@ def roadmap_progress(roadmap, outline, statuses: dict[int, str]) -> RoadmapProgr
             rows.append(row)
         shaped.append(SectionRows(section=section, rows=rows, completion=completion))
     return RoadmapProgress(roadmap=roadmap, sections=shaped, completion=overall)
+
+
+@dataclass
+class StatusUpdate:
+    """What a status change redraws on the roadmap page: the topic's row, its
+    section's completion and the roadmap's."""
+
+    row: TopicRow
+    section: SectionRows
+    completion: Completion
+
+
+def status_update(outline, statuses: dict[int, str], topic_id: int) -> StatusUpdate | None:
+    """The parts of the roadmap page a change to one topic redraws (no queries);
+    None if the topic is not in the outline. Shapes no other row."""
+    overall = Completion()
+    update = None
+    for section in outline:
+        completion = Completion()
+        for topic in section.topics:
+            status = statuses.get(topic.pk, Status.NOT_STARTED)
+            completion.add(topic, status)
+            if topic.pk == topic_id and update is None:
+                row = TopicRow(topic=topic, status=status)
+                update = StatusUpdate(row=row, section=SectionRows(section, [row], completion), completion=overall)
+        overall += completion
+    return update
 
 
 # --- Activity -------------------------------------------------------------

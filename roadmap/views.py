@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
 from mentoring import selectors as mentoring_selectors
 from mentoring import services as mentoring_services
@@ -29,21 +30,17 @@ def roadmap_list(request):
     return render(request, "roadmap/roadmap_list.html", {"roadmaps": Roadmap.objects.for_index()})
 
 
-def _roadmap_progress(request, roadmap, statuses=None):
+def _roadmap_progress(request, roadmap):
     """Sections of the roadmap with the signed-in learner's status on each topic."""
-    if statuses is None:
-        statuses = progress_selectors.statuses_of(request.user)
+    statuses = progress_selectors.statuses_of(request.user)
     return progress_selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
 
 
-def _roadmap_context(request, roadmap, *, whole_page=True, statuses=None, **extra):
-    data = _roadmap_progress(request, roadmap, statuses)
+def _roadmap_context(request, roadmap, **extra):
+    data = _roadmap_progress(request, roadmap)
     signed_in = request.user.is_authenticated
-    if whole_page:
-        for section in data.sections:
-            section.rows_html = rows_html(
-                section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public")
-            )
+    for section in data.sections:
+        section.rows_html = rows_html(section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"))
     rows = list(data.rows())
     return {
         "roadmap": roadmap,
@@ -100,13 +97,19 @@ def set_status(request, slug, topic_slug):
     roadmap, topic = tick.roadmap, tick.topic
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
-    context = _roadmap_context(request, roadmap, whole_page=False, statuses=tick.change.statuses)
-    for section in context["data"].sections:
-        for row in section.rows:
-            if row.topic.pk == topic.pk:
-                # The row as the page shows it, pre-rendered for this status (see roadmap_outline).
-                row_html = pagecache.fill(request, rows_html([row], key=lambda row: row.status))
-                context |= {"section": section, "row_html": row_html}
+    statuses = tick.change.statuses
+    if statuses is None:  # a first touch, written by the ORM, did not read them
+        statuses = progress_selectors.statuses_of(request.user)
+    update = progress_selectors.status_update(roadmap_outline(roadmap), statuses, topic.pk)
+    if update is None:  # the content changed under the statement: show the page afresh
+        return HttpResponseClientRefresh()
+    context = {
+        "roadmap": roadmap,
+        "section": update.section,
+        "data": update,  # the roadmap-progress partial shows data.completion
+        # The row as the page shows it, pre-rendered for this status (see roadmap_outline).
+        "row_html": pagecache.fill(request, rows_html([update.row], key=lambda row: row.status)),
+    }
     return render(request, "roadmap/roadmap_detail.html#status-response", context)
 
 

@@ -393,3 +393,15 @@ def test_a_topic_that_is_not_live_on_a_published_roadmap_cannot_be_ticked(alice_
     for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
         assert alice_client.post(STATUS_URL.format("a"), {"status": "done"}, **htmx).status_code == 404
     assert status_of(alice, "a") == "in_progress" and ProgressEvent.objects.count() == events
+
+
+def test_a_tick_the_cached_outline_does_not_show_yet_reloads_the_page(alice_client, alice, topics, track, monkeypatch):
+    """The statement found the topic live, but the outline (content changed in
+    between) lacks it: the change is kept and htmx reloads the whole page."""
+    from roadmap import views
+
+    alice_client.post(STATUS_URL.format("a"), {"status": "in_progress"}, HTTP_HX_REQUEST="true")
+    monkeypatch.setattr(views, "roadmap_outline", lambda roadmap: ())
+    response = alice_client.post(STATUS_URL.format("a"), {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"
+    assert status_of(alice, "a") == "done"
