@@ -38,9 +38,9 @@ def _roadmap_progress(request, roadmap):
 
 def _roadmap_context(request, roadmap, **extra):
     data = _roadmap_progress(request, roadmap)
-    signed_in = request.user.is_authenticated
+    key = (lambda row: row.status) if request.user.is_authenticated else (lambda row: "public")
     for section in data.sections:
-        section.rows_html = rows_html(section.rows, key=(lambda row: row.status) if signed_in else (lambda row: "public"))
+        section.rows_html = rows_html(section.rows, key=key)
     rows = list(data.rows())
     return {
         "roadmap": roadmap,
