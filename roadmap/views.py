@@ -36,7 +36,7 @@ def _roadmap_progress(request, roadmap):
     return progress_selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
 
 
-def _roadmap_context(request, roadmap, **extra):
+def _roadmap_context(request, roadmap):
     data = _roadmap_progress(request, roadmap)
     key = (lambda row: row.status) if request.user.is_authenticated else (lambda row: "public")
     for section in data.sections:
@@ -50,7 +50,6 @@ def _roadmap_context(request, roadmap, **extra):
         "tracking": request.user.is_authenticated,
         "editable": request.user.is_authenticated,
         "statuses": Status,
-        **extra,
     }
 
 
