@@ -28,6 +28,8 @@ def prepared_cursor(connection):
     and query logging, that prepares what it runs on PostgreSQL."""
     if connection.vendor != "postgresql":
         return connection.cursor()
+    # What connection.cursor() does before it makes its own cursor.
+    connection.validate_thread_sharing()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:

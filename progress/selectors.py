@@ -112,8 +112,8 @@ def roadmap_progress(roadmap, outline, statuses: dict[int, str]) -> RoadmapProgr
         for topic in section.topics:
             row = TopicRow(topic=topic, status=statuses.get(topic.pk, Status.NOT_STARTED))
             completion.add(topic, row.status)
-            overall.add(topic, row.status)
             rows.append(row)
+        overall += completion
         shaped.append(SectionRows(section=section, rows=rows, completion=completion))
     return RoadmapProgress(roadmap=roadmap, sections=shaped, completion=overall)
 
@@ -132,17 +132,19 @@ def status_update(outline, statuses: dict[int, str], topic_id: int) -> StatusUpd
     """The parts of the roadmap page a change to one topic redraws (no queries);
     None if the topic is not in the outline. Shapes no other row."""
     overall = Completion()
-    update = None
+    found = None
     for section in outline:
         completion = Completion()
         for topic in section.topics:
             status = statuses.get(topic.pk, Status.NOT_STARTED)
             completion.add(topic, status)
-            if topic.pk == topic_id and update is None:
-                row = TopicRow(topic=topic, status=status)
-                update = StatusUpdate(row=row, section=SectionRows(section, [row], completion), completion=overall)
+            if found is None and topic.pk == topic_id:
+                found = TopicRow(topic=topic, status=status), section, completion  # completion fills on
         overall += completion
-    return update
+    if found is None:
+        return None
+    row, section, completion = found
+    return StatusUpdate(row=row, section=SectionRows(section, [row], completion), completion=overall)
 
 
 # --- Activity -------------------------------------------------------------

@@ -75,9 +75,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
         roadmap_id=roadmap.pk if roadmap else None,
         now=timezone.now(),
     )
-    if written.existed:
-        return StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
-    return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
+    return _change(written, learner=learner, topic=topic, status=status, roadmap=roadmap)
 
 
 @dataclass(frozen=True)
@@ -105,11 +103,18 @@ def set_status_on_roadmap(*, learner, roadmap_slug: str, topic_slug: str, status
         [target.roadmap_id, target.roadmap_slug, target.roadmap_title, target.content_version],
     )
     topic = Topic(pk=target.topic_id, slug=topic_slug)
-    if written.existed:
-        change = StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
-    else:
-        change = _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
+    change = _change(written, learner=learner, topic=topic, status=status, roadmap=roadmap)
     return RoadmapTick(roadmap=roadmap, topic=topic, change=change)
+
+
+def _change(
+    written: status_sql.Written, *, learner, topic: Topic, status: str, roadmap: Roadmap | None
+) -> StatusChange:
+    """The change the SQL wrote, or, for a topic the learner never touched (no row
+    for the SQL to change), the ORM's first write."""
+    if written.existed:
+        return StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
+    return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
 
 
 def _check(status: str) -> None:
