@@ -27,10 +27,6 @@ class User(AbstractUser):
         help_text="Days and streaks are counted in this time zone.",
     )
 
-    # Bumped in the same transaction as every change to what this user's
-    # pages show (progress, follows, feedback, content): cached pages and cohort
-    # summaries are keyed by it, so they are never served stale.
-    progress_version = models.PositiveBigIntegerField(default=0, editable=False)
     # "Sign out everywhere" bumps it: every session's stored hash stops matching.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 

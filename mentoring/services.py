@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.services import touch_pages
 from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
 from progress.models import Progress, Status
 
@@ -22,10 +21,7 @@ def create_invite(*, created_by, kind: str, expires_in_days: int | None = None) 
     if kind not in Invite.Kind.values:
         raise MentoringError("Unknown kind of invite.")
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
-    with transaction.atomic():
-        invite = Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
-        touch_pages(user_id=created_by.pk)  # the mentoring page lists one's invite links
-    return invite
+    return Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
 
 
 @transaction.atomic
@@ -34,7 +30,6 @@ def revoke_invite(*, invite: Invite, by) -> None:
         raise MentoringError("Only the person who made an invite link can revoke it.")
     if invite.revoked_at is None:
         Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
-        touch_pages(user_id=by.pk)
 
 
 @transaction.atomic
@@ -56,14 +51,7 @@ def accept_invite(*, invite: Invite, user) -> Mentorship:
         [Mentorship(mentor=mentor, learner=learner)],
         ignore_conflicts=True,
     )
-    _touch_both(mentor.pk, learner.pk)
     return Mentorship.objects.get(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE)
-
-
-def _touch_both(*user_ids: int) -> None:
-    # Each side's mentoring page lists the other.
-    for user_id in user_ids:
-        touch_pages(user_id=user_id)
 
 
 @transaction.atomic
@@ -73,7 +61,6 @@ def end_mentorship(*, mentorship: Mentorship, by) -> None:
     Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
         status=Mentorship.Status.ENDED, ended_at=timezone.now()
     )
-    _touch_both(mentorship.mentor_id, mentorship.learner_id)
 
 
 @transaction.atomic
@@ -81,7 +68,6 @@ def set_note_sharing(*, mentorship: Mentorship, by, share: bool) -> None:
     if by.pk != mentorship.learner_id:
         raise MentoringError("Only the learner decides whether their notes are shared.")
     Mentorship.objects.filter(pk=mentorship.pk).update(share_notes=share)
-    _touch_both(mentorship.mentor_id, mentorship.learner_id)
 
 
 def is_active_mentor(*, mentor, learner) -> bool:
@@ -97,18 +83,12 @@ def add_comment(*, author, learner, topic, body: str) -> Comment:
         raise MentoringError("Only the learner and their mentors can comment here.")
     # The learner has seen their own words.
     seen_at = timezone.now() if author.pk == learner.pk else None
-    with transaction.atomic():
-        comment = Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
-        touch_pages(user_id=learner.pk)  # the dashboard lists unseen feedback
-    return comment
+    return Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
 
 
-@transaction.atomic
 def mark_comments_seen(*, learner, topic) -> int:
-    seen = Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
-    if seen:
-        touch_pages(user_id=learner.pk)
-    return seen
+    """The learner has read their thread on this topic (an explicit POST, never a page view)."""
+    return Comment.objects.filter(learner=learner, topic=topic, seen_at__isnull=True).update(seen_at=timezone.now())
 
 
 def set_reviewed(*, mentor, learner, topic, reviewed: bool) -> None:
@@ -130,7 +110,6 @@ def nudge(*, mentor, learner) -> None:
     try:
         with transaction.atomic():
             sent = Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
-            touch_pages(user_id=mentor.pk)  # the cohort table shows "Nudged today"
     except IntegrityError:
         raise MentoringError(
             f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."

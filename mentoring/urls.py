@@ -19,3 +19,9 @@ urlpatterns = [
     path("mentees/<username:username>/topics/<slug:slug>/", views.mentee_topic, name="mentoring_mentee_topic"),
     path("mentees/<username:username>/topics/<slug:slug>/review/", views.mentee_review, name="mentoring_review"),
 ]
+
+# The learner's thread on their own topic page, under /topics/ (mlepath.urls).
+topic_urlpatterns = [
+    path("<slug:slug>/comments/", views.topic_comment, name="topic_comment"),
+    path("<slug:slug>/comments/seen/", views.topic_comments_seen, name="topic_comments_seen"),
+]

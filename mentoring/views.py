@@ -1,21 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring import cohort_table, selectors, services
+from mentoring import selectors, services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
-from mlepath import pagecache
-from mlepath.pagecache import digest
 from progress import selectors as progress_selectors
 from progress.models import Progress, Status
-from roadmap.models import Roadmap, Topic
-from roadmap.selectors import roadmap_outline
+from progress.views import topic_page
+from roadmap.models import Topic
+from roadmap.selectors import published_roadmap_or_404, roadmap_outline
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -35,33 +35,19 @@ def index(request):
     sort = sort if sort in selectors.SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
-    # Ages in the cohort table are shown to the minute, so the page is made once a
-    # minute, and anew whenever a mentee, their progress, or this user's invites,
-    # nudges or mentorships change (each bumps a progress_version in the key).
-    now = timezone.now().replace(second=0, microsecond=0)
-    members = selectors.cohort_members(user)
-
-    def context():
-        cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only, now=now, members=members)
-        return {
-            "shown": len(cohort),
-            "cohort_rows": cohort_table.rows_html(cohort, now=now),
-            "sort": sort,
-            "stalled_only": stalled_only,
-            "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related(
-                "mentor"
-            ),
-            "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
-            "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
-            "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
-            "has_mentees": bool(members.rows) or Mentorship.objects.filter(mentor=user).exists(),
-        }
-
-    # The scheme and host are in the invite links the page shows.
-    key = pagecache.learner_key(
-        request, "mentoring", digest(sort, stalled_only, now, request.scheme, request.get_host(), members.stamp())
-    )
-    return pagecache.render_cached(request, "mentoring/index.html", key=key, context=context)
+    cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only)
+    context = {
+        "cohort": cohort,
+        "now": timezone.now(),
+        "sort": sort,
+        "stalled_only": stalled_only,
+        "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
+        "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
+        "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
+        "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
+        "has_mentees": bool(cohort) or Mentorship.objects.filter(mentor=user).exists(),
+    }
+    return render(request, "mentoring/index.html", context)
 
 
 @require_POST
@@ -155,13 +141,13 @@ def mentee(request, username):
 def mentee_roadmap(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
-    roadmap = get_object_or_404(Roadmap.objects.published(), slug=slug)
+    roadmap = published_roadmap_or_404(slug)
     data = progress_selectors.roadmap_progress(
         roadmap, roadmap_outline(roadmap), progress_selectors.statuses_of(learner)
     )
     rows = list(data.rows())
     for row in rows:
-        row.url = f"/mentoring/mentees/{learner.username}/topics/{row.topic.slug}/"
+        row.url = reverse("mentoring_mentee_topic", args=[learner.username, row.topic.slug])
     context = {
         "roadmap": roadmap,
         "data": data,
@@ -229,3 +215,32 @@ def mentee_nudge(request, username):
     else:
         messages.success(request, f"Encouragement sent to {mentorship.learner.public_name}.")
     return redirect("mentoring")
+
+
+# --- The learner's own thread, on their topic page (progress.views.topic_page) ---
+
+
+@require_POST
+def topic_comment(request, slug):
+    """The learner writes in the feedback thread of their own topic."""
+    topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_comment(author=request.user, learner=request.user, topic=topic, body=form.cleaned_data["body"])
+        except services.MentoringError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return redirect(f"{topic.get_absolute_url()}#comments")
+    return topic_page(request, slug, status=400, comment_form=form)
+
+
+@require_POST
+def topic_comments_seen(request, slug):
+    """The learner has read the feedback on this topic: htmx posts it once the
+    thread is on screen, the button does without JavaScript."""
+    topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    services.mark_comments_seen(learner=request.user, topic=topic)
+    if request.htmx:
+        return HttpResponse("")  # the button goes: nothing is left unread
+    return redirect(f"{topic.get_absolute_url()}#comments")

@@ -93,12 +93,6 @@ if DATABASE_URL:
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the server is away, well inside gunicorn's worker timeout.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-        # Statements are prepared only where the code asks (mlepath/prepared.py:
-        # the status change, the session's user). The ORM binds client-side and
-        # never prepares, so this threshold is never reached: psycopg's automatic
-        # preparation stays off, as Django's default keeps it. Behind PgBouncer
-        # in transaction mode, use PgBouncer 1.21+ with max_prepared_statements.
-        _database["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
     elif _database["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
 else:
@@ -124,8 +118,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts -------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-# ModelBackend with a cheaper load of the session's user (accounts/backends.py).
-AUTHENTICATION_BACKENDS = ["accounts.backends.UserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -154,20 +146,15 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"REDIS_URL must be a redis:// or rediss:// URL; got {REDIS_URL!r}.")
-    _shared_cache = {"BACKEND": "mlepath.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+    _shared_cache = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
     # Reads come from Redis; every write also goes to the database, so a Redis
     # restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     _shared_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CACHES = {
-    "default": _shared_cache,
-    # Per process, for immutable data keyed by its version only (the roadmap
-    # outline): every app server serves the same content, without fetching or
-    # unpickling it per request.
-    "versioned": {"BACKEND": "mlepath.object_cache.ObjectCache", "LOCATION": "versioned"},
-}
+# What is cached, and why each key is right: mlepath/cache.py.
+CACHES = {"default": _shared_cache}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14  # two weeks of inactivity signs a learner out
 SESSION_SAVE_EVERY_REQUEST = False
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
-from progress.models import Progress, ProgressEvent, Status
+from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
 
@@ -73,7 +72,6 @@ class SectionRows:
     section: SectionEntry
     rows: list[TopicRow]
     completion: Completion
-    rows_html: str = ""  # the rows pre-rendered, when the page uses them
 
 
 @dataclass
@@ -86,11 +84,34 @@ class RoadmapProgress:
         return (row for section in self.sections for row in section.rows)
 
 
-def progress_by_topic(learner, topic_ids) -> dict[int, Progress]:
-    if learner is None or not learner.is_authenticated:
-        return {}
-    rows = Progress.objects.filter(learner=learner, topic_id__in=topic_ids)
-    return {progress.topic_id: progress for progress in rows}
+def is_following(learner, roadmap) -> bool:
+    return RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists()
+
+
+@dataclass
+class TopicProgress:
+    """The learner's part of a topic's page."""
+
+    progress: Progress | None
+    evidence: list[Evidence]
+    prerequisite_statuses: dict[int, str]
+
+    @property
+    def status(self) -> str:
+        return self.progress.status if self.progress else Status.NOT_STARTED
+
+
+def topic_progress(learner, topic) -> TopicProgress:
+    """One query for the topic and its prerequisites, one more for evidence when
+    the learner has touched the topic."""
+    ids = [topic.pk, *(required.pk for required in topic.prerequisites)]
+    rows = {p.topic_id: p for p in Progress.objects.filter(learner=learner, topic_id__in=ids)}
+    mine = rows.get(topic.pk)
+    return TopicProgress(
+        progress=mine,
+        evidence=list(mine.evidence.all()) if mine else [],
+        prerequisite_statuses={pk: p.status for pk, p in rows.items()},
+    )
 
 
 def statuses_of(learner) -> dict[int, str]:
@@ -139,7 +160,8 @@ def status_update(outline, statuses: dict[int, str], topic_id: int) -> StatusUpd
             status = statuses.get(topic.pk, Status.NOT_STARTED)
             completion.add(topic, status)
             if found is None and topic.pk == topic_id:
-                found = TopicRow(topic=topic, status=status), section, completion  # completion fills on
+                # The section's completion is whole once its loop ends.
+                found = TopicRow(topic=topic, status=status), section, completion
         overall += completion
     if found is None:
         return None
@@ -178,14 +200,18 @@ class Activity:
     today: dt.date
     width: int = 0
     height: int = 0
+    # The grid of empty days is drawn as two pattern-filled rectangles (the
+    # full weeks, then this week up to today); only active days are drawn one by one.
+    left: int = 0
+    top: int = 0
+    grid_height: int = 0
+    weeks_width: int = 0
+    this_week_x: int = 0
+    this_week_height: int = 0
 
-    def cells(self) -> SafeString:
-        """The 371 day squares, built in Python: a template loop here cost the
-        dashboard more than all of its queries together, and so did escaping
-        1,500 values that are only numbers and our own date labels."""
-        cell = '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}</title></rect>'
-        html = "".join(cell.format(day.x, day.y, day.level, day.label) for day in self.days)
-        return mark_safe(html)  # noqa: S308 - integers and labels made above from dates and counts
+    @property
+    def active(self) -> list[CalendarDay]:
+        return [day for day in self.days if day.count]
 
 
 CELL = 13
@@ -237,6 +263,12 @@ def activity_for(learner, *, now=None) -> Activity:
         day += dt.timedelta(days=1)
     shown = [d for d in days if d.count]
     return Activity(
+        left=CALENDAR_LEFT,
+        top=CALENDAR_TOP,
+        grid_height=7 * CELL,
+        weeks_width=CALENDAR_WEEKS * CELL,
+        this_week_x=CALENDAR_LEFT + CALENDAR_WEEKS * CELL,
+        this_week_height=(today.weekday() + 1) * CELL,
         days=days,
         months=months[1:] if len(months) > 1 and months[1][0] - months[0][0] < 3 * CELL else months,
         active_days=len(shown),
@@ -261,7 +293,9 @@ class Dashboard:
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
-    roadmaps = list(Roadmap.objects.filter(follows__learner=learner, published=True).order_by("order", "title"))
+    roadmaps = list(
+        Roadmap.objects.published().with_content_version().filter(follows__learner=learner).order_by("order", "title")
+    )
     statuses = statuses_of(learner)
     shaped = [roadmap_progress(r, roadmap_outline(r), statuses) for r in roadmaps]
 

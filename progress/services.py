@@ -5,11 +5,9 @@ so retries, double clicks and two tabs cannot flip a tick back."""
 import uuid
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import touch_pages
-from progress import status_sql
 from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 
@@ -18,9 +16,6 @@ from roadmap.models import Roadmap, Topic
 class StatusChange:
     previous: str
     status: str
-    # The learner's statuses after the change (as statuses_of), when the write
-    # read them in the same statement; None otherwise.
-    statuses: dict[int, str] | None = None
 
     @property
     def changed(self) -> bool:
@@ -64,72 +59,16 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
     return True
 
 
+@transaction.atomic
 def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = None) -> StatusChange:
-    """Set one topic's status; setting the status it already has records nothing."""
-    _check(status)
-    # Plain SQL for a row that exists (the common case); the ORM makes a new one.
-    written = status_sql.set_status(
-        learner_id=learner.pk,
-        topic_id=topic.pk,
-        status=status,
-        roadmap_id=roadmap.pk if roadmap else None,
-        now=timezone.now(),
-    )
-    return _change(written, learner=learner, topic=topic, status=status, roadmap=roadmap)
-
-
-@dataclass(frozen=True)
-class RoadmapTick:
-    roadmap: Roadmap
-    topic: Topic
-    change: StatusChange
-
-
-def set_status_on_roadmap(*, learner, roadmap_slug: str, topic_slug: str, status: str) -> RoadmapTick | None:
-    """set_status from a roadmap page: the same statement finds the topic live on the
-    published roadmap and writes the change. None, and nothing written, if there is
-    no such topic there. The roadmap and topic come back as references holding only
-    what the page needs (id, slugs, title, content_version), not as fetched rows."""
-    _check(status)
-    found = status_sql.set_status_on_roadmap(
-        learner_id=learner.pk, roadmap_slug=roadmap_slug, topic_slug=topic_slug, status=status, now=timezone.now()
-    )
-    if found is None:
-        return None
-    target, written = found
-    roadmap = Roadmap.from_db(
-        DEFAULT_DB_ALIAS,
-        ["id", "slug", "title", "content_version"],
-        [target.roadmap_id, target.roadmap_slug, target.roadmap_title, target.content_version],
-    )
-    topic = Topic(pk=target.topic_id, slug=topic_slug)
-    change = _change(written, learner=learner, topic=topic, status=status, roadmap=roadmap)
-    return RoadmapTick(roadmap=roadmap, topic=topic, change=change)
-
-
-def _change(
-    written: status_sql.Written, *, learner, topic: Topic, status: str, roadmap: Roadmap | None
-) -> StatusChange:
-    """The change the SQL wrote, or, for a topic the learner never touched (no row
-    for the SQL to change), the ORM's first write."""
-    if written.existed:
-        return StatusChange(previous=written.previous or status, status=status, statuses=written.statuses)
-    return _set_status(learner=learner, topic=topic, status=status, roadmap=roadmap)
-
-
-def _check(status: str) -> None:
+    """Set one topic's status; setting the status it already has records nothing.
+    A change made from a roadmap's page puts that roadmap on the dashboard."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-
-
-@transaction.atomic
-def _set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None) -> StatusChange:
     progress = _locked_progress(learner=learner, topic=topic)
     previous = progress.status
-    if _apply(progress, status, reason=ProgressEvent.Reason.SET):
-        if roadmap is not None:
-            _follow(learner=learner, roadmap=roadmap)
-        touch_pages(user_id=learner.pk)
+    if _apply(progress, status, reason=ProgressEvent.Reason.SET) and roadmap is not None:
+        _follow(learner=learner, roadmap=roadmap)
     return StatusChange(previous=previous, status=status)
 
 
@@ -140,13 +79,11 @@ def _follow(*, learner, roadmap: Roadmap) -> None:
 @transaction.atomic
 def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
     _follow(learner=learner, roadmap=roadmap)
-    touch_pages(user_id=learner.pk)
 
 
 @transaction.atomic
 def unfollow_roadmap(*, learner, roadmap: Roadmap) -> None:
     RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).delete()
-    touch_pages(user_id=learner.pk)
 
 
 @transaction.atomic
@@ -165,10 +102,7 @@ def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
         _apply(progress, Status.NOT_STARTED, reason=ProgressEvent.Reason.RESET, batch=batch, now=now)
         for progress in rows
     ]
-    if not any(changed):
-        return None
-    touch_pages(user_id=learner.pk)
-    return batch
+    return batch if any(changed) else None
 
 
 @transaction.atomic
@@ -189,8 +123,6 @@ def undo_reset(*, learner, batch: uuid.UUID) -> int:
     now = timezone.now()
     undo = ProgressEvent.Reason.UNDO
     restored = sum(_apply(p, previous[p.topic_id], reason=undo, batch=batch, now=now) for p in rows)
-    if restored:
-        touch_pages(user_id=learner.pk)
     return restored
 
 
@@ -200,7 +132,6 @@ def save_note(*, learner, topic: Topic, note: str) -> Progress:
     if progress.note != note:
         progress.note = note
         progress.save(update_fields=["note", "updated_at"])
-        touch_pages(user_id=learner.pk)
     return progress
 
 
@@ -216,13 +147,10 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
         return existing
     if progress.evidence.count() >= EVIDENCE_MAX_LINKS:
         raise EvidenceLimitReached(f"A topic holds at most {EVIDENCE_MAX_LINKS} evidence links.")
-    touch_pages(user_id=learner.pk)
     return Evidence.objects.create(progress=progress, url=url, title=title)
 
 
 @transaction.atomic
 def remove_evidence(*, learner, evidence_id: int) -> bool:
     deleted, _ = Evidence.objects.filter(pk=evidence_id, progress__learner=learner).delete()
-    if deleted:
-        touch_pages(user_id=learner.pk)
     return bool(deleted)

@@ -13,7 +13,6 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import touch_pages
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     NOTE_MAX_LENGTH,
@@ -244,5 +243,4 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
     ProgressEvent.objects.bulk_create(new_events)
     follows = [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])]
     RoadmapFollow.objects.bulk_create(follows, ignore_conflicts=True)
-    touch_pages(user_id=learner.pk)
     return len(data["progress"]), len(new_events)

@@ -3,6 +3,19 @@ from django.urls import path
 from progress import views
 
 urlpatterns = [
+    path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<slug:slug>/follow/", views.follow, name="roadmap_follow"),
+    path("roadmaps/<slug:slug>/reset/", views.reset, name="roadmap_reset"),
+    path("roadmaps/<slug:slug>/reset/undo/", views.reset_undo, name="roadmap_reset_undo"),
+    path("roadmaps/<slug:slug>/topics/<slug:topic_slug>/status/", views.set_status, name="roadmap_set_status"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("topics/<slug:slug>/note/", views.topic_note, name="topic_note"),
+    path("topics/<slug:slug>/evidence/", views.topic_evidence, name="topic_evidence"),
+    path(
+        "topics/<slug:slug>/evidence/<int:evidence_id>/delete/",
+        views.topic_evidence_delete,
+        name="topic_evidence_delete",
+    ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.csv", views.export_csv, name="export_csv"),
     path("dashboard/export.json", views.export_json, name="export_json"),

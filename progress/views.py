@@ -1,34 +1,212 @@
-import zoneinfo
+"""The learner's pages: a roadmap with their ticks, a topic with their note and
+evidence, the dashboard, and export / import. Visitors see the roadmap and topic
+pages without the learner's parts."""
+
+import uuid
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
-from mentoring import selectors as mentoring_selectors
-from mlepath import pagecache
-from progress import selectors, transfer
-from progress.forms import ImportForm
-from progress.models import Status
+from progress import selectors, services, transfer
+from progress.forms import EvidenceForm, ImportForm, NoteForm
+from progress.models import Evidence, Status
+from roadmap.models import Topic
+from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_content_or_404, topic_on_roadmap_or_404
+
+
+def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
+    data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
+    return {
+        "roadmap": roadmap,
+        "data": data,
+        "topic_count": data.completion.total,
+        "total_hours": sum(topic.estimated_hours for section in data.sections for topic in section.section.topics),
+        "tracking": editable,
+        "editable": editable,
+        "statuses": Status,
+    }
+
+
+@login_not_required
+@require_safe
+@never_cache
+def roadmap_detail(request, slug):
+    roadmap = published_roadmap_or_404(slug)
+    signed_in = request.user.is_authenticated
+    context = _roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
+    if signed_in:
+        context["following"] = selectors.is_following(request.user, roadmap)
+    return render(request, "progress/roadmap_detail.html", context)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def set_status(request, slug, topic_slug):
+    # Without JavaScript the checkbox form posts a hidden "not_started" and, when
+    # ticked, "done" after it; QueryDict.get returns the last value, the one wanted.
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+    roadmap, topic = topic_on_roadmap_or_404(roadmap_slug=slug, topic_slug=topic_slug)
+    services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    if not request.htmx:
+        return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
+    update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
+    if update is None:  # the content changed since the lookup: show the page afresh
+        return HttpResponseClientRefresh()
+    context = {
+        "roadmap": roadmap,
+        "row": update.row,
+        "section": update.section,
+        "data": update,  # the roadmap-progress partial shows data.completion
+        "editable": True,
+        "tracking": True,
+        "statuses": Status,
+    }
+    return render(request, "progress/roadmap_detail.html#status-response", context)
+
+
+@require_POST
+def follow(request, slug):
+    roadmap = published_roadmap_or_404(slug)
+    if request.POST.get("action") == "unfollow":
+        services.unfollow_roadmap(learner=request.user, roadmap=roadmap)
+        messages.success(request, f"{roadmap.title} is no longer on your dashboard. Your progress is kept.")
+    else:
+        services.follow_roadmap(learner=request.user, roadmap=roadmap)
+        messages.success(request, f"{roadmap.title} is now on your dashboard.")
+    return redirect(roadmap)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def reset(request, slug):
+    roadmap = published_roadmap_or_404(slug)
+    if request.method == "POST":
+        batch = services.reset_roadmap(learner=request.user, roadmap=roadmap)
+        if batch is None:
+            messages.info(request, "There was no progress to reset.")
+            return redirect(roadmap)
+        return render(request, "progress/roadmap_reset.html", {"roadmap": roadmap, "batch": batch, "done": True})
+    data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), selectors.statuses_of(request.user))
+    started = [row for row in data.rows() if row.status != Status.NOT_STARTED]
+    return render(request, "progress/roadmap_reset.html", {"roadmap": roadmap, "started": started})
+
+
+@require_POST
+def reset_undo(request, slug):
+    roadmap = published_roadmap_or_404(slug)
+    try:
+        batch = uuid.UUID(request.POST.get("batch", ""))
+    except ValueError:
+        return HttpResponseBadRequest("This undo link is not valid.")
+    restored = services.undo_reset(learner=request.user, batch=batch)
+    if restored:
+        messages.success(request, f"Restored {restored} topic{'s' if restored != 1 else ''}.")
+    else:
+        messages.info(request, "Nothing to restore: those topics have changed since the reset.")
+    return redirect(roadmap)
+
+
+# --- Topic page -------------------------------------------------------------
+
+
+def _topic_context(request, content, **forms) -> dict:
+    context = {"topic": content, "tracking": request.user.is_authenticated, "statuses": Status}
+    # In the roadmap page's side panel the topic sits below that page's h1.
+    context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
+    if request.user.is_authenticated:
+        mine = selectors.topic_progress(request.user, content)
+        note = mine.progress.note if mine.progress else ""
+        context |= {
+            "mine": mine,
+            "note_form": forms.pop("note_form", None) or NoteForm(initial={"note": note}),
+            "evidence_form": forms.pop("evidence_form", None) or EvidenceForm(),
+            "learner": request.user,
+        }
+    return context | forms
+
+
+@login_not_required
+@require_safe
+@never_cache
+@vary_on_headers("HX-Request")
+def topic_detail(request, slug):
+    content = topic_content_or_404(slug)
+    template = "progress/topic_detail.html#topic-panel" if request.htmx else "progress/topic_detail.html"
+    return render(request, template, _topic_context(request, content))
+
+
+def topic_page(request, slug, *, status=200, **forms) -> HttpResponse:
+    """The whole topic page, with forms that failed validation (this app's, or
+    mentoring's comment form) showing their errors."""
+    return render(
+        request,
+        "progress/topic_detail.html",
+        _topic_context(request, topic_content_or_404(slug), **forms),
+        status=status,
+    )
+
+
+def _live_topic_or_404(slug) -> Topic:
+    return get_object_or_404(Topic.objects.live(), slug=slug)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_note(request, slug):
+    topic = _live_topic_or_404(slug)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.save_note(learner=request.user, topic=topic, note=form.cleaned_data["note"])
+        if not request.htmx:
+            messages.success(request, "Note saved.")
+            return redirect(topic)
+    # 422 is swapped by htmx (see htmx-config in base.html), so the error shows in place.
+    status = 200 if form.is_valid() else (422 if request.htmx else 400)
+    if request.htmx:
+        context = {"topic": topic, "note_form": form, "note_saved": form.is_valid()}
+        return render(request, "progress/topic_detail.html#note-form", context, status=status)
+    return topic_page(request, slug, status=status, note_form=form)
+
+
+@require_POST
+def topic_evidence(request, slug):
+    topic = _live_topic_or_404(slug)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_evidence(learner=request.user, topic=topic, **form.cleaned_data)
+        except services.EvidenceLimitReached as exc:
+            form.add_error("url", str(exc))
+        else:
+            return redirect(f"{topic.get_absolute_url()}#evidence")
+    return topic_page(request, slug, status=400, evidence_form=form)
+
+
+@require_POST
+def topic_evidence_delete(request, slug, evidence_id):
+    topic = _live_topic_or_404(slug)
+    get_object_or_404(Evidence, pk=evidence_id, progress__learner=request.user, progress__topic=topic)
+    services.remove_evidence(learner=request.user, evidence_id=evidence_id)
+    return redirect(f"{topic.get_absolute_url()}#evidence")
+
+
+# --- Dashboard, export and import ---------------------------------------------
 
 
 @require_safe
 @never_cache
 def dashboard(request):
-    def context():
-        return {
-            "dashboard": selectors.dashboard_for(request.user),
-            "feedback": mentoring_selectors.unseen_feedback(request.user),
-            "statuses": Status,
-        }
-
-    # The calendar and streaks end today in the learner's time zone.
-    time_zone = request.user.time_zone
-    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(time_zone))
-    key = pagecache.learner_key(request, "dashboard", time_zone, today)
-    return pagecache.render_cached(request, "progress/dashboard.html", key=key, context=context)
+    context = {"dashboard": selectors.dashboard_for(request.user), "statuses": Status}
+    return render(request, "progress/dashboard.html", context)
 
 
 def _attachment(request, content: str, content_type: str, extension: str) -> HttpResponse:

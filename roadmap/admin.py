@@ -1,6 +1,30 @@
 from django.contrib import admin
 
 from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
+from roadmap.services import content_changed
+
+
+class ContentAdmin(admin.ModelAdmin):
+    """Every admin write to the content moves the content version, in the
+    transaction the admin wraps the write in: cached outlines are then never
+    read again (mlepath.cache)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed()
+
+    def save_related(self, request, form, formsets, change):
+        # Inline rows (sections, placements, resources, prerequisites) are saved here.
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
 
 class SectionInline(admin.TabularInline):
@@ -32,7 +56,7 @@ class PrerequisiteInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(ContentAdmin):
     list_display = ("title", "slug", "order", "published")
     list_filter = ("published",)
     search_fields = ("title", "slug")
@@ -41,7 +65,7 @@ class RoadmapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ContentAdmin):
     list_display = ("title", "slug", "roadmap", "order")
     list_filter = ("roadmap",)
     list_select_related = ("roadmap",)
@@ -50,7 +74,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ContentAdmin):
     list_display = ("title", "slug", "estimated_hours", "retired")
     list_filter = ("retired",)
     search_fields = ("title", "slug")
@@ -62,7 +86,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(ContentAdmin):
     list_display = ("title", "topic", "kind")
     list_filter = ("kind",)
     list_select_related = ("topic",)

@@ -1,14 +1,43 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 SLUG_HELP = "Permanent identifier used in URLs and content files; never reuse it for something else."
 
 
+class ContentVersion(models.Model):
+    """The version of all roadmap content: one row, moved by one UPDATE in the
+    transaction of every content write (services.content_changed), whatever the
+    number of learners. Cached outlines carry it in their key (mlepath.cache)."""
+
+    SINGLETON = 1
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="roadmap_contentversion_singleton"),
+        ]
+
+    def __str__(self):
+        return f"content version {self.version}"
+
+
+def content_version_subquery():
+    """The content version as an expression, to read it in the query of what it versions."""
+    version = ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values("version")
+    return Coalesce(Subquery(version), 0)
+
+
 class RoadmapQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def with_content_version(self):
+        """Each roadmap with the content version (mlepath.cache keys its outline
+        by it), read in the same query."""
+        return self.annotate(content_version=content_version_subquery())
 
     def for_index(self):
         """The /roadmaps/ page: each published roadmap with its size and hours, in one query."""
@@ -30,8 +59,6 @@ class Roadmap(models.Model):
     audience = models.CharField(max_length=240, help_text="Who this track is for, in one sentence.")
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
-    # Bumped on every content change; keys the cached outline of the roadmap page.
-    content_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RoadmapQuerySet.as_manager()
 
@@ -40,15 +67,6 @@ class Roadmap(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        # content_version only moves by F() + 1 (bump_content_version); writing back
-        # the value this instance loaded could undo a concurrent bump.
-        if self.pk and not kwargs.get("update_fields") and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if f.name not in ("id", "content_version")
-            ]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("roadmap_detail", args=[self.slug])

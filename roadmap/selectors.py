@@ -1,17 +1,16 @@
-from dataclasses import dataclass, field, replace
+"""Reads of the roadmap content."""
 
-from django.core.cache import caches
-from django.db.models import F, Prefetch
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from dataclasses import dataclass
 
-from accounts.services import touch_everyone
-from mlepath.pagecache import CSRF_PLACEHOLDER
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
+
+from mlepath import cache
 from roadmap.content import Content, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
-from roadmap.models import Roadmap, Section, Topic
-
-OUTLINE_TIMEOUT = 60 * 60 * 24
+from roadmap.models import ContentVersion, Placement, Roadmap, Section, Topic, content_version_subquery
 
 
 def content_from_database() -> Content:
@@ -55,21 +54,16 @@ def content_from_database() -> Content:
 
 @dataclass(frozen=True)
 class TopicEntry:
-    """A topic as the roadmap page shows it, with its static HTML pre-rendered."""
+    """A topic as a roadmap page shows it; `body` is its content, rendered once
+    per content version."""
 
     pk: int
     slug: str
     title: str
     estimated_hours: int
     url: str
-    status_url: str
     body: SafeString
     prerequisite_ids: tuple[int, ...]
-    # The topic's row on the roadmap page, pre-rendered from the page's own
-    # "topic-row" partial: one per status for a signed-in learner, plus "public",
-    # each as the HTML before and after the (shared) body. The CSRF token is a
-    # placeholder that the view fills in (see rows_html).
-    rows: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,79 +75,154 @@ class SectionEntry:
 
 
 def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
-    """Sections and topics of a roadmap, the same for every learner.
+    """Sections and live topics of a roadmap, the same for every visitor.
 
-    Cached per content version: the page then runs no content query and renders
-    no template per topic, only the learner's statuses around this outline.
+    `roadmap` comes from Roadmap.objects.with_content_version(); the outline is
+    cached under that version (mlepath.cache), so a page showing it runs no
+    content query and renders no topic body.
     """
-    if hasattr(roadmap, "_outline"):  # already fetched for this request
-        return roadmap._outline
-    key = f"roadmap-outline:{roadmap.pk}:{roadmap.content_version}"
-    cache = caches["versioned"]
-    outline = cache.get(key)
-    if outline is None:
-        outline = tuple(
-            SectionEntry(
-                slug=section.slug,
-                title=section.title,
-                summary=section.summary,
-                topics=tuple(_topic_entry(roadmap, placement.topic) for placement in section.placements.all()),
-            )
-            for section in Section.objects.for_roadmap_page(roadmap)
+    key = cache.outline_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
+    return cache.get_or_set(key, lambda: _outline(roadmap))
+
+
+def _outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
+    body = get_template("roadmap/includes/topic_body.html")
+    return tuple(
+        SectionEntry(
+            slug=section.slug,
+            title=section.title,
+            summary=section.summary,
+            topics=tuple(
+                TopicEntry(
+                    pk=topic.pk,
+                    slug=topic.slug,
+                    title=topic.title,
+                    estimated_hours=topic.estimated_hours,
+                    url=topic.get_absolute_url(),
+                    body=body.render({"topic": topic}),
+                    prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
+                )
+                for topic in (placement.topic for placement in section.placements.all())
+            ),
         )
-        cache.set(key, outline, OUTLINE_TIMEOUT)
-    roadmap._outline = outline
-    return outline
-
-
-BODY_PLACEHOLDER = "__topic_body_placeholder__"
-
-
-def _topic_entry(roadmap, topic) -> TopicEntry:
-    entry = TopicEntry(
-        pk=topic.pk,
-        slug=topic.slug,
-        title=topic.title,
-        estimated_hours=topic.estimated_hours,
-        url=topic.get_absolute_url(),
-        status_url=reverse("roadmap_set_status", args=[roadmap.slug, topic.slug]),
-        body=render_to_string("roadmap/roadmap_detail.html#topic-body", {"topic": topic}),
-        prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
+        for section in Section.objects.for_roadmap_page(roadmap)
     )
-    from progress.models import Status  # progress builds on roadmap, not the other way round
 
-    template = "roadmap/roadmap_detail.html#topic-row"
-    marked = replace(entry, body=BODY_PLACEHOLDER)
-    base = {"roadmap": roadmap, "statuses": Status, "csrf_token": CSRF_PLACEHOLDER}
-    variants = {status: {"row": _Row(marked, status), "editable": True, "tracking": True} for status in Status.values}
-    variants["public"] = {"row": _Row(marked, Status.NOT_STARTED)}
-    rows = {
-        key: tuple(render_to_string(template, base | context).split(BODY_PLACEHOLDER))
-        for key, context in variants.items()
-    }
-    return replace(entry, rows=rows)
+
+def published_roadmap_or_404(slug: str) -> Roadmap:
+    """A published roadmap with its content version, in one query."""
+    return get_object_or_404(Roadmap.objects.published().with_content_version(), slug=slug)
 
 
 @dataclass(frozen=True)
-class _Row:
-    topic: TopicEntry
-    status: str
-    url: str | None = None
+class TopicLink:
+    pk: int
+    slug: str
+    title: str
+    url: str
 
 
-def rows_html(rows, *, key) -> SafeString:
-    """Join pre-rendered topic rows; their forms hold the CSRF placeholder, which
-    pagecache.render_cached fills in."""
-    parts = []
-    for row in rows:
-        before, after = row.topic.rows[key(row)]
-        parts += (before, row.topic.body, after)
-    # Safe: the rows are template output.
-    return mark_safe("".join(parts))  # noqa: S308
+@dataclass(frozen=True)
+class ResourceLink:
+    title: str
+    url: str
+    kind: str  # as shown: "Documentation", "Course", ...
 
 
-def bump_content_version() -> None:
-    """Invalidate every cached outline, and every learner's cached pages, which
-    show the content (called on any content change)."""
-    Roadmap.objects.update(content_version=F("content_version") + 1)
-    touch_everyone()
+@dataclass(frozen=True)
+class PlacementLink:
+    roadmap_title: str
+    roadmap_url: str
+    section_title: str
+
+
+@dataclass(frozen=True)
+class TopicContent:
+    """What a topic's page shows of the content, the same for every visitor."""
+
+    pk: int
+    slug: str
+    title: str
+    summary: str
+    estimated_hours: int
+    url: str
+    resources: tuple[ResourceLink, ...]
+    prerequisites: tuple[TopicLink, ...]
+    unlocks: tuple[TopicLink, ...]
+    placements: tuple[PlacementLink, ...]  # on published roadmaps, in roadmap order
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def currentcontent_version_subquery() -> int:
+    return ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values_list("version", flat=True).first() or 0
+
+
+def topic_content_or_404(slug: str) -> TopicContent:
+    """A live topic's content, cached under the content version (mlepath.cache):
+    one query for the version, and the topic's own five on a miss."""
+    if len(slug) > Topic._meta.get_field("slug").max_length:
+        raise Http404("No such topic")
+    key = cache.topic_key(slug=slug, content_version=currentcontent_version_subquery())
+    content = cache.get_or_set(key, lambda: _topic_content(slug))
+    if content is None:  # not cached: a made-up slug must not fill the cache
+        raise Http404("No such topic")
+    return content
+
+
+def _link(topic: Topic) -> TopicLink:
+    return TopicLink(pk=topic.pk, slug=topic.slug, title=topic.title, url=topic.get_absolute_url())
+
+
+def _topic_content(slug: str) -> TopicContent | None:
+    live_placements = Placement.objects.filter(section__roadmap__published=True).select_related("section__roadmap")
+    topic = (
+        Topic.objects.live()
+        .prefetch_related(
+            "resources",
+            Prefetch("prerequisites", queryset=Topic.objects.live()),
+            Prefetch("unlocks", queryset=Topic.objects.live()),
+            Prefetch("placements", queryset=live_placements.order_by("section__roadmap__order")),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if topic is None:
+        return None
+    return TopicContent(
+        pk=topic.pk,
+        slug=topic.slug,
+        title=topic.title,
+        summary=topic.summary,
+        estimated_hours=topic.estimated_hours,
+        url=topic.get_absolute_url(),
+        resources=tuple(ResourceLink(r.title, r.url, r.get_kind_display()) for r in topic.resources.all()),
+        prerequisites=tuple(_link(t) for t in topic.prerequisites.all()),
+        unlocks=tuple(_link(t) for t in topic.unlocks.all()),
+        placements=tuple(
+            PlacementLink(p.section.roadmap.title, p.section.roadmap.get_absolute_url(), p.section.title)
+            for p in topic.placements.all()
+        ),
+    )
+
+
+def topic_on_roadmap_or_404(*, roadmap_slug: str, topic_slug: str) -> tuple[Roadmap, Topic]:
+    """A live topic on a published roadmap, and that roadmap with the content
+    version: one query."""
+    placement = (
+        Placement.objects.filter(
+            section__roadmap__slug=roadmap_slug,
+            section__roadmap__published=True,
+            topic__slug=topic_slug,
+            topic__retired=False,
+        )
+        .select_related("section__roadmap", "topic")
+        .annotate(content_version=content_version_subquery())
+        .first()  # a topic may sit in two sections of one roadmap
+    )
+    if placement is None:
+        raise Http404("No such topic on this roadmap")
+    roadmap = placement.section.roadmap
+    roadmap.content_version = placement.content_version
+    return roadmap, placement.topic

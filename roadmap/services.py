@@ -5,10 +5,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 
 from roadmap.content import Content, RoadmapSpec, TopicSpec
-from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
-from roadmap.selectors import bump_content_version
+from roadmap.models import ContentVersion, Placement, Prerequisite, Resource, Roadmap, Section, Topic
 
 
 @dataclass
@@ -153,5 +153,15 @@ def load_content(*, content: Content) -> LoadReport:
         else:
             report.roadmaps["unchanged"] += 1
     if report.changed:
-        bump_content_version()
+        content_changed()
     return report
+
+
+def content_changed() -> None:
+    """Move the content version, which every cached outline's key holds
+    (mlepath.cache). Call it in the transaction of the content write: one row,
+    whatever the number of learners."""
+    updated = ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).update(version=F("version") + 1)
+    if not updated:  # a fresh database: the row starts past the version read while it was missing (0)
+        first = ContentVersion(pk=ContentVersion.SINGLETON, version=1)
+        ContentVersion.objects.bulk_create([first], ignore_conflicts=True)

@@ -102,17 +102,34 @@ def test_database_is_configured_for_a_web_server():
         assert database["OPTIONS"]["connect_timeout"] <= 5
 
 
-def test_the_redis_cache_reuses_one_client_and_behaves_as_djangos():
-    """mlepath.redis_cache against the Redis every MLE Path machine runs (127.0.0.1:6379)."""
-    from mlepath.redis_cache import RedisCache
+def test_redis_url_selects_django_redis_and_a_cached_outline_survives_it(settings, track):
+    """Through django-redis against the Redis every MLE Path machine runs (127.0.0.1:6379):
+    the roadmap outline comes back whole, its topic bodies still marked safe."""
+    from django.core.cache import caches
+    from django.utils.safestring import SafeString
 
-    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "mlepath-test"})
-    cache.clear()
-    cache.set("page", "<p>hello</p>", 30)
-    cache.set_many({"a": (1, 2.5), "b": None})
-    assert cache.get("page") == "<p>hello</p>"
-    assert cache.get_many(["a", "b", "missing"]) == {"a": (1, 2.5), "b": None}
-    assert cache._cache.get_client() is cache._cache.get_client()
-    cache.delete("page")
-    assert cache.get("page", "gone") == "gone"
-    cache.clear()
+    from roadmap.models import Roadmap
+    from roadmap.selectors import roadmap_outline
+
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        DEBUG="1",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "django_redis.cache.RedisCache", result.stderr
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": "mlepath-test",
+        }
+    }
+    caches["default"].clear()
+    roadmap = Roadmap.objects.with_content_version().get(slug="track")
+    made = roadmap_outline(roadmap)
+    read = roadmap_outline(roadmap)  # from Redis this time
+    assert read == made and read is not made
+    assert isinstance(read[0].topics[0].body, SafeString)
+    caches["default"].clear()

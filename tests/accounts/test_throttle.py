@@ -125,7 +125,7 @@ def test_redis_counters_behave_as_the_database_ones(settings, db):
     """With REDIS_URL the counters live in Redis (atomic INCR): the same limits hold."""
     settings.REDIS_URL = "redis://127.0.0.1:6379/15"
     # Django rebuilds its cache handlers when the setting changes.
-    settings.CACHES = {"default": {"BACKEND": "mlepath.redis_cache.RedisCache", "LOCATION": settings.REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_URL}}
     throttle.clear(throttle.LOGIN_FAILURES, "alice", "192.0.2.1")
     for _ in range(4):
         throttle.hit(throttle.LOGIN_FAILURES, "alice", "192.0.2.1")

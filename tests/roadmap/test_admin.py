@@ -51,3 +51,25 @@ def test_roadmap_and_section_admin_have_their_inlines(admin_client):
 def test_admin_is_closed_to_learners(alice_client):
     response = alice_client.get("/admin/roadmap/topic/")
     assert response.status_code == 302
+
+
+def test_an_admin_edit_or_delete_shows_at_once_on_the_roadmap_and_topic_pages(admin_client):
+    """Through the real admin views: the content version moves in the admin's transaction."""
+    from roadmap.models import Resource
+
+    resource = Resource.objects.filter(topic__slug="supervised-learning").first()
+    page = "/roadmaps/ml-engineer-for-software-engineers/"
+    assert resource.title in admin_client.get(page).content.decode()  # outline cached now
+    admin_client.get("/topics/supervised-learning/")  # topic content cached now
+    response = admin_client.post(
+        f"/admin/roadmap/resource/{resource.pk}/change/",
+        {"topic": resource.topic_id, "title": "A fresh guide", "url": resource.url, "kind": resource.kind, "order": 0},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "A fresh guide" in admin_client.get(page).content.decode()
+    assert "A fresh guide" in admin_client.get("/topics/supervised-learning/").content.decode()
+    response = admin_client.post(f"/admin/roadmap/resource/{resource.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    admin_client.get("/admin/")  # shows, and so uses up, the admin's "deleted" message
+    assert "A fresh guide" not in admin_client.get(page).content.decode()
+    assert "A fresh guide" not in admin_client.get("/topics/supervised-learning/").content.decode()

@@ -2,7 +2,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import models
 
 from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
 from tests.roadmap.conftest import roadmap, small_content, topic
@@ -203,14 +202,19 @@ def test_dump_then_load_changes_nothing_and_reproduces_the_shipped_files(tmp_pat
         assert (tmp_path / relative).read_text() == (DEFAULT_DIRECTORY / relative).read_text(), relative
 
 
-def test_saving_a_roadmap_never_writes_back_an_old_content_version(content_files):
+def test_a_content_change_moves_one_version_row_whatever_the_number_of_learners(content_files):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roadmap.models import ContentVersion
+    from tests.factories import UserFactory
+
     load(content_files.write(*small_content(2)))
-    stale = Roadmap.objects.get()
-    Roadmap.objects.update(content_version=models.F("content_version") + 1)  # a concurrent bump
-    bumped = Roadmap.objects.get().content_version
-    stale.title = "Edited in the admin"
-    stale.save()
-    # Written back, the stale number plus the save's own bump would land on one already
-    # cached; instead the version moves past the concurrent bump.
-    assert Roadmap.objects.get().content_version == bumped + 1
-    assert Roadmap.objects.get().title == "Edited in the admin"
+    UserFactory.create_batch(30)
+    before = ContentVersion.objects.get().version
+    topics, roadmaps = small_content(2)
+    topics[0]["summary"] = "Rewritten."
+    with CaptureQueriesContext(connection) as captured:
+        load(content_files.write(topics, roadmaps))
+    assert ContentVersion.objects.get().version == before + 1
+    assert not [q["sql"] for q in captured if "accounts_user" in q["sql"]]

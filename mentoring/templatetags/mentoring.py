@@ -1,0 +1,55 @@
+"""Mentoring's pieces of pages that progress owns: the feedback thread and the
+reviews on a learner's topic page, and "New feedback" on the dashboard. Each
+is a template partial with the selector that feeds it, so progress shows them
+without importing mentoring."""
+
+from django import template
+from django.urls import reverse
+
+from mentoring import selectors
+from mentoring.forms import CommentForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("mentoring/includes/reviews.html")
+def topic_reviews(learner, topic):
+    return {"reviews": selectors.reviews_for(learner=learner, topic=topic)}
+
+
+@register.inclusion_tag("mentoring/includes/thread.html", takes_context=True)
+def topic_feedback(context, learner, topic):
+    """The learner's thread on a topic, shown once there is a comment or a mentor to write one."""
+    thread = selectors.thread_for(learner=learner, topic=topic)
+    return {
+        "shown": bool(thread) or selectors.has_active_mentor(learner),
+        "thread": thread,
+        "unread": any(comment.seen_at is None for comment in thread),
+        "learner": learner,
+        "comment_form": context.get("comment_form") or CommentForm(),
+        "action": reverse("topic_comment", args=[topic.slug]),
+        "seen_action": reverse("topic_comments_seen", args=[topic.slug]),
+    }
+
+
+@register.inclusion_tag("mentoring/includes/new_feedback.html")
+def new_feedback(learner):
+    return {"feedback": selectors.unseen_feedback(learner)}
+
+
+@register.filter
+def ago(then, now) -> str:
+    """ "3 days ago": the cohort table's coarse age."""
+    seconds = max(0, int((now - then).total_seconds()))
+    for unit, size in (
+        ("year", 31_536_000),
+        ("month", 2_592_000),
+        ("week", 604_800),
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+    ):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"
