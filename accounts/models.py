@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -53,11 +54,22 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
-    def _get_session_auth_hash(self, secret=None):
-        """Django's hash of the password (so a password change ends other sessions),
-        mixed with session_generation once "Sign out everywhere" was used."""
+    # Django's session hash covers the password (so a password change ends other
+    # sessions); once "Sign out everywhere" was used it covers session_generation
+    # too. Both public methods are overridden, the second for SECRET_KEY_FALLBACKS.
+    def get_session_auth_hash(self):
         if not self.session_generation:
-            return super()._get_session_auth_hash(secret=secret)
+            return super().get_session_auth_hash()
+        return self._generation_hash(settings.SECRET_KEY)
+
+    def get_session_auth_fallback_hash(self):
+        if not self.session_generation:
+            yield from super().get_session_auth_fallback_hash()
+            return
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._generation_hash(secret)
+
+    def _generation_hash(self, secret) -> str:
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}\x1f{self.session_generation}",

@@ -13,7 +13,7 @@ def update_profile(*, user: User, display_name: str, email: str, time_zone: str)
 
 
 def sign_out_everywhere(*, user: User) -> None:
-    """End every session of this user, on every device (see User._get_session_auth_hash)."""
+    """End every session of this user, on every device (see User.get_session_auth_hash)."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
 
