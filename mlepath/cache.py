@@ -1,9 +1,10 @@
 """What MLE Path caches, under which key, and why each key is right.
 
-Only content is cached. Learner data (statuses, notes, feedback, cohorts) is
-read afresh by every page in a fixed number of queries, so a change shows on
-every affected page at once and no write has to remember to invalidate
-anything.
+Content is cached, and the few things of a learner that are costly to make
+and are keyed by the learner's own rows. Everything else of a learner
+(statuses, notes, feedback, cohorts) is read afresh by every page in a fixed
+number of queries, so a change shows on every affected page at once and no
+write has to remember to invalidate anything.
 
 Roadmap content changes only through roadmap.services, which moves the one
 content version (roadmap.models.ContentVersion) in the transaction of the
@@ -13,13 +14,28 @@ that version, read in the same query as the roadmap itself
 construction: after a change the page asks for a key that was never filled,
 and the old entry simply ages out.
 
-Entries hold no request data (no CSRF token, no nonce, no user's text): they
-are the same for every visitor.
+A learner's activity calendar is keyed by what it is made of: the number and
+the newest id of the learner's activity events, read by one aggregate query on
+every dashboard. An event added (even one committed late, with a lower id) or
+removed changes the key; nothing else changes the calendar.
+
+- A learner's days with progress, under activity:<learner id>:<time zone>:
+  <event count>:<newest event id>: progress per local day, grouped by the
+  database (progress.selectors.activity_for).
+- The calendar's SVG, as Django's {% cache %} fragment "activity-calendar"
+  keyed by the key above and today's date (progress/includes/activity.html).
+
+Entries hold no request data (no CSRF token, no nonce, no user's text): each
+is the same for every visitor it is shown to.
 
 - A roadmap's outline, under outline:<roadmap id>:<content version>: its
   sections and live topics, each topic's body (summary, hours, prerequisites,
   resources) rendered from roadmap/includes/topic_body.html. The roadmap page,
   the tick's answer, the dashboard and the cohort table read it.
+- A topic's row on a roadmap page, under row:<roadmap id>:<topic id>:<variant>:
+  <content version>, the variant being the status shown to a signed-in learner
+  or "public" for a visitor: the HTML of the page's "topic-row" partial. It
+  holds no CSRF token and nothing of a learner but that status (progress.rows).
 - A topic's content, under topic:<slug>:<content version>: what the topic page
   shows of the content (summary, resources, prerequisites, what builds on it,
   the roadmaps it is on).
@@ -43,6 +59,23 @@ def outline_key(*, roadmap_id: int, content_version: int) -> str:
 def topic_key(*, slug: str, content_version: int) -> str:
     # Slugs are letters, digits, "-" and "_" (the URL converter's): safe in any cache key.
     return f"topic:{FORMAT}:{slug}:{content_version}"
+
+
+def activity_key(*, learner_id: int, time_zone: str, count: int, last: int | None) -> str:
+    # Time zone names are letters, digits, "/", "_", "-" and "+".
+    return f"activity:{FORMAT}:{learner_id}:{time_zone}:{count}:{last}"
+
+
+def row_key(*, roadmap_id: int, topic_id: int, variant: str, content_version: int) -> str:
+    return f"row:{FORMAT}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
+
+
+def get_many(keys: list[str]) -> dict:
+    return cache.get_many(keys)
+
+
+def set_many(entries: dict) -> None:
+    cache.set_many(entries, TIMEOUT)
 
 
 def get_or_set(key: str, make):

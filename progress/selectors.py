@@ -7,10 +7,11 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from mlepath import cache
 from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
@@ -65,6 +66,7 @@ class TopicRow:
     topic: TopicEntry
     status: str = Status.NOT_STARTED
     url: str | None = None  # where the title links, when not the topic's own page
+    html: str = ""  # the row as rendered for the page (progress.rows), once it is
 
 
 @dataclass
@@ -202,6 +204,7 @@ class Activity:
     height: int = 0
     # The grid of empty days is drawn as two pattern-filled rectangles (the
     # full weeks, then this week up to today); only active days are drawn one by one.
+    fragment_key: str = ""
     left: int = 0
     top: int = 0
     grid_height: int = 0
@@ -235,17 +238,25 @@ def _streaks(active: set[dt.date], today: dt.date) -> tuple[int, int]:
     return current, longest
 
 
-def activity_for(learner, *, now=None) -> Activity:
-    """Days with progress in the learner's time zone: one grouped query."""
-    tz = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
-    today = timezone.localtime(now or timezone.now(), tz).date()
-    counts = dict(
-        ProgressEvent.objects.filter(learner=learner, to_status__in=ACTIVITY_STATUSES, reason__in=ACTIVITY_REASONS)
-        .annotate(day=TruncDate("created_at", tzinfo=tz))
+def _day_counts(events, tz) -> dict[dt.date, int]:
+    return dict(
+        events.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
+
+
+def activity_for(learner, *, now=None) -> Activity:
+    """Days with progress in the learner's time zone. The events' count and
+    newest id (one aggregate query) key the grouped counts in the cache: any new
+    or removed activity event gives a new key (mlepath.cache)."""
+    tz = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+    today = timezone.localtime(now or timezone.now(), tz).date()
+    events = ProgressEvent.objects.filter(learner=learner, to_status__in=ACTIVITY_STATUSES, reason__in=ACTIVITY_REASONS)
+    version = events.aggregate(count=Count("pk"), last=Max("pk"))
+    key = cache.activity_key(learner_id=learner.pk, time_zone=tz.key, count=version["count"], last=version["last"])
+    counts = cache.get_or_set(key, lambda: _day_counts(events, tz))
     current, longest = _streaks(set(counts), today)
     # 52 full weeks plus this one, Monday first, ending today.
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=CALENDAR_WEEKS)
@@ -278,6 +289,8 @@ def activity_for(learner, *, now=None) -> Activity:
         today=today,
         width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL,
         height=CALENDAR_TOP + 7 * CELL,
+        # The rendered calendar is a function of these alone (its {% cache %} fragment key).
+        fragment_key=f"{key}:{today.isoformat()}",
     )
 
 

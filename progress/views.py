@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from progress import selectors, services, transfer
+from progress import rows, selectors, services, transfer
 from progress.forms import EvidenceForm, ImportForm, NoteForm
 from progress.models import Evidence, Status
 from roadmap.models import Topic
@@ -23,6 +23,7 @@ from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_c
 
 def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
     data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
+    rows.fill_html(roadmap, list(data.rows()), editable=editable)
     return {
         "roadmap": roadmap,
         "data": data,
@@ -61,14 +62,12 @@ def set_status(request, slug, topic_slug):
     update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
     if update is None:  # the content changed since the lookup: show the page afresh
         return HttpResponseClientRefresh()
+    rows.fill_html(roadmap, [update.row], editable=True)
     context = {
         "roadmap": roadmap,
         "row": update.row,
         "section": update.section,
         "data": update,  # the roadmap-progress partial shows data.completion
-        "editable": True,
-        "tracking": True,
-        "statuses": Status,
     }
     return render(request, "progress/roadmap_detail.html#status-response", context)
 

@@ -45,7 +45,7 @@ def test_a_tick_shows_on_the_learners_pages_and_the_mentors_at_once(clients, top
     page(mentor, "/mentoring/")
     page(mentor, "/mentoring/mentees/alice/roadmaps/track/")
     assert learner.post(STATUS_URL.format("b"), {"status": "done"}).status_code == 302
-    assert 'id="done-b" name="status" value="done" checked' in page(learner, "/roadmaps/track/")
+    assert 'id="done-b" checked' in page(learner, "/roadmaps/track/")
     assert "2 of 5 done" in page(learner, "/dashboard/")
     assert 'status-badge status-done">Done' in page(learner, "/topics/b/")
     assert 'value="40"' in page(mentor, "/mentoring/")

@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,8 @@ from tests.browser.conftest import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROADMAP = "ml-engineer-for-software-engineers"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SHOTS.mkdir(exist_ok=True)
 
 
 def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
@@ -77,10 +80,18 @@ def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
     assert_accessible(mentor)
     mentee_url = mentor.url
 
-    # The learner sees the feedback on the dashboard.
+    # The learner sees the feedback on the dashboard, opens it, and it is read once on screen.
     learner.goto(f"{live_server.url}/dashboard/")
     expect(learner.get_by_role("region", name="New feedback")).to_contain_text("Regression")
     assert_accessible(learner)
+    learner.get_by_role("region", name="New feedback").get_by_role("link", name="Regression").click()
+    thread = learner.get_by_role("region", name="Feedback")
+    expect(thread).to_contain_text("Nice: now try regularisation.")
+    expect(thread.get_by_role("button", name="Mark feedback as read")).to_have_count(0)  # htmx posted it
+    assert_accessible(learner)
+    learner.screenshot(path=str(SHOTS / "topic-feedback-read.png"), full_page=True)
+    learner.goto(f"{live_server.url}/dashboard/")
+    expect(learner.get_by_role("region", name="New feedback")).to_have_count(0)
 
     # A stranger gets the not-found page on the same URL.
     stranger = browser.new_context().new_page()

@@ -77,11 +77,13 @@ def test_ticking_works_with_javascript_disabled(live_server, browser, content, a
     sign_in(page, live_server, "alice", password)
     page.goto(f"{live_server.url}{ROADMAP}")
     row = page.locator("li#regression")
-    row.get_by_role("checkbox", name="Regression").check()
-    row.get_by_role("button", name="Save Regression").click()
+    row.get_by_role("button", name="Done: Regression").click()
     expect(page).to_have_url(re.compile(r"#regression$"))
     expect(page.get_by_role("checkbox", name="Regression", exact=True)).to_be_checked()
     assert Progress.objects.get(learner=alice, topic__slug="regression").status == "done"
+    page.locator("li#regression").get_by_role("button", name="Not done: Regression").click()
+    expect(page.get_by_role("checkbox", name="Regression", exact=True)).not_to_be_checked()
+    assert Progress.objects.get(learner=alice, topic__slug="regression").status == "not_started"
 
     page.locator("li#python").get_by_role("button", name="In progress: Python").click()
     expect(page.locator("li#python .status-badge")).to_have_text("In progress")
