@@ -4,7 +4,7 @@ queries whatever the number of mentees, roadmaps and events (pinned in tests).""
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from mentoring.models import Comment, Mentorship, Nudge, Review
@@ -41,6 +41,24 @@ class CohortRow:
     last_activity: dt.datetime | None = None
     stalled: bool = False
     nudged_today: bool = False
+    ago: str = ""  # last activity as shown: "3 days ago"
+    html: str = ""  # the row as rendered for the table (mentoring.views), once it is
+
+    def shown(self) -> tuple:
+        """Every value the table's row shows: the key of its cached rendering."""
+        figures = tuple((f.roadmap.pk, f.roadmap.title, f.percent) for f in self.roadmaps)
+        last = self.last_activity.isoformat() if self.last_activity else None
+        return (
+            self.learner_id,
+            self.username,
+            self.name,
+            figures,
+            self.done_last_week,
+            last,
+            self.ago,
+            self.stalled,
+            self.nudged_today,
+        )
 
     @property
     def best_percent(self) -> int:
@@ -57,30 +75,31 @@ def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
 
 
 def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None:
-    """Each mentee's figures, last activity and week, in a fixed number of queries."""
+    """Each mentee's figures, last activity and week, in a fixed number of queries,
+    counted by the database: a few rows per mentee come back, not every progress row."""
     ids = list(rows)
-    # Which topics each roadmap holds comes from the cached outlines; counting
-    # in Python beats joining every progress row to placements and sections.
-    topic_sets = {pk: {t.pk for s in roadmap_outline(r) for t in s.topics} for pk, r in roadmaps.items()}
-    finished: dict[int, dict[int, str]] = {}
-    for learner_id, topic_id, status in Progress.objects.filter(
-        learner_id__in=ids, status__in=(Status.DONE, Status.SKIPPED)
-    ).values_list("learner_id", "topic_id", "status"):
-        finished.setdefault(learner_id, {})[topic_id] = status
+    live = Q(topic__retired=False, topic__placements__section__roadmap__in=list(roadmaps))
+    counts = {
+        (learner_id, roadmap_id): (done, skipped)
+        for learner_id, roadmap_id, done, skipped in Progress.objects.filter(live, learner_id__in=ids)
+        .values("learner_id", "topic__placements__section__roadmap_id")
+        .annotate(
+            # distinct: a topic placed in two sections of one roadmap counts once
+            done=Count("topic_id", distinct=True, filter=Q(status=Status.DONE)),
+            skipped=Count("topic_id", distinct=True, filter=Q(status=Status.SKIPPED)),
+        )
+        .values_list("learner_id", "topic__placements__section__roadmap_id", "done", "skipped")
+    }
+    # Live topics per roadmap, from the cached outlines.
+    totals = {pk: len({t.pk for s in roadmap_outline(r) for t in s.topics}) for pk, r in roadmaps.items()}
     for learner_id, roadmap_id in (
         RoadmapFollow.objects.filter(learner_id__in=ids, roadmap_id__in=roadmaps)
         .order_by("roadmap__order", "pk")
         .values_list("learner_id", "roadmap_id")
     ):
-        topics = topic_sets[roadmap_id]
-        statuses = [status for topic_id, status in finished.get(learner_id, {}).items() if topic_id in topics]
+        done, skipped = counts.get((learner_id, roadmap_id), (0, 0))
         rows[learner_id].roadmaps.append(
-            RoadmapFigure(
-                roadmap=roadmaps[roadmap_id],
-                done=statuses.count(Status.DONE),
-                skipped=statuses.count(Status.SKIPPED),
-                total=len(topics),
-            )
+            RoadmapFigure(roadmap=roadmaps[roadmap_id], done=done, skipped=skipped, total=totals[roadmap_id])
         )
     for learner_id, last in (
         ProgressEvent.objects.filter(learner_id__in=ids)
@@ -121,6 +140,7 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
     for row in result:
         moved = row.last_activity or row.since
         row.stalled = now - moved >= STALLED_AFTER
+        row.ago = ago(row.last_activity, now) if row.last_activity else ""
     if stalled_only:
         result = [row for row in result if row.stalled]
     if sort == "completion":
@@ -152,3 +172,20 @@ def unseen_feedback(learner, limit: int = 5) -> list[Comment]:
         .select_related("author", "topic")
         .order_by("-created_at")[:limit]
     )
+
+
+def ago(then, now) -> str:
+    """ "3 days ago": the cohort table's coarse age."""
+    seconds = max(0, int((now - then).total_seconds()))
+    for unit, size in (
+        ("year", 31_536_000),
+        ("month", 2_592_000),
+        ("week", 604_800),
+        ("day", 86_400),
+        ("hour", 3_600),
+        ("minute", 60),
+    ):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"

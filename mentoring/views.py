@@ -4,13 +4,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring import selectors, services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite, Mentorship
+from mlepath import cache
 from progress import selectors as progress_selectors
 from progress.models import Progress, Status
 from progress.views import topic_page
@@ -36,9 +36,18 @@ def index(request):
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
     cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only)
+    # A row holds no CSRF token (its Nudge button submits the page's #nudge-form),
+    # so each is rendered once per set of values it shows (mlepath.cache).
+    html = cache.render_rows(
+        "mentoring/index.html#cohort-row",
+        cohort,
+        key=lambda row: cache.cohort_row_key(row.shown()),
+        context=lambda row: {"row": row},
+    )
+    for row, fragment in zip(cohort, html, strict=True):
+        row.html = fragment
     context = {
         "cohort": cohort,
-        "now": timezone.now(),
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),

@@ -36,6 +36,9 @@ is the same for every visitor it is shown to.
   <content version>, the variant being the status shown to a signed-in learner
   or "public" for a visitor: the HTML of the page's "topic-row" partial. It
   holds no CSRF token and nothing of a learner but that status (progress.rows).
+- A row of a mentor's cohort table, under cohort-row:<digest of every value the
+  row shows> (learner, name, figures, ages as shown, stalled, nudged): its key
+  is its content, so a changed row is simply another entry (mentoring.views).
 - A topic's content, under topic:<slug>:<content version>: what the topic page
   shows of the content (summary, resources, prerequisites, what builds on it,
   the roadmaps it is on).
@@ -44,7 +47,10 @@ The cache is Django's: Redis through django-redis when REDIS_URL is set (shared
 by every app server), else a per-process LocMemCache.
 """
 
+import hashlib
+
 from django.core.cache import cache
+from django.template.loader import get_template
 
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
@@ -70,12 +76,29 @@ def row_key(*, roadmap_id: int, topic_id: int, variant: str, content_version: in
     return f"row:{FORMAT}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
 
 
-def get_many(keys: list[str]) -> dict:
-    return cache.get_many(keys)
+def cohort_row_key(values: tuple) -> str:
+    """A cohort row is keyed by every value it shows: its key is its content."""
+    digest = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    return f"cohort-row:{FORMAT}:{digest}"
 
 
-def set_many(entries: dict) -> None:
-    cache.set_many(entries, TIMEOUT)
+def render_rows(template_name: str, rows: list, *, key, context) -> list[str]:
+    """Each row rendered by the template (a partial), read from the cache in one
+    get_many where it was rendered before; `key(row)` must name everything the
+    row shows, `context(row)` is what the template needs."""
+    keys = [key(row) for row in rows]
+    found = cache.get_many(keys)
+    template = get_template(template_name)
+    made = {}
+    html = []
+    for row_key, row in zip(keys, rows, strict=True):
+        fragment = found.get(row_key) or made.get(row_key)
+        if fragment is None:
+            fragment = made[row_key] = template.render(context(row))
+        html.append(fragment)
+    if made:
+        cache.set_many(made, TIMEOUT)
+    return html
 
 
 def get_or_set(key: str, make):

@@ -155,7 +155,7 @@ class TopicContent:
         return self.url
 
 
-def currentcontent_version_subquery() -> int:
+def current_content_version() -> int:
     return ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values_list("version", flat=True).first() or 0
 
 
@@ -164,7 +164,7 @@ def topic_content_or_404(slug: str) -> TopicContent:
     one query for the version, and the topic's own five on a miss."""
     if len(slug) > Topic._meta.get_field("slug").max_length:
         raise Http404("No such topic")
-    key = cache.topic_key(slug=slug, content_version=currentcontent_version_subquery())
+    key = cache.topic_key(slug=slug, content_version=current_content_version())
     content = cache.get_or_set(key, lambda: _topic_content(slug))
     if content is None:  # not cached: a made-up slug must not fill the cache
         raise Http404("No such topic")

@@ -35,21 +35,3 @@ def topic_feedback(context, learner, topic):
 @register.inclusion_tag("mentoring/includes/new_feedback.html")
 def new_feedback(learner):
     return {"feedback": selectors.unseen_feedback(learner)}
-
-
-@register.filter
-def ago(then, now) -> str:
-    """ "3 days ago": the cohort table's coarse age."""
-    seconds = max(0, int((now - then).total_seconds()))
-    for unit, size in (
-        ("year", 31_536_000),
-        ("month", 2_592_000),
-        ("week", 604_800),
-        ("day", 86_400),
-        ("hour", 3_600),
-        ("minute", 60),
-    ):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"

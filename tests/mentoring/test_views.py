@@ -187,7 +187,7 @@ def test_bad_comments_are_refused_with_a_message(client, mentoring, bob, body):
 
 
 def test_cohort_ages_read_naturally():
-    from mentoring.templatetags.mentoring import ago
+    from mentoring.selectors import ago
 
     now = timezone.now()
     assert ago(now - dt.timedelta(seconds=20), now) == "just now"
