@@ -408,3 +408,25 @@ def test_a_tick_the_cached_outline_does_not_show_yet_reloads_the_page(alice_clie
     response = alice_client.post(STATUS_URL.format("a"), {"status": "done"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     assert status_of(alice, "a") == "done"
+
+
+def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client, alice, bob, mentoring, topics):
+    """Session, user, content version (the content comes from the cache), the learner's
+    progress on the topic and its prerequisites, reviews, thread; then evidence once the
+    learner has a row, or else whether a mentor could write in the thread."""
+    from django.conf import settings
+
+    from mentoring import services as mentoring_services
+
+    client.force_login(alice)
+    _queries(client, "/topics/b/")  # caches the topic's content
+    small = _queries(client, "/topics/b/")
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    for n in range(4):
+        services.add_evidence(learner=alice, topic=topics["b"], url=f"https://example.com/{n}")
+        mentoring_services.add_comment(author=bob, learner=alice, topic=topics["b"], body=f"Comment {n}")
+    mentoring_services.set_reviewed(mentor=bob, learner=alice, topic=topics["b"], reviewed=True)
+    large = _queries(client, "/topics/b/")
+    assert small == large
+    session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+    assert large == 6 + session
