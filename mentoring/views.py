@@ -15,7 +15,7 @@ from progress import selectors as progress_selectors
 from progress.models import Progress, Status
 from progress.views import topic_page
 from roadmap.models import Topic
-from roadmap.selectors import published_roadmap_or_404, roadmap_outline
+from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_bodies
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -155,8 +155,10 @@ def mentee_roadmap(request, username, slug):
         roadmap, roadmap_outline(roadmap), progress_selectors.statuses_of(learner)
     )
     rows = list(data.rows())
+    bodies = topic_bodies(roadmap)
     for row in rows:
         row.url = reverse("mentoring_mentee_topic", args=[learner.username, row.topic.slug])
+        row.body = bodies[row.topic.pk]
     context = {
         "roadmap": roadmap,
         "data": data,

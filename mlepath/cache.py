@@ -29,9 +29,11 @@ Entries hold no request data (no CSRF token, no nonce, no user's text): each
 is the same for every visitor it is shown to.
 
 - A roadmap's outline, under outline:<roadmap id>:<content version>: its
-  sections and live topics, each topic's body (summary, hours, prerequisites,
-  resources) rendered from roadmap/includes/topic_body.html. The roadmap page,
-  the tick's answer, the dashboard and the cohort table read it.
+  sections and live topics (titles, hours, prerequisites). The roadmap page, the
+  tick's answer, the dashboard and the cohort table read it.
+- Its topics' bodies, under bodies:<roadmap id>:<content version>: each topic's
+  summary, hours, prerequisites and resources rendered from
+  roadmap/includes/topic_body.html, read only to render a row anew.
 - A topic's row on a roadmap page, under row:<roadmap id>:<topic id>:<variant>:
   <content version>, the variant being the status shown to a signed-in learner
   or "public" for a visitor: the HTML of the page's "topic-row" partial. It
@@ -60,6 +62,10 @@ FORMAT = 1
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:
     return f"outline:{FORMAT}:{roadmap_id}:{content_version}"
+
+
+def bodies_key(*, roadmap_id: int, content_version: int) -> str:
+    return f"bodies:{FORMAT}:{roadmap_id}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:
@@ -99,6 +105,10 @@ def render_rows(template_name: str, rows: list, *, key, context) -> list[str]:
     if made:
         cache.set_many(made, TIMEOUT)
     return html
+
+
+def set_many(entries: dict) -> None:
+    cache.set_many(entries, TIMEOUT)
 
 
 def get_or_set(key: str, make):

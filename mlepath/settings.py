@@ -93,6 +93,15 @@ if DATABASE_URL:
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the server is away, well inside gunicorn's worker timeout.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        # Parameters bound by the server, so that each query's text is the same on
+        # every call and psycopg prepares it after a few uses: planning cost more
+        # than running most of our queries (README, "PostgreSQL"). Both are
+        # documented options of Django's backend; PREPARE_THRESHOLD=0 turns it off
+        # (for PgBouncer before 1.21 in transaction mode).
+        _threshold = env_int("PREPARE_THRESHOLD", 5)
+        if _threshold:
+            _database["OPTIONS"].setdefault("server_side_binding", True)
+            _database["OPTIONS"].setdefault("prepare_threshold", _threshold)
     elif _database["ENGINE"] != "django.db.backends.sqlite3":
         raise ImproperlyConfigured("DATABASE_URL must be a postgres:// or sqlite:// URL.")
 else:

@@ -8,6 +8,7 @@ of the page is one read of the rows it shows (mlepath.cache.row_key)."""
 from mlepath import cache
 from progress.models import Status
 from progress.selectors import TopicRow
+from roadmap.selectors import topic_bodies
 
 
 def fill_html(roadmap, rows: list[TopicRow], *, editable: bool) -> None:
@@ -21,8 +22,19 @@ def fill_html(roadmap, rows: list[TopicRow], *, editable: bool) -> None:
             content_version=roadmap.content_version,
         )
 
+    bodies = {}
+
     def context(row):
-        return {"roadmap": roadmap, "row": row, "editable": editable, "tracking": editable, "statuses": Status}
+        if not bodies:  # only a row rendered anew needs the bodies
+            bodies.update(topic_bodies(roadmap))
+        row.body = bodies[row.topic.pk]
+        return {
+            "roadmap": roadmap,
+            "row": row,
+            "editable": editable,
+            "tracking": editable,
+            "statuses": Status,
+        }
 
     html = cache.render_rows("progress/roadmap_detail.html#topic-row", rows, key=key, context=context)
     for row, fragment in zip(rows, html, strict=True):

@@ -66,6 +66,7 @@ class TopicRow:
     topic: TopicEntry
     status: str = Status.NOT_STARTED
     url: str | None = None  # where the title links, when not the topic's own page
+    body: str = ""  # the topic's body (roadmap.selectors.topic_bodies), where a row is rendered
     html: str = ""  # the row as rendered for the page (progress.rows), once it is
 
 

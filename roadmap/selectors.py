@@ -54,15 +54,14 @@ def content_from_database() -> Content:
 
 @dataclass(frozen=True)
 class TopicEntry:
-    """A topic as a roadmap page shows it; `body` is its content, rendered once
-    per content version."""
+    """A topic as a roadmap page lists it. Its body (summary, resources) is
+    apart, in topic_bodies: only a row rendered anew needs it."""
 
     pk: int
     slug: str
     title: str
     estimated_hours: int
     url: str
-    body: SafeString
     prerequisite_ids: tuple[int, ...]
 
 
@@ -79,15 +78,24 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
 
     `roadmap` comes from Roadmap.objects.with_content_version(); the outline is
     cached under that version (mlepath.cache), so a page showing it runs no
-    content query and renders no topic body.
+    content query.
     """
     key = cache.outline_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
-    return cache.get_or_set(key, lambda: _outline(roadmap))
+    return cache.get_or_set(key, lambda: _cache_content(roadmap)[0])
 
 
-def _outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
+def topic_bodies(roadmap: Roadmap) -> dict[int, SafeString]:
+    """Each live topic's body on the roadmap page, by topic id, rendered once per
+    content version (mlepath.cache)."""
+    key = cache.bodies_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
+    return cache.get_or_set(key, lambda: _cache_content(roadmap)[1])
+
+
+def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int, SafeString]]:
+    """The outline and the bodies from one read of the content, both stored."""
     body = get_template("roadmap/includes/topic_body.html")
-    return tuple(
+    sections = list(Section.objects.for_roadmap_page(roadmap))
+    outline = tuple(
         SectionEntry(
             slug=section.slug,
             title=section.title,
@@ -99,14 +107,26 @@ def _outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
                     title=topic.title,
                     estimated_hours=topic.estimated_hours,
                     url=topic.get_absolute_url(),
-                    body=body.render({"topic": topic}),
                     prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
                 )
                 for topic in (placement.topic for placement in section.placements.all())
             ),
         )
-        for section in Section.objects.for_roadmap_page(roadmap)
+        for section in sections
     )
+    bodies = {
+        placement.topic.pk: body.render({"topic": placement.topic})
+        for section in sections
+        for placement in section.placements.all()
+    }
+    version = roadmap.content_version
+    cache.set_many(
+        {
+            cache.outline_key(roadmap_id=roadmap.pk, content_version=version): outline,
+            cache.bodies_key(roadmap_id=roadmap.pk, content_version=version): bodies,
+        }
+    )
+    return outline, bodies
 
 
 def published_roadmap_or_404(slug: str) -> Roadmap:
@@ -218,6 +238,8 @@ def topic_on_roadmap_or_404(*, roadmap_slug: str, topic_slug: str) -> tuple[Road
             topic__retired=False,
         )
         .select_related("section__roadmap", "topic")
+        # What a tick needs of them: not the summaries.
+        .only("section__roadmap__slug", "section__roadmap__title", "topic__slug", "topic__title")
         .annotate(content_version=content_version_subquery())
         .first()  # a topic may sit in two sections of one roadmap
     )

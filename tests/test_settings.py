@@ -109,7 +109,7 @@ def test_redis_url_selects_django_redis_and_a_cached_outline_survives_it(setting
     from django.utils.safestring import SafeString
 
     from roadmap.models import Roadmap
-    from roadmap.selectors import roadmap_outline
+    from roadmap.selectors import roadmap_outline, topic_bodies
 
     result = run_manage(
         "shell",
@@ -131,5 +131,7 @@ def test_redis_url_selects_django_redis_and_a_cached_outline_survives_it(setting
     made = roadmap_outline(roadmap)
     read = roadmap_outline(roadmap)  # from Redis this time
     assert read == made and read is not made
-    assert isinstance(read[0].topics[0].body, SafeString)
+    bodies = topic_bodies(roadmap)
+    assert topic_bodies(roadmap) == bodies
+    assert all(isinstance(body, SafeString) for body in topic_bodies(roadmap).values())
     caches["default"].clear()
