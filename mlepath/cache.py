@@ -1,49 +1,42 @@
 """What MLE Path caches, under which key, and why each key is right.
 
-Content is cached, and the few things of a learner that are costly to make
-and are keyed by the learner's own rows. Everything else of a learner
-(statuses, notes, feedback, cohorts) is read afresh by every page in a fixed
-number of queries, so a change shows on every affected page at once and no
-write has to remember to invalidate anything.
+Every key is made of what its entry is made of, so no write has to remember to
+invalidate anything: after a change a page asks for a key that was never
+filled, and the old entry simply ages out. Two kinds of key do that:
 
-Roadmap content changes only through roadmap.services, which moves the one
-content version (roadmap.models.ContentVersion) in the transaction of the
-change: one UPDATE, whatever the number of learners. Every key below holds
-that version, read in the same query as the roadmap itself
-(Roadmap.objects.with_content_version()). A key is therefore right by
-construction: after a change the page asks for a key that was never filled,
-and the old entry simply ages out.
+- The content version. Roadmap content changes only through roadmap.services
+  (the loader, every admin save or delete), which moves the one content version
+  (roadmap.models.ContentVersion) in the transaction of the change: one UPDATE,
+  whatever the number of learners. Pages read it in the same query as the
+  roadmap (Roadmap.objects.with_content_version()).
+- The data itself: a digest of every value a fragment shows, or the count and
+  newest id of the rows it is made of (an event added, even one committed late
+  with a lower id, or removed, changes both or one of them).
 
-A learner's activity calendar is keyed by what it is made of: the number and
-the newest id of the learner's activity events, read by one aggregate query on
-every dashboard. An event added (even one committed late, with a lower id) or
-removed changes the key; nothing else changes the calendar.
+No entry holds a CSRF token or a CSP nonce: pages are rendered per request, and
+a cached fragment's forms submit the page's one form (form= and formaction=).
 
-- A learner's days with progress, under activity:<learner id>:<time zone>:
-  <event count>:<newest event id>: progress per local day, grouped by the
-  database (progress.selectors.activity_for).
-- The calendar's SVG, as Django's {% cache %} fragment "activity-calendar"
-  keyed by the key above and today's date (progress/includes/activity.html).
+Entries, by key:
 
-Entries hold no request data (no CSRF token, no nonce, no user's text): each
-is the same for every visitor it is shown to.
+- outline:<roadmap>:<content version>: a roadmap's sections and live topics
+  with hours and prerequisites. Read by the roadmap page, the tick, the
+  dashboard and the cohort table.
+- bodies:<roadmap>:<content version>: its topics' bodies, rendered from
+  roadmap/includes/topic_body.html. Read only to render a roadmap row anew.
+- row:<roadmap>:<topic>:<status, or "public">:<content version>: a topic row
+  of the roadmap page (its "topic-row" partial). Roadmap page and tick.
+- topic:<slug>:<content version>: what the topic page shows of the content
+  (summary, resources, prerequisites, what builds on it, its roadmaps).
+- cohort-row:<digest of every value the row shows>: a row of a mentor's cohort
+  table (its "cohort-row" partial).
+- activity:<learner>:<time zone>:<event count>:<newest event id>: a learner's
+  days with progress, grouped by the database. Dashboard and mentee page.
+- Django's {% cache %} fragment "activity-calendar", under the key above and
+  today's date: the activity calendar's SVG.
 
-- A roadmap's outline, under outline:<roadmap id>:<content version>: its
-  sections and live topics (titles, hours, prerequisites). The roadmap page, the
-  tick's answer, the dashboard and the cohort table read it.
-- Its topics' bodies, under bodies:<roadmap id>:<content version>: each topic's
-  summary, hours, prerequisites and resources rendered from
-  roadmap/includes/topic_body.html, read only to render a row anew.
-- A topic's row on a roadmap page, under row:<roadmap id>:<topic id>:<variant>:
-  <content version>, the variant being the status shown to a signed-in learner
-  or "public" for a visitor: the HTML of the page's "topic-row" partial. It
-  holds no CSRF token and nothing of a learner but that status (progress.rows).
-- A row of a mentor's cohort table, under cohort-row:<digest of every value the
-  row shows> (learner, name, figures, ages as shown, stalled, nudged): its key
-  is its content, so a changed row is simply another entry (mentoring.views).
-- A topic's content, under topic:<slug>:<content version>: what the topic page
-  shows of the content (summary, resources, prerequisites, what builds on it,
-  the roadmaps it is on).
+Everything else of a learner (statuses, notes, evidence, feedback, mentorships)
+is read afresh by every page, in a number of queries that does not grow with
+the learner's data (pinned by the tests on both databases).
 
 The cache is Django's: Redis through django-redis when REDIS_URL is set (shared
 by every app server), else a per-process LocMemCache.

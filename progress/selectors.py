@@ -203,9 +203,9 @@ class Activity:
     today: dt.date
     width: int = 0
     height: int = 0
+    fragment_key: str = ""  # what the rendered calendar is made of (its {% cache %} key)
     # The grid of empty days is drawn as two pattern-filled rectangles (the
     # full weeks, then this week up to today); only active days are drawn one by one.
-    fragment_key: str = ""
     left: int = 0
     top: int = 0
     grid_height: int = 0
@@ -290,7 +290,6 @@ def activity_for(learner, *, now=None) -> Activity:
         today=today,
         width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL,
         height=CALENDAR_TOP + 7 * CELL,
-        # The rendered calendar is a function of these alone (its {% cache %} fragment key).
         fragment_key=f"{key}:{today.isoformat()}",
     )
 

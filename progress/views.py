@@ -50,8 +50,8 @@ def roadmap_detail(request, slug):
 @require_POST
 @vary_on_headers("HX-Request")
 def set_status(request, slug, topic_slug):
-    # Without JavaScript the checkbox form posts a hidden "not_started" and, when
-    # ticked, "done" after it; QueryDict.get returns the last value, the one wanted.
+    # Every control names the status it wants, never "toggle": the checkbox in
+    # hx-vals, a button in its value (with htmx, or submitting the page's form).
     status = request.POST.get("status", "")
     if status not in Status.values:
         return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
