@@ -7,8 +7,9 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mlepath import cache
@@ -87,8 +88,14 @@ class RoadmapProgress:
         return (row for section in self.sections for row in section.rows)
 
 
-def is_following(learner, roadmap) -> bool:
-    return RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists()
+def roadmap_page_or_404(slug: str, learner):
+    """A published roadmap with the content version and, for a signed-in
+    learner, whether they follow it (`following`): one query."""
+    roadmaps = Roadmap.objects.published().with_content_version()
+    if learner.is_authenticated:
+        follows = RoadmapFollow.objects.filter(learner=learner, roadmap=OuterRef("pk"))
+        roadmaps = roadmaps.annotate(following=Exists(follows))
+    return get_object_or_404(roadmaps, slug=slug)
 
 
 @dataclass

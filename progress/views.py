@@ -39,11 +39,9 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
 @require_safe
 @never_cache
 def roadmap_detail(request, slug):
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = selectors.roadmap_page_or_404(slug, request.user)
     signed_in = request.user.is_authenticated
     context = _roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
-    if signed_in:
-        context["following"] = selectors.is_following(request.user, roadmap)
     return render(request, "progress/roadmap_detail.html", context)
 
 
