@@ -48,6 +48,9 @@ class Endpoint(NamedTuple):
 ENDPOINTS = {
     # The app's middleware, no query, no template: for information.
     "ping": Endpoint("/ping", "get"),
+    # The least a signed-in page costs: session, user, the base template and one
+    # small form (the import page). For information: no page can beat it.
+    "signed_in_floor": Endpoint("/dashboard/import/", "get"),
     "set_status": Endpoint(None, "status", 0.12, p99_ms=100),
     "roadmap_page": Endpoint(f"/roadmaps/{ROADMAP}/", "get", 0.15),
     "dashboard": Endpoint("/dashboard/", "get", 0.20),
