@@ -135,3 +135,16 @@ def test_redis_url_selects_django_redis_and_a_cached_outline_survives_it(setting
     assert topic_bodies(roadmap) == bodies
     assert all(isinstance(body, SafeString) for body in topic_bodies(roadmap).values())
     caches["default"].clear()
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [("", "True 5"), ("0", "None None"), ("12", "True 12")])
+def test_prepare_threshold_turns_server_binding_and_preparation_on_and_off(threshold, expected):
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default']['OPTIONS']; "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/mlepath"}
+    if threshold:
+        env["PREPARE_THRESHOLD"] = threshold
+    result = run_manage("shell", "-c", code, **env)
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
