@@ -194,3 +194,32 @@ def test_revoked_and_expired_invites_say_so(mentoring, bob, charlie):
     response = client_for(charlie).post(invite.get_absolute_url(), {"action": "accept"}, follow=True)
     assert "revoked" in response.content.decode()
     assert not Mentorship.objects.filter(mentor=bob, learner__username="charlie").exists()
+
+
+@pytest.mark.parametrize("who", [None, "bob", "charlie", "dave"])
+def test_only_the_learner_can_mark_their_feedback_read(mentoring, request, bob, topics, who):
+    from mentoring import services
+
+    services.add_comment(author=bob, learner=request.getfixturevalue("alice"), topic=topics["a"], body="Unread")
+    user = request.getfixturevalue(who) if who else None
+    response = client_for(user).post("/topics/a/comments/seen/")
+    # Anyone else marks only their own threads (none here): alice's comment stays unread.
+    assert response.status_code == 302
+    assert Comment.objects.get(body="Unread").seen_at is None
+
+
+def test_the_learner_marks_their_feedback_read_by_post_only(mentoring, alice, bob, topics):
+    from mentoring import services
+
+    services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Unread")
+    client = client_for(alice)
+    assert client.get("/topics/a/comments/seen/").status_code == 405
+    assert Comment.objects.get(body="Unread").seen_at is None
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(alice)
+    assert strict.post("/topics/a/comments/seen/").status_code == 403
+    assert Comment.objects.get(body="Unread").seen_at is None
+    response = client.post("/topics/a/comments/seen/")
+    assert response.status_code == 302 and response["Location"] == "/topics/a/#comments"
+    assert Comment.objects.get(body="Unread").seen_at is not None
+    assert client.post("/topics/nope/comments/seen/").status_code == 404
