@@ -125,3 +125,28 @@ def test_mentoring_pages_fit_a_phone_and_a_desktop(live_server, page, content, a
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+
+
+def test_a_mentor_nudges_a_stalled_learner_from_the_cohort_table(
+    live_server, page, content, alice, bob, password, assert_accessible
+):
+    """The row's Nudge button submits the page's one form (form=, formaction=)."""
+    import datetime as dt
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from mentoring import services
+
+    services.accept_invite(invite=services.create_invite(created_by=bob, kind="mentor"), user=alice)
+    Mentorship.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=30))
+    sign_in(page, live_server, "bob", password)
+    page.goto(f"{live_server.url}/mentoring/")
+    row = page.get_by_role("row", name=re.compile("Alice Liddell"))
+    expect(row).to_contain_text("Stalled")
+    assert_accessible(page)
+    row.get_by_role("button", name="Nudge Alice Liddell").click()
+    expect(page.get_by_text("Encouragement sent to Alice Liddell.")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Alice Liddell"))).to_contain_text("Nudged today")
+    assert len(mail.outbox) == 1
+    assert_accessible(page)
