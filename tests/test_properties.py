@@ -74,6 +74,7 @@ ENDPOINTS = {
     "/topics/a/evidence/": form_data(EvidenceForm),
     "/topics/a/evidence/1/delete/": fields(),
     "/topics/a/comments/": form_data(CommentForm),
+    "/topics/a/comments/seen/": fields(),
     "/dashboard/import/": fields("file"),
     "/mentoring/invites/": form_data(InviteForm) | fields("mentor-kind", "mentor-expires_in"),
     "/mentoring/invites/1/revoke/": fields(),
