@@ -100,6 +100,10 @@ def render_rows(template_name: str, rows: list, *, key, context) -> list[str]:
     return html
 
 
+def get(key: str):
+    return cache.get(key)
+
+
 def set_many(entries: dict) -> None:
     cache.set_many(entries, TIMEOUT)
 

@@ -80,19 +80,20 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     cached under that version (mlepath.cache), so a page showing it runs no
     content query.
     """
-    key = cache.outline_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
-    return cache.get_or_set(key, lambda: _cache_content(roadmap)[0])
+    outline = cache.get(cache.outline_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version))
+    return outline if outline is not None else _cache_content(roadmap)[0]
 
 
 def topic_bodies(roadmap: Roadmap) -> dict[int, SafeString]:
     """Each live topic's body on the roadmap page, by topic id, rendered once per
     content version (mlepath.cache)."""
-    key = cache.bodies_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
-    return cache.get_or_set(key, lambda: _cache_content(roadmap)[1])
+    bodies = cache.get(cache.bodies_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version))
+    return bodies if bodies is not None else _cache_content(roadmap)[1]
 
 
 def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int, SafeString]]:
-    """The outline and the bodies from one read of the content, both stored."""
+    """The outline and the bodies from one read of the content, both stored: a
+    miss of either is the first read of this version."""
     body = get_template("roadmap/includes/topic_body.html")
     sections = list(Section.objects.for_roadmap_page(roadmap))
     outline = tuple(
