@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_tasks_db",
     "accounts",
     "roadmap",
     "progress",
@@ -44,6 +45,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so that every answer carries them: static files (whitenoise answers
+    # before the rest run) and errors raised in a middleware (a bad Host header).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Serves hashed, compressed static files in production; in development
     # runserver and live_server serve them from the source folders.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
@@ -55,8 +60,6 @@ MIDDLEWARE = [
     # with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -119,7 +122,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too: an in-memory database shared between threads locks
     # whole tables, which is not how the server behaves.
-    _database["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    _database["TEST"] = {"NAME": str(BASE_DIR / f".test-db{env_str('TEST_DATABASE_SUFFIX')}.sqlite3")}
+elif env_str("TEST_DATABASE_SUFFIX"):
+    # Two test runs side by side on one PostgreSQL server, each with its own database.
+    _database["TEST"] = {"NAME": f"test_{_database['NAME']}{env_str('TEST_DATABASE_SUFFIX')}"}
 
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -189,6 +195,13 @@ STORAGES = {
         )
     },
 }
+
+# --- Background work ------------------------------------------------------
+
+# Django's tasks framework, stored in the database (django-tasks-db): a task is
+# a row written in the same transaction as the change that asks for it, and
+# `manage.py db_worker` runs it. Mail never goes out on the request path.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}}
 
 # --- E-mail ---------------------------------------------------------------
 
