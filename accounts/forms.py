@@ -1,7 +1,22 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from accounts.models import User
+from accounts.tasks import send_password_reset
+
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form, whose username field also enforces its maximum
+    length: Django sets the length after the field is built, for the widget only,
+    so a 100,000-character name reached the database."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
 
 
 class SignupForm(UserCreationForm):
@@ -20,17 +35,61 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """Name, email and time zone. A new email address needs the current
+    password: an open session alone must not be enough to redirect password
+    resets to someone else's mailbox."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email.",
+    )
+
     class Meta:
         model = User
         fields = ("display_name", "email", "time_zone")
         labels = {"email": "Email"}
         help_texts = {"email": "For password resets. Never shown to others."}
 
+    field_order = ["display_name", "email", "current_password", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.old_email = self.instance.email
+
+    @property
+    def email_changes(self) -> bool:
+        new = self.data.get(self.add_prefix("email"), self.old_email)
+        return new.strip().casefold() != self.old_email.casefold()
+
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.email_changes and not self.instance.check_password(cleaned.get("current_password") or ""):
+            self.add_error(
+                "current_password",
+                forms.ValidationError(
+                    "Enter your current password to change your email. Nothing was changed.",
+                    code="password_incorrect",
+                ),
+            )
+        return cleaned
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form; the mail is composed and sent by the worker (accounts.tasks)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        send_password_reset.enqueue(
+            user_id=context["user"].pk, domain=context["domain"], use_https=context["protocol"] == "https"
+        )
 
 
 class DeleteAccountForm(forms.Form):

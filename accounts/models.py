@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
+from mlepath.text import validate_line
+
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -18,7 +20,11 @@ class CaseInsensitiveUserManager(UserManager):
 class User(AbstractUser):
     email = models.EmailField("email", max_length=254)
     display_name = models.CharField(
-        "display name", max_length=80, blank=True, help_text="Shown to your mentors instead of your username."
+        "display name",
+        max_length=80,
+        blank=True,
+        validators=[validate_line],  # it goes into mail subjects: one line, no control characters
+        help_text="Shown to your mentors instead of your username.",
     )
     time_zone = models.CharField(
         "time zone",

@@ -1,15 +1,44 @@
 """Writes to accounts."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
+from accounts.tasks import send_email_changed_notice
+
+
+class AccountError(Exception):
+    """A change that is refused, with a message fit to show the user."""
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, email: str, time_zone: str) -> None:
+def update_profile(*, user: User, display_name: str, email: str, time_zone: str, domain: str, use_https: bool) -> None:
+    """Save the profile. A new email address is reported to the old one (by the
+    worker, in this transaction: no change, no mail)."""
+    old_email = user.email
     user.display_name, user.email, user.time_zone = display_name, email, time_zone
     user.save(update_fields=["display_name", "email", "time_zone"])
+    if old_email and email.casefold() != old_email.casefold():
+        send_email_changed_notice.enqueue(
+            user_id=user.pk, old_email=old_email, new_email=email, domain=domain, use_https=use_https
+        )
+
+
+def restore_email(*, user: User, email: str) -> None:
+    """Undo an email change the owner did not make: the old address back, every
+    session ended, and the password locked until reset from that mailbox."""
+    user.email = email
+    user.set_unusable_password()
+    user.session_generation = F("session_generation") + 1
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "password", "session_generation"])
+    except IntegrityError:
+        raise AccountError(
+            f"{email} now belongs to another account, so it cannot be put back. "
+            "Please write to security@mlepath.example."
+        ) from None
+    user.refresh_from_db(fields=["session_generation"])
 
 
 def sign_out_everywhere(*, user: User) -> None:

@@ -10,7 +10,9 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import UsernameField
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -31,14 +33,33 @@ LOGIN_FAILURES = Limit("login", attempts=5, window=15 * 60)
 LOGIN_FAILURES_PER_ADDRESS = Limit("login-address", attempts=50 + 1, window=60 * 60)
 # 20 accounts per address an hour: a classroom behind one address can still join.
 SIGNUPS_PER_ADDRESS = Limit("signup", attempts=20, window=60 * 60)
+# Every sign-up attempt, failed ones included: each can confirm that a username
+# or an email exists, so guessing them is limited too.
+SIGNUP_ATTEMPTS_PER_ADDRESS = Limit("signup-attempt", attempts=40, window=60 * 60)
+# Email changes tried on the account page per account: each answer can confirm
+# that an address has an account.
+EMAIL_CHANGES_PER_USER = Limit("email-change", attempts=10, window=60 * 60)
 # Reset requests per client address, and reset mails per mailbox.
 RESETS_PER_ADDRESS = Limit("reset", attempts=10, window=60 * 60)
 RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
 
 
+def username_key(value: str) -> str:
+    """The account a typed username names, as sign-in finds it: the login
+    form's own field cleans it (strip, NFKC) and the lookup ignores case, so
+    " bob", "bob\t", "BOB" and full-width "ｂｏｂ" are one key."""
+    return UsernameField().to_python(value).casefold()
+
+
+def email_key(value: str) -> str:
+    """The mailbox a typed address names, as the reset form finds it: the form's
+    field strips it and the lookup ignores case."""
+    return forms.EmailField().to_python(value).casefold()
+
+
 def _key(limit: Limit, parts) -> str:
     secret = hashlib.blake2b(settings.SECRET_KEY.encode(), person=b"mlepath-thrott").digest()
-    text = "\x1f".join(str(p).lower() for p in parts).encode()
+    text = "\x1f".join(str(p) for p in parts).encode("utf-8", "surrogatepass")
     digest = hashlib.blake2b(text, key=secret, digest_size=16).hexdigest()
     return f"throttle:{limit.name}:{digest}"
 

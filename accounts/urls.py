@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("sign-out-everywhere/", views.sign_out_everywhere, name="account_sign_out_everywhere"),
     path("delete/", views.delete_account, name="account_delete"),
+    path("email/restore/<str:token>/", views.email_restore, name="account_email_restore"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -13,8 +12,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, throttle
-from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from accounts.forms import (
+    USERNAME_MAX_LENGTH,
+    DeleteAccountForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    SignupForm,
+)
 from accounts.models import User
+from accounts.tasks import read_email_restore_token
 from mlepath.client import client_address
 
 
@@ -40,7 +47,7 @@ def _too_many(request, template: str, context: dict, *, wait: int, message: str)
     return response
 
 
-_login = auth_views.LoginView.as_view(redirect_authenticated_user=True)
+_login = auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm)
 
 
 @login_not_required
@@ -54,13 +61,19 @@ def login_view(request):
     failures from one address in an hour, whatever the usernames."""
     if request.method != "POST":
         return _login(request)
+    raw_username = request.POST.get("username", "")
+    if len(raw_username) > USERNAME_MAX_LENGTH * 4:
+        # No account has such a name: the form says so, before any query.
+        return _login(request)
     address = client_address(request)
-    username = request.POST.get("username", "")
+    # The key names the account the way sign-in finds it, so that " bob" or a
+    # full-width "ｂｏｂ" counts against bob's lockout.
+    username = throttle.username_key(raw_username)
     wait = throttle.retry_after(throttle.LOGIN_FAILURES, username, address) or throttle.retry_after(
         throttle.LOGIN_FAILURES_PER_ADDRESS, address
     )
     if wait:
-        form = AuthenticationForm(request, initial={"username": username[:150]})
+        form = LoginForm(request, initial={"username": raw_username[:USERNAME_MAX_LENGTH]})
         context = {"form": form, "next": _safe_next(request) or ""}
         message = "Too many failed sign-ins for this username from your network."
         return _too_many(request, "registration/login.html", context, wait=wait, message=message)
@@ -73,7 +86,7 @@ def login_view(request):
     return response
 
 
-_password_reset = auth_views.PasswordResetView.as_view()
+_password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
 
 
 @login_not_required
@@ -92,7 +105,7 @@ def password_reset(request):
         message = "Too many password reset requests from your network."
         return _too_many(request, "registration/password_reset_form.html", context, wait=wait, message=message)
     throttle.hit(throttle.RESETS_PER_ADDRESS, address)
-    email = request.POST.get("email", "")
+    email = throttle.email_key(request.POST.get("email", ""))
     if throttle.retry_after(throttle.RESETS_PER_EMAIL, email):
         # Same answer as a sent mail: the page never tells whether the address is known.
         return redirect("password_reset_done")
@@ -112,15 +125,21 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST":
         address = client_address(request)
-        if wait := throttle.retry_after(throttle.SIGNUPS_PER_ADDRESS, address):
-            context = {"form": form, "next": next_url or ""}
-            message = "Many accounts were just created from your network."
-            return _too_many(request, "accounts/signup.html", context, wait=wait, message=message)
+        for limit, message in (
+            (throttle.SIGNUP_ATTEMPTS_PER_ADDRESS, "Too many sign-ups were tried from your network."),
+            (throttle.SIGNUPS_PER_ADDRESS, "Many accounts were just created from your network."),
+        ):
+            if wait := throttle.retry_after(limit, address):
+                context = {"form": SignupForm(), "next": next_url or ""}
+                return _too_many(request, "accounts/signup.html", context, wait=wait, message=message)
+        # Every attempt counts: a refused one also tells whether a name or an address is taken.
+        throttle.hit(throttle.SIGNUP_ATTEMPTS_PER_ADDRESS, address)
         if form.is_valid():
             user = form.save()
             throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
             login(request, user)
             return redirect(next_url or "dashboard")
+        return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
 
 
@@ -139,10 +158,28 @@ def account(request):
         return _account_page(request)
     # A copy: a refused change must not show in the header of the page that refuses it.
     form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+    if form.email_changes:
+        # Each answer can tell whether an address has an account: limited per account.
+        if wait := throttle.retry_after(throttle.EMAIL_CHANGES_PER_USER, request.user.pk):
+            context = {"form": ProfileForm(instance=request.user), "delete_form": DeleteAccountForm(user=request.user)}
+            message = "Too many email changes were tried on this account."
+            return _too_many(request, "accounts/account.html", context, wait=wait, message=message)
+        throttle.hit(throttle.EMAIL_CHANGES_PER_USER, request.user.pk)
     if not form.is_valid():
         return _account_page(request, form=form, status=400)
-    services.update_profile(user=request.user, **form.cleaned_data)
-    messages.success(request, "Your account is up to date.")
+    old_email = request.user.email
+    services.update_profile(
+        user=request.user,
+        display_name=form.cleaned_data["display_name"],
+        email=form.cleaned_data["email"],
+        time_zone=form.cleaned_data["time_zone"],
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+    )
+    if request.user.email != old_email:
+        messages.success(request, f"Your account is up to date. We told {old_email} about the new address.")
+    else:
+        messages.success(request, "Your account is up to date.")
     return redirect("account")
 
 
@@ -164,3 +201,29 @@ def delete_account(request):
     logout(request)
     messages.success(request, "Your account and everything in it are deleted. Thank you for learning with us.")
     return redirect("home")
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def email_restore(request, token):
+    """The link in the notice sent to the old address: puts it back, signs out
+    every session and locks the password, for a change the owner did not make."""
+    change = read_email_restore_token(token)
+    user = User.objects.filter(pk=change["user"]).first() if change else None
+    if user is None or user.email != change["new"]:
+        return render(request, "accounts/email_restore.html", {"problem": True}, status=410)
+    if request.method != "POST":
+        return render(request, "accounts/email_restore.html", {"change": change})
+    try:
+        services.restore_email(user=user, email=change["old"])
+    except services.AccountError as exc:
+        return render(request, "accounts/email_restore.html", {"change": change, "error": str(exc)}, status=409)
+    if request.user.is_authenticated:
+        logout(request)
+    messages.success(
+        request,
+        f"{change['old']} is your email again, and every session is signed out. "
+        "Choose a new password: we send the link to that address.",
+    )
+    return redirect("password_reset")

@@ -35,6 +35,38 @@ def fresh_cache():
 
 
 @pytest.fixture
+def run_tasks(db):
+    """Run the tasks that are due now (mail), in this test's transaction, with
+    django-tasks-db's own worker: its `run_task` records success or failure as
+    `db_worker` does. (The `db_worker` command itself closes connections
+    between tasks, which would end a test's transaction: tests/test_worker.py
+    runs the real command, as a process.) Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+
+    def run() -> int:
+        ran = 0
+        while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

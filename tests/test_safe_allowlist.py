@@ -15,6 +15,8 @@ ALLOWED = {
     # Plain-text emails (text/plain): HTML escaping would garble names.
     "templates/registration/password_reset_email.html": 1,
     "templates/mentoring/nudge_email.txt": 1,
+    "templates/accounts/email_changed_notice.txt": 1,
+    "templates/mentoring/new_mentor_email.txt": 1,
 }
 SOURCES = ("accounts", "mentoring", "mlepath", "progress", "roadmap", "templates")
 
