@@ -5,11 +5,28 @@ from mentoring.models import COMMENT_MAX_LENGTH, Invite
 EXPIRY_CHOICES = [("", "Never"), ("1", "In 1 day"), ("7", "In 7 days"), ("30", "In 30 days")]
 
 
+USES_CHOICES = [("one", "One person"), ("many", "Anyone with the link")]
+
+
 class InviteForm(forms.Form):
     kind = forms.ChoiceField(choices=Invite.Kind.choices, widget=forms.HiddenInput)
     expires_in = forms.TypedChoiceField(
         label="Link expires", choices=EXPIRY_CHOICES, coerce=int, empty_value=None, required=False
     )
+    # A learner's link serves one mentor unless the learner says otherwise; a
+    # mentor's link serves a whole cohort unless the mentor says otherwise.
+    uses = forms.ChoiceField(label="Who can use it", choices=USES_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = self.initial.get("kind") or self.data.get(self.add_prefix("kind"))
+        self.fields["uses"].initial = "many" if kind == Invite.Kind.FROM_MENTOR else "one"
+
+    def clean_uses(self):
+        uses = self.cleaned_data["uses"]
+        if not uses:
+            return "many" if self.cleaned_data.get("kind") == Invite.Kind.FROM_MENTOR else "one"
+        return uses
 
 
 class CommentForm(forms.Form):

@@ -31,6 +31,10 @@ class Mentorship(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The link it came through: ending the mentorship closes a learner's link.
+    invite = models.ForeignKey(
+        "Invite", on_delete=models.SET_NULL, null=True, blank=True, related_name="mentorships", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "pk"]
@@ -53,9 +57,11 @@ class Mentorship(models.Model):
 
 
 class Invite(models.Model):
-    """A link that one person shares; everyone who accepts it joins them.
+    """A link that one person shares. A single-use link serves one person; a
+    multi-use link serves everyone who accepts it (a mentor's cohort).
 
-    A mentor's link invites learners (their cohort); a learner's link invites mentors.
+    A mentor's link invites learners; a learner's link invites mentors, and is
+    single-use unless the learner chooses otherwise: each mentor is one consent.
     """
 
     class Kind(models.TextChoices):
@@ -67,10 +73,18 @@ class Invite(models.Model):
     kind = models.CharField(max_length=8, choices=Kind)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Closed by its maker (revoke) or by the end of a mentorship it brought.
     revoked_at = models.DateTimeField(null=True, blank=True)
+    single_use = models.BooleanField(default=True)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(single_use=True) | Q(used_at__isnull=True), name="mentoring_invite_used_only_if_single_use"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_by})"
@@ -87,8 +101,12 @@ class Invite(models.Model):
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    @property
     def is_usable(self) -> bool:
-        return not self.is_revoked and not self.is_expired
+        return not self.is_revoked and not self.is_expired and not self.is_used
 
 
 class Comment(models.Model):

@@ -2,14 +2,12 @@
 checks they may act; views add the 404s that hide what they may not see."""
 
 import datetime as dt
-import smtplib
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
+from mentoring.tasks import send_new_mentor_notice, send_nudge
 from progress.models import Progress, Status
 
 
@@ -17,11 +15,16 @@ class MentoringError(Exception):
     """An action that is refused, with a message fit to show the user."""
 
 
-def create_invite(*, created_by, kind: str, expires_in_days: int | None = None) -> Invite:
+def create_invite(
+    *, created_by, kind: str, expires_in_days: int | None = None, single_use: bool | None = None
+) -> Invite:
+    """A learner's link serves one mentor, a mentor's link a whole cohort, unless `single_use` says otherwise."""
     if kind not in Invite.Kind.values:
         raise MentoringError("Unknown kind of invite.")
+    if single_use is None:
+        single_use = kind == Invite.Kind.FROM_LEARNER
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
-    return Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at)
+    return Invite.objects.create(created_by=created_by, kind=kind, expires_at=expires_at, single_use=single_use)
 
 
 @transaction.atomic
@@ -33,8 +36,14 @@ def revoke_invite(*, invite: Invite, by) -> None:
 
 
 @transaction.atomic
-def accept_invite(*, invite: Invite, user) -> Mentorship:
-    """Join the invite's creator: as their learner (a mentor's link) or their mentor."""
+def accept_invite(*, invite: Invite, user, mentoring_url: str = "") -> Mentorship:
+    """Join the invite's creator: as their learner (a mentor's link) or their mentor.
+
+    Consent: a single-use link serves one person; no link brings back a
+    mentorship that either side ended after the link was made; a learner whose
+    link brought a mentor is told at once (by mail, with the page to end it)."""
+    # Locked, so that two people accepting one single-use link at once cannot both join.
+    invite = Invite.objects.select_for_update().select_related("created_by").get(pk=invite.pk)
     if invite.created_by_id == user.pk:
         raise MentoringError("This is your own invite link: share it with others.")
     if invite.is_revoked:
@@ -45,22 +54,42 @@ def accept_invite(*, invite: Invite, user) -> Mentorship:
         mentor, learner = invite.created_by, user
     else:
         mentor, learner = user, invite.created_by
+    active = Mentorship.objects.filter(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE).first()
+    if active is not None:
+        return active  # accepting twice changes nothing
+    if invite.is_used:
+        raise MentoringError("This invite link was already used: it serves one person. Ask for a new one.")
+    if Mentorship.objects.filter(
+        mentor=mentor, learner=learner, status=Mentorship.Status.ENDED, ended_at__gte=invite.created_at
+    ).exists():
+        raise MentoringError(
+            "This mentorship was ended after this link was made, so the link cannot bring it back. Ask for a new link."
+        )
     # The partial unique constraint makes a second active pair impossible, even
     # for two accepts at the same moment; the loser simply finds the winner's row.
-    Mentorship.objects.bulk_create(
-        [Mentorship(mentor=mentor, learner=learner)],
-        ignore_conflicts=True,
-    )
-    return Mentorship.objects.get(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE)
+    Mentorship.objects.bulk_create([Mentorship(mentor=mentor, learner=learner, invite=invite)], ignore_conflicts=True)
+    mentorship = Mentorship.objects.get(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE)
+    if invite.single_use:
+        Invite.objects.filter(pk=invite.pk).update(used_at=timezone.now())
+    if invite.kind == Invite.Kind.FROM_LEARNER:
+        send_new_mentor_notice.enqueue(mentorship_id=mentorship.pk, mentoring_url=mentoring_url)
+    return mentorship
 
 
 @transaction.atomic
 def end_mentorship(*, mentorship: Mentorship, by) -> None:
+    """End it for both sides. The learner's link it came through is closed with
+    it, so no copy of that link can bring it back."""
     if by.pk not in (mentorship.mentor_id, mentorship.learner_id):
         raise MentoringError("Only the mentor or the learner can end a mentorship.")
-    Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
-        status=Mentorship.Status.ENDED, ended_at=timezone.now()
+    now = timezone.now()
+    ended = Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
+        status=Mentorship.Status.ENDED, ended_at=now
     )
+    if ended and mentorship.invite_id:
+        Invite.objects.filter(pk=mentorship.invite_id, kind=Invite.Kind.FROM_LEARNER, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
 
 
 @transaction.atomic
@@ -103,26 +132,17 @@ def set_reviewed(*, mentor, learner, topic, reviewed: bool) -> None:
 
 
 def nudge(*, mentor, learner) -> None:
-    """Send one encouragement email; at most one per mentor, learner and day."""
+    """Send one encouragement email; at most one per mentor, learner and day.
+    The worker sends it (mentoring.tasks.send_nudge); a mail given up does not
+    use up the day."""
     if not is_active_mentor(mentor=mentor, learner=learner):
         raise MentoringError("Only an active mentor can send a nudge.")
     today = timezone.localdate()
     try:
         with transaction.atomic():
             sent = Nudge.objects.create(mentor=mentor, learner=learner, sent_on=today)
+            send_nudge.enqueue(nudge_id=sent.pk)
     except IntegrityError:
         raise MentoringError(
             f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."
         ) from None
-    # Mail goes out after the commit: no database lock is held while a mail server answers.
-    context = {"mentor": mentor, "learner": learner}
-    try:
-        send_mail(
-            subject=f"{mentor.public_name} is cheering you on at MLE Path",
-            message=render_to_string("mentoring/nudge_email.txt", context),
-            from_email=None,
-            recipient_list=[learner.email],
-        )
-    except (OSError, smtplib.SMTPException):
-        sent.delete()  # not sent, so it does not count against today's nudge
-        raise MentoringError("The email could not be sent just now. Please try again later.") from None

@@ -51,7 +51,9 @@ def index(request):
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
-        "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True).order_by("-created_at"),
+        "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True, used_at__isnull=True).order_by(
+            "-created_at"
+        ),
         "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
         "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
         "has_mentees": bool(cohort) or Mentorship.objects.filter(mentor=user).exists(),
@@ -67,7 +69,10 @@ def invite_create(request):
         messages.error(request, "That invite could not be created. Please try again.")
         return redirect("mentoring")
     invite = services.create_invite(
-        created_by=request.user, kind=form.cleaned_data["kind"], expires_in_days=form.cleaned_data["expires_in"]
+        created_by=request.user,
+        kind=form.cleaned_data["kind"],
+        expires_in_days=form.cleaned_data["expires_in"],
+        single_use=form.cleaned_data["uses"] == "one",
     )
     messages.success(request, "Invite link created. Copy it from the list below and share it.")
     return redirect(f"/mentoring/#invite-{invite.pk}")
@@ -88,7 +93,7 @@ def invite(request, token):
     invite = get_object_or_404(Invite.objects.select_related("created_by"), token=token)
     problem = None
     if not invite.is_usable:
-        problem = "revoked" if invite.is_revoked else "expired"
+        problem = "revoked" if invite.is_revoked else "expired" if invite.is_expired else "used"
     elif request.user.is_authenticated and invite.created_by_id == request.user.pk:
         problem = "own"
     if request.method == "POST":
@@ -98,7 +103,9 @@ def invite(request, token):
             messages.info(request, f"You declined the invite from {invite.created_by.public_name}.")
             return redirect("dashboard")
         try:
-            mentorship = services.accept_invite(invite=invite, user=request.user)
+            mentorship = services.accept_invite(
+                invite=invite, user=request.user, mentoring_url=request.build_absolute_uri(reverse("mentoring"))
+            )
         except services.MentoringError as exc:
             messages.error(request, str(exc))
             return redirect(invite)
@@ -107,7 +114,7 @@ def invite(request, token):
             return redirect("dashboard")
         messages.success(request, f"You now mentor {mentorship.learner.public_name}.")
         return redirect("mentoring")
-    status = 410 if problem in ("revoked", "expired") else 200
+    status = 410 if problem in ("revoked", "expired", "used") else 200
     return render(request, "mentoring/invite.html", {"invite": invite, "problem": problem}, status=status)
 
 
@@ -224,7 +231,7 @@ def mentee_nudge(request, username):
     except services.MentoringError as exc:
         messages.info(request, str(exc))
     else:
-        messages.success(request, f"Encouragement sent to {mentorship.learner.public_name}.")
+        messages.success(request, f"Encouragement is on its way to {mentorship.learner.public_name}.")
     return redirect("mentoring")
 
 

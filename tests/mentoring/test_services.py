@@ -80,7 +80,10 @@ def test_either_side_ends_and_a_new_invite_starts_afresh(alice, bob, charlie):
     mentorship.refresh_from_db()
     assert mentorship.status == "ended" and mentorship.ended_at
     assert not services.is_active_mentor(mentor=bob, learner=alice)
-    again = services.accept_invite(invite=invite, user=alice)
+    with pytest.raises(services.MentoringError, match="ended after this link was made"):
+        services.accept_invite(invite=invite, user=alice)
+    fresh = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    again = services.accept_invite(invite=fresh, user=alice)
     assert again.pk != mentorship.pk and again.status == "active"
 
 
@@ -112,29 +115,65 @@ def test_reviewed_only_for_done_topics_and_by_active_mentors(mentoring, alice, b
     assert alice.progress.get(topic=topics["a"]).status == "done"
 
 
-def test_nudge_sends_one_email_per_day(mentoring, alice, bob, dave):
+def test_nudge_sends_one_email_per_day(mentoring, alice, bob, dave, run_tasks):
     services.nudge(mentor=bob, learner=alice)
+    assert mail.outbox == []  # the worker sends it, not the request
+    assert run_tasks() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [alice.email]
     assert "cheering you on" in mail.outbox[0].subject
     with pytest.raises(services.MentoringError, match="already sent"):
         services.nudge(mentor=bob, learner=alice)
-    assert len(mail.outbox) == 1
     with pytest.raises(services.MentoringError):
         services.nudge(mentor=dave, learner=alice)
+    run_tasks()
+    assert len(mail.outbox) == 1
     Nudge.objects.update(sent_on=timezone.localdate() - dt.timedelta(days=1))
     services.nudge(mentor=bob, learner=alice)
+    run_tasks()
     assert len(mail.outbox) == 2
 
 
-def test_a_nudge_that_cannot_be_mailed_is_not_counted(mentoring, alice, bob, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
+def refuse_connections(monkeypatch):
+    """The mail server refuses every connection, as SMTP on a closed port does."""
 
-    monkeypatch.setattr(services, "send_mail", refuse)
-    with pytest.raises(services.MentoringError, match="could not be sent"):
-        services.nudge(mentor=bob, learner=alice)
-    assert not Nudge.objects.exists()
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+
+
+def test_a_nudge_is_retried_and_given_up_without_using_up_the_day(mentoring, alice, bob, monkeypatch, run_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from mlepath.mail import RETRY_DELAYS
+
+    refuse_connections(monkeypatch)
+    services.nudge(mentor=bob, learner=alice)  # the page answers at once: the mail is the worker's
+    for attempt in range(1, len(RETRY_DELAYS) + 2):
+        assert run_tasks() == 1
+        assert Nudge.objects.exists() == (attempt <= len(RETRY_DELAYS)), attempt
+        # The next attempt waits for its pause; bring it forward.
+        assert run_tasks() == 0
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    assert DBTaskResult.objects.filter(status="FAILED").count() == len(RETRY_DELAYS) + 1
+    assert mail.outbox == []
+    # Given up, so it does not count: the mentor can nudge again today.
+    monkeypatch.undo()
+    services.nudge(mentor=bob, learner=alice)
+    run_tasks()
+    assert len(mail.outbox) == 1
+
+
+def test_a_mentor_name_with_a_line_break_still_sends_the_nudge(mentoring, alice, bob, run_tasks):
+    from accounts.models import User
+
+    User.objects.filter(pk=bob.pk).update(display_name="Bob\r\nBcc: everyone@example.com")
+    bob.refresh_from_db()
+    services.nudge(mentor=bob, learner=alice)
+    run_tasks()
+    assert [m.subject for m in mail.outbox] == ["Bob Bcc: everyone@example.com is cheering you on at MLE Path"]
+    assert mail.outbox[0].bcc == [] and mail.outbox[0].to == [alice.email]
 
 
 def test_new_feedback_ignores_retired_topics(mentoring, alice, bob, topics):

@@ -92,15 +92,16 @@ def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bo
     assert client.get("/mentoring/?sort=%00bogus").status_code == 200
 
 
-def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentoring, bob):
+def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentoring, bob, run_tasks):
     from django.core import mail
 
     client.force_login(bob)
     first = client.post("/mentoring/mentees/alice/nudge/", follow=True)
-    assert "Encouragement sent to Alice Liddell." in first.content.decode()
+    assert "Encouragement is on its way to Alice Liddell." in first.content.decode()
     second = client.post("/mentoring/mentees/alice/nudge/", follow=True)
     assert second.status_code == 200
     assert "You already sent Alice Liddell a nudge today." in second.content.decode()
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
