@@ -1,6 +1,7 @@
 from django import forms
 
 from mentoring.models import COMMENT_MAX_LENGTH, Invite
+from mlepath.text import validate_text
 
 EXPIRY_CHOICES = [("", "Never"), ("1", "In 1 day"), ("7", "In 7 days"), ("30", "In 30 days")]
 
@@ -33,6 +34,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
+        validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Plain text, up to {COMMENT_MAX_LENGTH} characters.",
     )

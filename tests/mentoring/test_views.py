@@ -178,7 +178,7 @@ def test_feedback_reaches_the_learner_on_the_topic_and_dashboard(client, mentori
     assert list(Comment.objects.values_list("author__username", flat=True)) == ["bob", "alice"]
 
 
-@pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
+@pytest.mark.parametrize("body", ["", "   ", "x" * 2001, "Look\x1b[2J here", "nul\x00"])
 def test_bad_comments_are_refused_with_a_message(client, mentoring, bob, body):
     client.force_login(bob)
     response = client.post("/mentoring/mentees/alice/topics/a/", {"body": body})
