@@ -88,3 +88,21 @@ def test_the_learner_is_told_at_once_who_now_mentors_them(client, alice, bob, ru
     client.force_login(alice)
     page = client.get("/mentoring/").content.decode()
     assert "Your mentors" in page and bob.public_name in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mentors_racing_for_one_single_use_link_make_one_mentorship(alice):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from tests.progress.test_concurrency import THREADS, _run_at_once
+
+    link = services.create_invite(created_by=alice, kind=Invite.Kind.FROM_LEARNER)
+    mentors = [UserFactory(username=f"mentor{n}") for n in range(THREADS)]
+    clients = [Client(raise_request_exception=False) for _ in mentors]
+    for client, mentor in zip(clients, mentors, strict=True):
+        client.force_login(mentor)
+    url = link.get_absolute_url()
+    statuses = _run_at_once(lambda n: clients[n].post(url, {"action": "accept"}).status_code)
+    assert set(statuses) == {302}  # the losers are told the link was used, never a 500
+    assert Mentorship.objects.filter(learner=alice).count() == 1
