@@ -18,6 +18,7 @@ SAMPLE = {
     "<username:username>": "alice",
     "<uidb64>": "MQ",
     "<token>": "set-password",
+    "<str:token>": "forged-token",
 }
 
 

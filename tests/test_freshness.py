@@ -78,7 +78,7 @@ def test_feedback_and_a_review_show_to_the_learner_at_once(clients):
     assert "Thanks, bob" in page(mentor, "/mentoring/mentees/alice/topics/a/")
 
 
-def test_a_nudge_shows_on_the_mentors_cohort_at_once(clients, alice):
+def test_a_nudge_shows_on_the_mentors_cohort_at_once(clients, alice, run_tasks):
     from django.utils import timezone
 
     from progress.models import ProgressEvent
@@ -88,6 +88,9 @@ def test_a_nudge_shows_on_the_mentors_cohort_at_once(clients, alice):
     alice.mentorships_as_learner.update(created_at=timezone.now() - timezone.timedelta(days=30))
     assert 'aria-label="Nudge Alice Liddell"' in page(mentor, "/mentoring/")
     mentor.post("/mentoring/mentees/alice/nudge/")
+    html = page(mentor, "/mentoring/")  # before the worker has sent it
+    assert "Nudged today" in html and 'aria-label="Nudge Alice Liddell"' not in html
+    run_tasks()
     assert len(mail.outbox) == 1
     html = page(mentor, "/mentoring/")
     assert "Nudged today" in html and 'aria-label="Nudge Alice Liddell"' not in html
