@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := mlepath.settings
 
-.PHONY: run test serve lint venv deps dev-deps db clean bench loadtest
+.PHONY: run test serve serve-setup serve-proxy lint venv deps dev-deps db clean bench loadtest
 
 # Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
 $(PY):
@@ -36,7 +36,12 @@ db: deps
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	@if DEBUG=1 $(PY) manage.py help loadroadmap >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py loadroadmap; fi
 
+# Each server target runs the background worker (django-tasks-db: mail and other
+# tasks) beside the web server, and stops it when the server stops (Ctrl-C too).
+# `make run`'s worker reloads on code changes, as runserver does.
 run: db
+	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: dev-deps
@@ -46,12 +51,23 @@ test: dev-deps
 # Plain HTTP on loopback, so no HTTPS redirect; a real deployment sits behind TLS.
 SERVE_ENV = DEBUG=0 SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
 	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key 2>/dev/null)}"
-serve: deps
+serve-setup: deps
 	@[ -n "$$SECRET_KEY" ] || [ -s .secret-key ] || $(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
 	$(SERVE_ENV) $(PY) manage.py migrate --no-input
 	@if $(SERVE_ENV) $(PY) manage.py help loadroadmap >/dev/null 2>&1; then $(SERVE_ENV) $(PY) manage.py loadroadmap; fi
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+
+serve: serve-setup
+	$(SERVE_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn mlepath.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+# The production topology on one machine (README, "Production behind nginx"):
+# Debian's nginx on 127.0.0.1:$(PORT), installed if missing, configured from
+# deploy/nginx.conf, in front of two gunicorn servers ($(PORT)+1, $(PORT)+2) and
+# the worker. nginx sets X-Forwarded-For, so the app trusts one proxy.
+serve-proxy: serve-setup
+	$(SERVE_ENV) TRUSTED_PROXY_COUNT=1 SECURE_PROXY_SSL_HEADER=1 PORT=$(PORT) VENV=$(VENV) deploy/serve-proxy
 
 lint: dev-deps
 	$(VENV)/bin/ruff check .
