@@ -3,14 +3,16 @@ as a separate process against the test database."""
 
 import http.client
 import os
+import pwd
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,11 +41,15 @@ def free_port() -> int:
 class Browser:
     """Just enough of a browser: cookies by hand (they are Secure, we speak plain HTTP)."""
 
-    def __init__(self):
+    def __init__(self, *, source=None):
         self.cookies = {}
+        # Another loopback address to connect from (all of 127.0.0.0/8 is this
+        # machine on Linux): a second client, as a server sees it.
+        self.source = source
 
     def request(self, port, method, path, data=None, headers=None):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        source = (self.source, 0) if self.source else None
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20, source_address=source)
         headers = {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if data is not None:
@@ -133,4 +139,68 @@ def gunicorn(env, *, workers=1):
         yield port
     finally:
         os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def fetch(port, path, *, headers=None, timeout=20):
+    """One GET; its status, headers and body (bytes), for what Browser does not show."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        conn.close()
+
+
+def nginx_path() -> str | None:
+    """Debian's nginx, or None. It is in /usr/sbin, which a user's PATH may lack."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.access(found, os.X_OK) else None
+
+
+@contextmanager
+def nginx(app_ports, run_dir: Path):
+    """nginx in front of the app servers on app_ports, configured as make
+    serve-proxy configures it: deploy/nginx.conf rendered by deploy/render-nginx.
+    Yields its port. Its access log, run_dir / "access.log", names the app server
+    that answered each request (upstream=...)."""
+    port = free_port()
+    env = os.environ | {
+        # root's nginx would hand its workers to www-data; a user's runs as itself.
+        "NGINX_USER": pwd.getpwuid(os.geteuid()).pw_name,
+        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "NGINX_SERVER_NAME": "127.0.0.1",
+        "MLEPATH_APP_SERVERS": " ".join(f"127.0.0.1:{app_port}" for app_port in app_ports),
+        "MLEPATH_STATIC_ROOT": str(settings.STATIC_ROOT),
+        "NGINX_PID": str(run_dir / "nginx.pid"),
+        "NGINX_TEMP_DIR": str(run_dir),
+        "NGINX_ACCESS_LOG": str(run_dir / "access.log"),
+        "NGINX_ERROR_LOG": str(run_dir / "error.log"),
+    }
+    subprocess.run([ROOT / "deploy" / "render-nginx", run_dir], env=env, check=True, timeout=30)
+    # What nginx says before it has read its configuration goes to stderr.
+    with open(run_dir / "stderr.log", "w") as stderr:
+        server = subprocess.Popen(
+            [nginx_path(), "-c", run_dir / "nginx.conf", "-p", run_dir, "-g", "daemon off;"],
+            start_new_session=True,
+            stderr=stderr,
+        )
+    try:
+        answered = False
+        for _ in range(100):
+            if server.poll() is not None:
+                break
+            with suppress(OSError):
+                answered = Browser().request(port, "GET", "/healthz")[0] == 200
+            if answered:
+                break
+            time.sleep(0.1)
+        if not answered:
+            logs = [(run_dir / name).read_text() for name in ("stderr.log", "error.log") if (run_dir / name).exists()]
+            raise RuntimeError(f"nginx on {port} did not answer:\n{''.join(logs)}")
+        yield port
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
