@@ -46,10 +46,10 @@ class Topology:
     servers: tuple[int, int]  # the gunicorn servers' ports
     access_log: Path
 
-    def log_lines(self, marker: str, count: int = 1) -> list[str]:
+    def log_lines(self, marker: str, count: int = 1, tries: int = 50) -> list[str]:
         """nginx's access log lines that hold marker, once there are count of
         them (nginx writes a line just after it has sent the answer)."""
-        for _ in range(50):
+        for _ in range(tries):
             lines = [line for line in self.access_log.read_text().splitlines() if marker in line]
             if len(lines) >= count:
                 return lines
@@ -250,5 +250,17 @@ def test_nginx_refuses_a_body_over_3_mb_unread(topology):
             f"POST /dashboard/import/ HTTP/1.1\r\nHost: 127.0.0.1:{topology.proxy}\r\n".encode()
             + f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {3 * 1024 * 1024 + 1}\r\n\r\n".encode()
         )
-        assert sock.makefile("rb").readline().startswith(b"HTTP/1.1 413 ")
-    assert topology.upstream_of('"POST /dashboard/import/') == "-"
+        answer = sock.makefile("rb")
+        assert answer.readline().startswith(b"HTTP/1.1 413 ")
+        headers = {}
+        while (line := answer.readline().decode().strip()) != "":
+            name, _, value = line.partition(":")
+            headers[name.lower()] = value.strip()
+        body = answer.read(int(headers["content-length"])).decode()
+    # nginx logs it once it gave up reading the body it refused (client_body_timeout at most).
+    [line] = topology.log_lines('"POST /dashboard/import/', tries=1000)
+    assert " 413 " in line and "upstream=-" in line
+    # nginx's own error page says what happened and carries the site's headers.
+    assert "MLE Path takes uploads of up to 2 MB" in body
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in headers["content-security-policy"]
