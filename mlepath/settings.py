@@ -44,14 +44,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
     # First, so that every answer carries them: static files (whitenoise answers
-    # before the rest run) and errors raised in a middleware (a bad Host header).
+    # before the rest run) and errors raised in a middleware, SecurityMiddleware
+    # included (a bad Host header met by its HTTPS redirect).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     # Serves hashed, compressed static files in production; in development
     # runserver and live_server serve them from the source folders.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # Before CsrfViewMiddleware, which reads the body of every POST: a body too
+    # large or not in UTF-8 is refused from its headers, unread.
+    "mlepath.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +66,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# Ours, not Django's: the largest body a request may declare. The largest form
+# is the progress import, a file of at most 2 MB (progress.transfer) in its
+# multipart envelope. RequestLimitsMiddleware answers 413 above it, unread.
+DATA_UPLOAD_MAX_BODY_SIZE = 3 * 1024 * 1024
 
 ROOT_URLCONF = "mlepath.urls"
 WSGI_APPLICATION = "mlepath.wsgi.application"

@@ -16,4 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# None of them reads the request's body: see mlepath.views.
+handler400 = "mlepath.views.bad_request"
+handler403 = "mlepath.views.permission_denied"
+handler404 = "mlepath.views.page_not_found"
 handler500 = "mlepath.views.server_error"

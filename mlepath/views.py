@@ -2,7 +2,7 @@ import sys
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -50,6 +50,46 @@ def ping(request):
 RETRY_AFTER = 5
 
 
+# --- Error views --------------------------------------------------------------
+#
+# Django's own handlers are wrapped in @requires_csrf_token, which runs the CSRF
+# check again and so reads request.POST: the body that just failed to parse (a
+# form declaring charset=utf-16, 1,001 fields, more than DATA_UPLOAD_MAX_MEMORY_SIZE)
+# fails again, inside the error handler, and the 400 becomes a 500. None of these views reads
+# request.POST, request.body or request.FILES. The CSRF cookie a page needs is
+# still set: CsrfViewMiddleware sets it on every response that used the token.
+
+
+def _standalone(template: str, response_class=HttpResponse, **kwargs) -> HttpResponse:
+    """A page rendered without the request: no context processor runs, so nothing
+    of the request (its host, body, session or user) is read."""
+    response = response_class(loader.render_to_string(template), **kwargs)
+    # Set here as well as by SecurityMiddleware: an error raised inside that
+    # middleware (a bad Host header met by the HTTPS redirect) skips its headers.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def bad_request(request, exception):
+    """handler400: a body that cannot be read, a bad Host header, any SuspiciousOperation."""
+    return _standalone("400.html", HttpResponseBadRequest)
+
+
+def permission_denied(request, exception):
+    """handler403."""
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception):
+    """handler404."""
+    return render(request, "404.html", status=404)
+
+
+def request_too_large() -> HttpResponse:
+    """The 413 of mlepath.middleware, answered before the body is read."""
+    return _standalone("413.html", status=413)
+
+
 def server_error(request):
     """handler500, which Django calls while it handles any uncaught exception,
     in a view or in a middleware (the session and the user are loaded there,
@@ -58,7 +98,7 @@ def server_error(request):
     are rendered without the request: no context processor may touch the
     database that just failed."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response = _standalone("503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
-    return HttpResponseServerError(loader.render_to_string("500.html"))
+    return _standalone("500.html", HttpResponseServerError)

@@ -108,3 +108,160 @@ def test_other_errors_still_get_the_plain_500_page(client, monkeypatch, settings
     monkeypatch.setattr("django.contrib.auth.middleware.auth.get_user", _failing_user_load(ValueError("bug")))
     response = client.get("/dashboard/")
     assert response.status_code == 500 and "Something went wrong on our side" in response.text
+
+
+# --- Every error answer carries the policy headers ------------------------------
+
+POLICY_PARTS = ("default-src 'self'", "object-src 'none'", "frame-ancestors 'none'")
+
+
+def assert_policy_headers(headers, what):
+    headers = {name.lower(): value for name, value in headers.items()}
+    policy = headers.get("content-security-policy", "")
+    assert all(part in policy for part in POLICY_PARTS), (what, policy)
+    assert headers.get("x-content-type-options") == "nosniff", what
+    assert headers.get("x-frame-options") == "DENY", what
+
+
+@pytest.fixture
+def production(settings, db):
+    """DEBUG off and the HTTPS redirect on, as in production; a fresh client so
+    that its middleware is loaded with them."""
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    return Client(raise_request_exception=False, headers={"X-Forwarded-Proto": "https"})
+
+
+@pytest.fixture
+def behind_tls(settings, production):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    return production
+
+
+def test_a_bad_host_is_a_400_with_the_policy_headers_even_when_met_by_the_https_redirect(production):
+    """SecurityMiddleware asks for the host to build its redirect, before any other
+    middleware has run: the 400 it raised went out without any of the three headers."""
+    response = production.get("/", headers={"Host": "evil.example", "X-Forwarded-Proto": "http"})
+    assert response.status_code == 400
+    assert_policy_headers(response.headers, "bad host, plain HTTP")
+    assert "We could not read that request" in response.text
+
+
+def test_a_bad_host_over_https_is_a_400_with_the_policy_headers(behind_tls):
+    response = behind_tls.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert_policy_headers(response.headers, "bad host, HTTPS")
+
+
+def test_the_https_redirect_carries_the_policy_headers(production):
+    response = production.get("/", headers={"X-Forwarded-Proto": "http"})
+    assert response.status_code == 301
+    assert_policy_headers(response.headers, "redirect")
+
+
+def _raise(exception):
+    def view(*args, **kwargs):
+        raise exception
+
+    return view
+
+
+@pytest.mark.parametrize(
+    ("what", "status"),
+    [
+        ("bad request", 400),
+        ("csrf", 403),
+        ("permission denied", 403),
+        ("not found", 404),
+        ("too large", 413),
+        ("server error", 500),
+        ("database away", 503),
+    ],
+)
+def test_every_error_answer_carries_csp_nosniff_and_frame_options(behind_tls, alice, topics, monkeypatch, what, status):
+    from django.core.exceptions import PermissionDenied
+
+    client = behind_tls
+    if what == "csrf":
+        client = Client(enforce_csrf_checks=True, raise_request_exception=False, headers={"X-Forwarded-Proto": "https"})
+    client.force_login(alice)
+    if what == "bad request":
+        response = client.post("/topics/a/note/", {f"field{n}": "x" for n in range(1_001)})
+    elif what == "csrf":
+        response = client.post("/topics/a/note/", {"note": "x"})
+    elif what == "permission denied":
+        monkeypatch.setattr("progress.views.selectors.dashboard_for", _raise(PermissionDenied()))
+        response = client.get("/dashboard/")
+    elif what == "not found":
+        response = client.get("/no/such/page/")
+    elif what == "too large":
+        response = client.post(
+            "/dashboard/import/", b"x", content_type="application/octet-stream", CONTENT_LENGTH=str(10**9)
+        )
+    elif what == "server error":
+        monkeypatch.setattr("progress.views.selectors.dashboard_for", _raise(ValueError("bug")))
+        response = client.get("/dashboard/")
+    else:
+        monkeypatch.setattr("progress.views.selectors.dashboard_for", _raise(OperationalError("gone")))
+        response = client.get("/dashboard/")
+    assert response.status_code == status, what
+    assert_policy_headers(response.headers, what)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_production_server_answers_static_files_and_errors_with_the_policy_headers(track):
+    """gunicorn with DEBUG off: whitenoise serves static files before the other
+    middleware runs, and a body is refused from its headers, never waited for."""
+    import socket
+
+    from tests.servers import collectstatic, gunicorn, server_env
+
+    def raw(port, head: bytes, body: bytes = b"", *, close_after=False) -> tuple[int, dict, bytes]:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(head.replace(b"\n", b"\r\n") + b"\r\n" + body)
+            if close_after:
+                sock.shutdown(socket.SHUT_WR)  # the client gives up before sending what it announced
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head_part, _, content = answer.partition(b"\r\n\r\n")
+        status_line, *lines = head_part.decode("latin-1").split("\r\n")
+        headers = dict(line.split(": ", 1) for line in lines)
+        return int(status_line.split()[1]), headers, content
+
+    env = server_env()
+    collectstatic(env)
+    with gunicorn(env) as port:
+        host = b"Host: 127.0.0.1\nConnection: close\n"
+        csrf = b"abcdefghijklmnopqrstuvwxyzABCDEF"
+        cases = {
+            "static file": (200, b"GET /static/css/site.css HTTP/1.1\n" + host, b"", False),
+            "not found": (404, b"GET /no/such/page/ HTTP/1.1\n" + host, b"", False),
+            "bad host": (400, b"GET / HTTP/1.1\nHost: evil.example\nConnection: close\n", b"", False),
+            "csrf": (403, b"POST /accounts/login/ HTTP/1.1\n" + host + b"Content-Length: 0\n", b"", False),
+            # 1 GB announced and not a byte sent: the answer comes at once, unread.
+            "too large": (
+                413,
+                b"POST /dashboard/import/ HTTP/1.1\n" + host + b"Content-Length: 1000000000\n",
+                b"",
+                False,
+            ),
+            "utf-16 form": (
+                400,
+                b"POST /accounts/login/ HTTP/1.1\n" + host + b"Content-Type: application/x-www-form-urlencoded; "
+                b"charset=utf-16\nContent-Length: 8\n",
+                "a=b".encode("utf-16")[:8],
+                False,
+            ),
+            "truncated": (
+                200,  # the sign-in form again, read from the bytes that came
+                b"POST /accounts/login/ HTTP/1.1\n" + host + b"Content-Type: application/x-www-form-urlencoded\n"
+                b"Cookie: csrftoken=" + csrf + b"\nX-CSRFToken: " + csrf + b"\nContent-Length: 5000\n",
+                b"username=alice&password=",
+                True,
+            ),
+        }
+        for what, (status, head, body, close_after) in cases.items():
+            got, headers, _ = raw(port, head, body, close_after=close_after)
+            assert got == status, (what, got)
+            assert_policy_headers(headers, what)

@@ -1,0 +1,57 @@
+"""Refusals made from a request's headers, before anything reads its body.
+
+CsrfViewMiddleware reads request.POST on every POST, so whatever is wrong with a
+body must be refused before it: afterwards Django has already read (or tried to
+read) the whole of it.
+"""
+
+import codecs
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest
+
+from mlepath.views import request_too_large
+
+
+def declared_length(request) -> int:
+    """The Content-Length a request declares; 0 when absent or not a number,
+    as Django's own request reads it."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def declares_other_charset(request) -> bool:
+    """Whether the Content-Type names a charset Python knows that is not UTF-8.
+
+    Browsers and htmx send UTF-8, and Django decodes the query string and every
+    form field with the declared charset: "hex" or "rot13" are codecs but not
+    text encodings (a LookupError on decoding), "utf-7" and "unicode-escape"
+    turn plain ASCII into lone surrogates. A name Python does not know is
+    ignored by Django, which then reads UTF-8, so it is let through."""
+    charset = request.content_params.get("charset")
+    if not charset:
+        return False
+    try:
+        return codecs.lookup(charset).name != "utf-8"
+    except LookupError:
+        return False
+
+
+class RequestLimitsMiddleware:
+    """A body declaring more than DATA_UPLOAD_MAX_BODY_SIZE bytes gets a 413
+    before a byte of it is read (Django would stream an upload of any size to a
+    temporary file before the view could look at it), and a body in another
+    charset than UTF-8 gets a 400. Place it before CsrfViewMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.limit = settings.DATA_UPLOAD_MAX_BODY_SIZE
+
+    def __call__(self, request):
+        if self.limit is not None and declared_length(request) > self.limit:
+            return request_too_large()
+        if declares_other_charset(request):
+            return HttpResponseBadRequest("Send the request in UTF-8.", content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
