@@ -90,7 +90,11 @@ class ProgressEvent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        # The order of the writes. created_at is when a change happened, as the
+        # clock of the server that made it saw it, or as an imported file said:
+        # it can run backwards between two writes, and the history must still
+        # chain (each event's from_status is the previous event's to_status).
+        ordering = ["pk"]
         indexes = [
             # Activity calendar, streaks and "last activity": a learner's events by time.
             models.Index(fields=["learner", "created_at"], name="progress_event_learner_time"),

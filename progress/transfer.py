@@ -1,18 +1,21 @@
 """Export of a learner's progress as CSV and JSON, and import of that JSON.
 
 The JSON holds everything needed to restore: statuses, dates, notes, evidence
-and the event history. Import validates the whole file before writing."""
+and the event history, in the order it was written. Import validates the whole
+file before writing, and writes all of it or nothing."""
 
 import csv
 import datetime as dt
 import io
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from mlepath.text import has_control_character, has_lone_surrogate, validate_line, validate_text
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     NOTE_MAX_LENGTH,
@@ -27,6 +30,14 @@ from roadmap.models import Roadmap, Topic
 FORMAT = "mlepath-progress"
 VERSION = 1
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+# A roadmap has about 100 topics and a topic a handful of changes, so a real
+# export holds hundreds of events, a few thousand for a learner on every
+# roadmap. The caps leave ten times that room and keep one import to one quick
+# transaction, and the history any one learner can be made to hold bounded.
+MAX_IMPORT_ITEMS = 2_000  # progress items: at most one per topic
+MAX_IMPORT_EVENTS = 5_000  # events in one file
+MAX_LEARNER_EVENTS = 20_000  # events a learner may hold after an import
+MAX_IMPORT_FOLLOWING = 200  # roadmaps followed
 _url = URLValidator(schemes=["http", "https"])
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -37,7 +48,8 @@ def _iso(value):
 
 def export_data(learner) -> dict:
     progress = Progress.objects.filter(learner=learner).select_related("topic").prefetch_related("evidence")
-    events = ProgressEvent.objects.filter(learner=learner).select_related("topic").order_by("created_at", "pk")
+    # In the order they were written (see ProgressEvent.Meta.ordering).
+    events = ProgressEvent.objects.filter(learner=learner).select_related("topic").order_by("pk")
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -74,6 +86,15 @@ def export_json(learner) -> str:
     return json.dumps(export_data(learner), indent=2, ensure_ascii=False)
 
 
+# A cell starting with one of these runs as a formula in a spreadsheet (tab and
+# carriage return too, in some); OWASP's advice is to prefix it with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def export_csv(learner) -> str:
     data = export_data(learner)
     out = io.StringIO()
@@ -81,19 +102,16 @@ def export_csv(learner) -> str:
     writer.writerow(["topic", "title", "status", "started_at", "completed_at", "note", "evidence"])
     for row in data["progress"]:
         evidence = " ".join(item["url"] for item in row["evidence"])
-        # A leading = + - @ would run as a formula in a spreadsheet.
-        note = "'" + row["note"] if row["note"][:1] in ("=", "+", "-", "@") else row["note"]
-        writer.writerow(
-            [
-                row["topic"],
-                row["title"],
-                row["status"],
-                row["started_at"] or "",
-                row["completed_at"] or "",
-                note,
-                evidence,
-            ]
-        )
+        cells = [
+            row["topic"],
+            row["title"],
+            row["status"],
+            row["started_at"] or "",
+            row["completed_at"] or "",
+            row["note"],
+            evidence,
+        ]
+        writer.writerow([_cell(cell) for cell in cells])
     return out.getvalue()
 
 
@@ -102,8 +120,17 @@ class ImportError_(ValueError):  # noqa: N801 - not the builtin ImportError
 
 
 def _is_text(value) -> bool:
-    # NUL cannot be stored in a PostgreSQL text column; refuse it up front.
-    return isinstance(value, str) and "\x00" not in value
+    """One line of text, as slugs and URLs are: a lone surrogate (JSON's "\\ud800")
+    cannot even be sent to the database as a query parameter, NUL cannot be
+    stored in PostgreSQL, and no slug or URL holds a control character."""
+    return isinstance(value, str) and not has_lone_surrogate(value) and not has_control_character(value)
+
+
+def _check(validate, value, where: str) -> None:
+    try:
+        validate(value)
+    except ValidationError as exc:
+        raise ImportError_(f"{where}: {exc.messages[0]}") from None
 
 
 def _datetime(value, where):
@@ -135,9 +162,16 @@ def parse_import(raw: bytes) -> dict:
         raise ImportError_("The file is not a progress export of MLE Path.")
     if data.get("version") != VERSION:
         raise ImportError_(f"Unsupported export version {data.get('version')!r}; expected {VERSION}.")
-    items, events = data.get("progress"), data.get("events", [])
+    items, events, following = data.get("progress"), data.get("events", []), data.get("following", [])
     if not isinstance(items, list) or not isinstance(events, list):
         raise ImportError_("'progress' and 'events' must be lists.")
+    # Counted before anything is looked up: the lookups take every slug at once.
+    if len(items) > MAX_IMPORT_ITEMS:
+        raise ImportError_(f"The file holds {len(items)} progress items; an import takes at most {MAX_IMPORT_ITEMS}.")
+    if len(events) > MAX_IMPORT_EVENTS:
+        raise ImportError_(f"The file holds {len(events)} events; an import takes at most {MAX_IMPORT_EVENTS}.")
+    if not isinstance(following, list) or len(following) > MAX_IMPORT_FOLLOWING:
+        raise ImportError_(f"'following' must be a list of at most {MAX_IMPORT_FOLLOWING} roadmap slugs.")
     slugs = [entry.get("topic") for entry in [*items, *events] if isinstance(entry, dict)]
     topics = {t.slug: t for t in Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})}
 
@@ -156,8 +190,9 @@ def parse_import(raw: bytes) -> dict:
         if status not in Status.values:
             raise ImportError_(f"{where} ({slug}): unknown status {status!r}")
         note = item.get("note") or ""
-        if not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH or "\x00" in note:
+        if not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH:
             raise ImportError_(f"{where} ({slug}): the note must be text of at most {NOTE_MAX_LENGTH} characters")
+        _check(validate_text, note, f"{where} ({slug}) note")
         evidence = item.get("evidence") or []
         if not isinstance(evidence, list) or len(evidence) > EVIDENCE_MAX_LINKS:
             raise ImportError_(f"{where} ({slug}): at most {EVIDENCE_MAX_LINKS} evidence links")
@@ -174,8 +209,9 @@ def parse_import(raw: bytes) -> dict:
                     f"{where} ({slug}): evidence link {url!r} is not an http(s) URL "
                     "of at most 500 characters, listed once"
                 ) from None
-            if not _is_text(title) or len(title) > 120:
+            if not isinstance(title, str) or len(title) > 120:
                 raise ImportError_(f"{where} ({slug}): evidence titles are text of at most 120 characters")
+            _check(validate_line, title, f"{where} ({slug}) evidence title")
             clean_evidence.append((url, title))
         completed_at = _datetime(item.get("completed_at"), f"{where} ({slug}) completed_at")
         if status == Status.DONE and completed_at is None:
@@ -207,8 +243,7 @@ def parse_import(raw: bytes) -> dict:
         if at is None:
             raise ImportError_(f"{where}: missing 'at'")
         clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
-    following = data.get("following", [])
-    if not isinstance(following, list) or not all(_is_text(slug) for slug in following):
+    if not all(_is_text(slug) for slug in following):
         raise ImportError_("'following' must be a list of roadmap slugs.")
     roadmaps = list(Roadmap.objects.filter(slug__in=following, published=True))
     return {"progress": clean_items, "events": clean_events, "following": roadmaps}
@@ -217,7 +252,25 @@ def parse_import(raw: bytes) -> dict:
 @transaction.atomic
 def import_progress(*, learner, data: dict) -> tuple[int, int]:
     """Restore validated data: the topics in the file take its state, events not
-    already recorded are added. Returns (topics restored, events added)."""
+    already recorded are added. Returns (topics restored, events added).
+    Raises ImportError_, having changed nothing, when the events would take the
+    learner's history past MAX_LEARNER_EVENTS."""
+    # The learner's row is locked so that two imports at once cannot both pass the cap.
+    list(get_user_model().objects.select_for_update().filter(pk=learner.pk).values_list("pk"))
+    history = list(
+        ProgressEvent.objects.filter(learner=learner).values_list("topic_id", "from_status", "to_status", "created_at")
+    )
+    known = set(history)
+    new_events = [
+        ProgressEvent(learner=learner, topic=topic, from_status=old, to_status=new, reason=reason, created_at=at)
+        for topic, old, new, reason, at in data["events"]
+        if (topic.pk, old, new, at) not in known
+    ]
+    if len(history) + len(new_events) > MAX_LEARNER_EVENTS:
+        raise ImportError_(
+            f"Your history holds {len(history)} events and the file adds {len(new_events)}; "
+            f"a learner's history holds at most {MAX_LEARNER_EVENTS}."
+        )
     # Create missing rows first (a tick in another tab may race us), then lock them all.
     Progress.objects.bulk_create(
         [Progress(learner=learner, topic=item["topic"]) for item in data["progress"]], ignore_conflicts=True
@@ -232,14 +285,6 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
         Evidence.objects.bulk_create(
             Evidence(progress=progress, url=url, title=title) for url, title in item["evidence"]
         )
-    known = set(
-        ProgressEvent.objects.filter(learner=learner).values_list("topic_id", "from_status", "to_status", "created_at")
-    )
-    new_events = [
-        ProgressEvent(learner=learner, topic=topic, from_status=old, to_status=new, reason=reason, created_at=at)
-        for topic, old, new, reason, at in data["events"]
-        if (topic.pk, old, new, at) not in known
-    ]
     ProgressEvent.objects.bulk_create(new_events)
     follows = [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])]
     RoadmapFollow.objects.bulk_create(follows, ignore_conflicts=True)

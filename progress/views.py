@@ -233,10 +233,10 @@ def import_json(request):
         upload = form.cleaned_data["file"]
         try:
             data = transfer.parse_import(upload.read(transfer.MAX_IMPORT_BYTES + 1))
+            topics, events = transfer.import_progress(learner=request.user, data=data)
         except transfer.ImportError_ as exc:
             form.add_error("file", f"Nothing was imported. {exc}")
         else:
-            topics, events = transfer.import_progress(learner=request.user, data=data)
             messages.success(
                 request,
                 f"Imported {topics} topic{'s' if topics != 1 else ''} and {events} event{'s' if events != 1 else ''}.",

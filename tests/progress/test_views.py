@@ -180,6 +180,48 @@ def test_evidence_links_are_validated_added_and_removed(alice_client, alice, top
     assert not Evidence.objects.exists()
 
 
+@pytest.mark.parametrize("note", ["clear\x1b[2J screen", "bell\x07", "separator\u2028"])
+def test_a_note_with_control_characters_is_refused_with_the_reason(alice_client, alice, topics, note):
+    response = alice_client.post("/topics/a/note/", {"note": note}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    assert "This text holds control characters. Please remove them." in response.content.decode()
+    assert not Progress.objects.filter(learner=alice).exists()
+    # Lines and tabs are text.
+    assert alice_client.post("/topics/a/note/", {"note": "one\r\n\ttwo"}).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"url": "https://example.com/", "title": "two\nlines"}, "This must be one line without control characters"),
+        ({"url": "https://example.com/", "title": "tab\there"}, "This must be one line without control characters"),
+    ],
+)
+def test_an_evidence_title_on_more_than_one_line_is_refused(alice_client, topics, data, message):
+    response = alice_client.post("/topics/a/evidence/", data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("form", "data", "field"),
+    [
+        ("NoteForm", {"note": "lone \ud800 surrogate"}, "note"),
+        ("EvidenceForm", {"url": "https://example.com/", "title": "lone \udc00"}, "title"),
+        ("EvidenceForm", {"url": "https://example.com/\ud800"}, "url"),
+    ],
+)
+def test_forms_refuse_lone_surrogates_naming_the_field(form, data, field):
+    """A body in UTF-8 cannot carry one (the middleware refuses other charsets),
+    but the forms do not count on it: no database can store one."""
+    from progress import forms
+
+    bound = getattr(forms, form)(data)
+    assert not bound.is_valid()
+    assert list(bound.errors) == [field]
+
+
 def test_evidence_of_another_learner_cannot_be_removed(alice_client, bob, topics):
     evidence = services.add_evidence(learner=bob, topic=topics["a"], url="https://example.com/bob")
     assert alice_client.post(f"/topics/a/evidence/{evidence.pk}/delete/").status_code == 404
