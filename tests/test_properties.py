@@ -1,13 +1,19 @@
 """Property-based tests: generated input thrown at every form and POST endpoint,
-as a visitor, a learner and a mentor, never gets a 500.
+as a visitor, a learner and a mentor, never gets a 500: form fields through the
+test client, and bodies no browser sends (other charsets, bytes that are not
+UTF-8, lone surrogates, control characters, truncated bodies) through the WSGI
+handler to every route.
 
 HYPOTHESIS_EXAMPLES sets the examples per endpoint, shared by the three users
 (100 by default; HYPOTHESIS_EXAMPLES=3000 make test for a longer run). The run's
 summary line says how many cases ran ("property-based cases: ...").
 """
 
+import json
 import math
 import os
+import re
+import urllib.parse
 from collections import Counter
 
 import pytest
@@ -21,6 +27,7 @@ from mentoring import services as mentoring_services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite
 from progress.forms import EvidenceForm, NoteForm
+from tests.test_bad_input import multipart, wsgi_post
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "100"))
 USERS = ("anonymous", "alice", "bob")  # a visitor, a learner, her mentor
@@ -126,3 +133,226 @@ def test_no_input_gets_a_500(world, endpoint, who):
             sign_in()
 
     post()
+
+
+# --- Bodies no browser sends, to every route ----------------------------------------
+#
+# Built by hand and handed to Django's WSGI handler as gunicorn hands them, with a
+# valid CSRF cookie and header, so that every body is read (CsrfViewMiddleware
+# reads request.POST before any view). Every route, not only those whose view
+# takes POST: the body is read before the view can say 405. The admin is Django's.
+
+BAD_INPUT_EXAMPLES = max(EXAMPLES // 20, 3)  # random cases per route and user, after the fixed ones
+SAMPLE_ARGS = {"slug": "track", "topic_slug": "a", "username": "alice", "evidence_id": "1", "pk": "1", "uidb64": "MQ"}
+BOUNDARY = "mlepathboundary"
+
+
+def every_route() -> list[str]:
+    from tests.test_csp_every_route import routes
+
+    return [route for _, route in routes()]
+
+
+def route_path(route: str, token: str) -> str:
+    # A topic's slug follows "topics/"; any other slug is the roadmap's.
+    path = "/" + route.replace("topics/<slug:slug>", "topics/a").replace("<token:token>", token)
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda match: SAMPLE_ARGS.get(match.group(1), "x"), path)
+
+
+def field_names() -> list[str]:
+    """Every field a form of ours reads, and the plain POST keys the views read."""
+    from django import forms
+
+    import accounts.forms
+    import mentoring.forms
+    import progress.forms
+
+    names = {"status", "action", "batch", "confirm", "reviewed", "share_notes", "next", "mentor-kind"}
+    for module in (accounts.forms, mentoring.forms, progress.forms):
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+                names.update(value.base_fields)
+    return sorted(names)
+
+
+FIELDS = field_names()
+HOSTILE = [
+    "\x00",
+    "\x1b[2J",
+    "line\u2028break",
+    "a\r\nBcc: x@example.com",
+    "\ud800",
+    "x\udfff",
+    "\ud83d",
+    "\ufeff",
+    "café",
+    "💥",
+    "+2AA-",  # "\ud800" in utf-7...
+    "\\ud800",  # ... and in unicode-escape
+]
+PLAUSIBLE = [
+    "done",
+    "in_progress",
+    "accept",
+    "decline",
+    "unfollow",
+    "1",
+    "https://example.com/x",
+    "x@example.com",
+    "UTC",
+]
+VALUE = st.sampled_from(HOSTILE + PLAUSIBLE) | st.text(max_size=40) | st.lists(st.sampled_from(HOSTILE)).map("".join)
+CHARSETS = [
+    None,
+    "utf-8",
+    "UTF8",
+    "utf-16",
+    "utf-16-le",
+    "latin-1",
+    "iso-8859-1",
+    "cp1252",
+    "utf-7",
+    "unicode-escape",
+    "hex",
+    "rot13",
+    "base64",
+    "zlib",
+    "x-nope",
+    "",
+]
+
+
+def encode(value: str, charset: str | None) -> bytes:
+    try:
+        return value.encode(charset or "utf-8", "surrogatepass")
+    except (UnicodeError, LookupError, TypeError):  # not a text encoding, or not one that holds the value
+        return value.encode("utf-8", "surrogatepass")
+
+
+def form_body(fields: dict[str, bytes], *, raw=False) -> bytes:
+    """application/x-www-form-urlencoded; percent-encoded, or the bytes as they are."""
+    quote = (lambda b: b) if raw else (lambda b: urllib.parse.quote_from_bytes(b).encode())
+    return b"&".join(quote(name.encode()) + b"=" + quote(value) for name, value in fields.items())
+
+
+def import_file(value: str) -> bytes:
+    """An export whose text fields hold the value; json.dumps escapes a lone surrogate as "\\ud800"."""
+    data = {
+        "format": "mlepath-progress",
+        "version": 1,
+        "progress": [
+            {
+                "topic": "a",
+                "status": "done",
+                "completed_at": "2026-01-02T03:04:05+00:00",
+                "note": value,
+                "evidence": [{"url": "https://example.com/", "title": value}],
+            },
+            {"topic": value, "status": "in_progress"},
+        ],
+        "events": [{"topic": "a", "from": "not_started", "to": "done", "at": "2026-01-02T03:04:05+00:00"}],
+        "following": ["track", value],
+    }
+    return json.dumps(data).encode()
+
+
+def multipart_type(charset=None) -> str:
+    return f"multipart/form-data; boundary={BOUNDARY}" + (f"; charset={charset}" if charset is not None else "")
+
+
+def every_field(value: str, charset=None) -> dict[str, bytes]:
+    return dict.fromkeys(FIELDS, encode(value, charset))
+
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+# (what, content type, body, declared length or None for the body's own)
+FIXED = [
+    ("utf-16 form", f"{FORM_TYPE}; charset=utf-16", form_body(every_field("café", "utf-16"), raw=True), None),
+    ("latin-1 form", f"{FORM_TYPE}; charset=latin-1", form_body(every_field("café", "latin-1"), raw=True), None),
+    ("unknown charset", f"{FORM_TYPE}; charset=x-nope", form_body(every_field("café")), None),
+    ("utf-7 multipart", multipart_type("utf-7"), multipart(every_field("+2AA-")), None),
+    ("hex multipart", multipart_type("hex"), multipart(every_field("cafe")), None),
+    ("invalid UTF-8", FORM_TYPE, form_body(dict.fromkeys(FIELDS, b"\xff\xfe\xc3("), raw=True), None),
+    ("percent-encoded lone surrogate", FORM_TYPE, form_body(every_field("\ud800 \udfff")), None),
+    ("raw lone surrogate in multipart", multipart_type(), multipart(every_field("\ud800")), None),
+    ("control characters", FORM_TYPE, form_body(every_field("\x00\x1b[2J\u2028\x7f")), None),
+    ("control characters in multipart", multipart_type(), multipart(every_field("a\x00b\x1bc")), None),
+    ("truncated form", FORM_TYPE, form_body(every_field("done")), 10_000),
+    ("truncated multipart", multipart_type(), multipart(every_field("done"))[:-40], None),
+    ("truncated multipart, announced", multipart_type(), multipart(every_field("done"))[:-40], 10_000),
+    (
+        "import with lone surrogates",
+        multipart_type(),
+        multipart({}, files={"file": ("p.json", import_file("\ud800"))}),
+        None,
+    ),
+    (
+        "import with control characters",
+        multipart_type(),
+        multipart({}, files={"file": ("p.json", import_file("a\x00\x1b\nb"))}),
+        None,
+    ),
+    ("too many fields", FORM_TYPE, b"&".join(b"f%d=1" % n for n in range(1_001)), None),
+    ("a gigabyte announced", FORM_TYPE, b"", 10**9),
+    ("multipart without a boundary", "multipart/form-data", b"--x\r\n", None),
+    ("json with a lone surrogate", "application/json", b'{"note": "\\ud800"}', None),
+]
+
+
+@st.composite
+def raw_requests(draw):
+    """A request body of one of the shapes above, drawn at random."""
+    charset = draw(st.sampled_from(CHARSETS))
+    fields = draw(st.dictionaries(st.sampled_from(FIELDS), VALUE, min_size=1, max_size=6))
+    encoded = {name: encode(value, charset) for name, value in fields.items()}
+    shape = draw(st.sampled_from(["form", "raw form", "multipart", "import", "bytes"]))
+    suffix = f"; charset={charset}" if charset is not None else ""
+    if shape == "form":
+        content_type, body = FORM_TYPE + suffix, form_body(encoded)
+    elif shape == "raw form":
+        content_type, body = FORM_TYPE + suffix, form_body(encoded, raw=True)
+    elif shape == "multipart":
+        content_type, body = multipart_type(charset), multipart(encoded)
+    elif shape == "import":
+        content_type = multipart_type(charset)
+        body = multipart(encoded, files={"file": ("p.json", import_file(draw(VALUE)))})
+    else:
+        content_type = draw(st.sampled_from([FORM_TYPE, multipart_type(), "application/json", "text/plain"])) + suffix
+        body = draw(st.binary(max_size=300))
+    # Truncated: cut short, and announced longer than what is sent.
+    body = body[: draw(st.integers(0, len(body)))] if draw(st.booleans()) else body
+    length = draw(st.none() | st.integers(len(body) + 1, len(body) + 5_000))
+    return content_type, body, length
+
+
+@pytest.mark.parametrize("who", USERS)
+@pytest.mark.parametrize("route", every_route())
+def test_no_body_gets_a_500_on_any_route(world, route, who):
+    path = route_path(route, world["token"])
+    user = None if who == "anonymous" else world[who]
+
+    def post(content_type, body, length):
+        user_now = None
+        if user is not None:
+            user.refresh_from_db()  # "sign out everywhere" moves its session generation
+            user_now = user
+        status, _, _ = wsgi_post(path, body, content_type=content_type, length=length, user=user_now)
+        CASES[f"raw {route}"] += 1
+        return status
+
+    for what, content_type, body, length in FIXED:
+        status = post(content_type, body, length)
+        assert status < 500, (what, status)
+
+    @settings(
+        max_examples=BAD_INPUT_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(request=raw_requests())
+    def random_body(request):
+        content_type, body, length = request
+        assert post(content_type, body, length) < 500, request
+
+    random_body()
