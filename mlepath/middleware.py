@@ -12,6 +12,9 @@ from django.http import HttpResponseBadRequest
 
 from mlepath.views import request_too_large
 
+# Set by mlepath.wsgi on a request whose Content-Type Django could not read.
+MALFORMED_CONTENT_TYPE = "mlepath.malformed_content_type"
+
 
 def declared_length(request) -> int:
     """The Content-Length a request declares; 0 when absent or not a number,
@@ -50,6 +53,10 @@ class RequestLimitsMiddleware:
         self.limit = settings.DATA_UPLOAD_MAX_BODY_SIZE
 
     def __call__(self, request):
+        if request.META.get(MALFORMED_CONTENT_TYPE):
+            return HttpResponseBadRequest(
+                "The Content-Type header could not be read.", content_type="text/plain; charset=utf-8"
+            )
         if self.limit is not None and declared_length(request) > self.limit:
             return request_too_large()
         if declares_other_charset(request):
