@@ -43,14 +43,14 @@ def declares_other_charset(request) -> bool:
 
 
 class RequestLimitsMiddleware:
-    """A body declaring more than DATA_UPLOAD_MAX_BODY_SIZE bytes gets a 413
+    """A body declaring more than MAX_REQUEST_BODY_SIZE bytes gets a 413
     before a byte of it is read (Django would stream an upload of any size to a
     temporary file before the view could look at it), and a body in another
     charset than UTF-8 gets a 400. Place it before CsrfViewMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.limit = settings.DATA_UPLOAD_MAX_BODY_SIZE
+        self.limit = settings.MAX_REQUEST_BODY_SIZE
 
     def __call__(self, request):
         if request.META.get(MALFORMED_CONTENT_TYPE):

@@ -66,10 +66,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
-# Ours, not Django's: the largest body a request may declare. The largest form
+# The largest body a request may declare. The largest form
 # is the progress import, a file of at most 2 MB (progress.transfer) in its
 # multipart envelope. RequestLimitsMiddleware answers 413 above it, unread.
-DATA_UPLOAD_MAX_BODY_SIZE = 3 * 1024 * 1024
+MAX_REQUEST_BODY_SIZE = 3 * 1024 * 1024
 
 ROOT_URLCONF = "mlepath.urls"
 WSGI_APPLICATION = "mlepath.wsgi.application"

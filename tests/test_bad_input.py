@@ -256,7 +256,7 @@ def test_the_largest_import_the_form_takes_is_under_the_body_limit(alice, topics
     from progress.transfer import MAX_IMPORT_BYTES
 
     body = multipart({}, files={"file": ("p.json", b" " * MAX_IMPORT_BYTES)})
-    assert len(body) < settings.DATA_UPLOAD_MAX_BODY_SIZE
+    assert len(body) < settings.MAX_REQUEST_BODY_SIZE
     status, _, content = wsgi_post(
         "/dashboard/import/", body, content_type="multipart/form-data; boundary=mlepathboundary", user=alice
     )
