@@ -1,8 +1,8 @@
 """Property-based tests: generated input thrown at every form and POST endpoint,
 as a visitor, a learner and a mentor, never gets a 500: form fields through the
 test client, and bodies no browser sends (other charsets, bytes that are not
-UTF-8, lone surrogates, control characters, truncated bodies) through the WSGI
-handler to every route.
+UTF-8, lone surrogates, control characters, truncated bodies, Content-Types
+Django cannot parse) through the WSGI application to every route.
 
 HYPOTHESIS_EXAMPLES sets the examples per endpoint, shared by the three users
 (100 by default; HYPOTHESIS_EXAMPLES=3000 make test for a longer run). The run's
@@ -296,6 +296,8 @@ FIXED = [
     ("a gigabyte announced", FORM_TYPE, b"", 10**9),
     ("multipart without a boundary", "multipart/form-data", b"--x\r\n", None),
     ("json with a lone surrogate", "application/json", b'{"note": "\\ud800"}', None),
+    ("an unreadable content type", "multipart/form-data; boundary*=x-nope''abc", b"note=x", None),
+    ("a 10,000-character content type", f"{FORM_TYPE}; a={'x' * 10_000}", b"note=x", None),
 ]
 
 
