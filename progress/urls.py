@@ -9,6 +9,7 @@ urlpatterns = [
     path("roadmaps/<slug:slug>/reset/undo/", views.reset_undo, name="roadmap_reset_undo"),
     path("roadmaps/<slug:slug>/topics/<slug:topic_slug>/status/", views.set_status, name="roadmap_set_status"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
+    path("topics/<slug:slug>/status/", views.topic_status, name="topic_status"),
     path("topics/<slug:slug>/note/", views.topic_note, name="topic_note"),
     path("topics/<slug:slug>/evidence/", views.topic_evidence, name="topic_evidence"),
     path(

@@ -115,8 +115,30 @@ def reset_undo(request, slug):
 # --- Topic page -------------------------------------------------------------
 
 
+# The status controls of a topic's page and panel, in the order learners use them.
+STATUS_CHOICES = [
+    (Status.DONE, "Done"),
+    (Status.IN_PROGRESS, "In progress"),
+    (Status.SKIPPED, "Skip"),
+    (Status.NOT_STARTED, "Not started"),
+]
+
+
+def _panel_roadmap(request, content) -> str:
+    """The roadmap whose page (list or map) opened this topic in its side panel,
+    if the topic is on it: its status changes then redraw that page too."""
+    slug = request.GET.get("roadmap") or request.POST.get("roadmap") or ""
+    return slug if any(p.roadmap_slug == slug for p in content.placements) else ""
+
+
 def _topic_context(request, content, **forms) -> dict:
-    context = {"topic": content, "tracking": request.user.is_authenticated, "statuses": Status}
+    context = {
+        "topic": content,
+        "tracking": request.user.is_authenticated,
+        "statuses": Status,
+        "status_choices": STATUS_CHOICES,
+        "panel_roadmap": _panel_roadmap(request, content) if request.htmx else "",
+    }
     # In the roadmap page's side panel the topic sits below that page's h1.
     context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
     if request.user.is_authenticated:
@@ -150,6 +172,34 @@ def topic_page(request, slug, *, status=200, **forms) -> HttpResponse:
         _topic_context(request, topic_content_or_404(slug), **forms),
         status=status,
     )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_status(request, slug):
+    """The status controls of a topic's page and of the side panel."""
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+    content = topic_content_or_404(slug)
+    panel_roadmap = _panel_roadmap(request, content)
+    if panel_roadmap:
+        roadmap, topic = topic_on_roadmap_or_404(roadmap_slug=panel_roadmap, topic_slug=slug)
+    else:
+        roadmap, topic = None, _live_topic_or_404(slug)
+    services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    if not request.htmx:
+        return redirect(f"{topic.get_absolute_url()}#topic-status")
+    context = _topic_context(request, content)
+    if roadmap is None:
+        return render(request, "progress/topic_detail.html#topic-status", context)
+    # In a roadmap page's panel: that page's row and completion bars too.
+    update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
+    if update is None:
+        return HttpResponseClientRefresh()
+    rows.fill_html(roadmap, [update.row], editable=True)
+    context |= {"roadmap": roadmap, "row": update.row, "section": update.section, "data": update}
+    return render(request, "progress/topic_detail.html#panel-status-response", context)
 
 
 def _live_topic_or_404(slug) -> Topic:

@@ -155,6 +155,7 @@ class PlacementLink:
     roadmap_title: str
     roadmap_url: str
     section_title: str
+    roadmap_slug: str
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,9 @@ def _topic_content(slug: str) -> TopicContent | None:
         prerequisites=tuple(_link(t) for t in topic.prerequisites.all()),
         unlocks=tuple(_link(t) for t in topic.unlocks.all()),
         placements=tuple(
-            PlacementLink(p.section.roadmap.title, p.section.roadmap.get_absolute_url(), p.section.title)
+            PlacementLink(
+                p.section.roadmap.title, p.section.roadmap.get_absolute_url(), p.section.title, p.section.roadmap.slug
+            )
             for p in topic.placements.all()
         ),
     )
