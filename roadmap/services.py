@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from roadmap.content import Content, RoadmapSpec, TopicSpec
 from roadmap.models import ContentVersion, Placement, Prerequisite, Resource, Roadmap, Section, Topic
@@ -155,6 +155,27 @@ def load_content(*, content: Content) -> LoadReport:
     if report.changed:
         content_changed()
     return report
+
+
+@transaction.atomic
+def retire_topics(*, topics: QuerySet[Topic]) -> int:
+    """Take topics off every roadmap, as the loader does when they leave the
+    content files: nothing is deleted, so learners' progress, notes and mentors'
+    comments on them stay. Returns how many were live."""
+    retired = topics.filter(retired=False).update(retired=True)
+    if retired:
+        content_changed()
+    return retired
+
+
+@transaction.atomic
+def retire_roadmaps(*, roadmaps: QuerySet[Roadmap]) -> int:
+    """Unpublish roadmaps, as the loader does when their file goes: learners who
+    follow them keep the follow and their progress. Returns how many were published."""
+    retired = roadmaps.filter(published=True).update(published=False)
+    if retired:
+        content_changed()
+    return retired
 
 
 def content_changed() -> None:
