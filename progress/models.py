@@ -118,6 +118,8 @@ class RoadmapFollow(models.Model):
     )
     roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The learner opens this roadmap as its map rather than its list.
+    prefers_map = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

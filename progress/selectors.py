@@ -90,11 +90,12 @@ class RoadmapProgress:
 
 def roadmap_page_or_404(slug: str, learner):
     """A published roadmap with the content version and, for a signed-in
-    learner, whether they follow it (`following`): one query."""
+    learner, whether they follow it (`following`) and open it as its map
+    (`prefers_map`): one query."""
     roadmaps = Roadmap.objects.published().with_content_version()
     if learner.is_authenticated:
         follows = RoadmapFollow.objects.filter(learner=learner, roadmap=OuterRef("pk"))
-        roadmaps = roadmaps.annotate(following=Exists(follows))
+        roadmaps = roadmaps.annotate(following=Exists(follows), prefers_map=Exists(follows.filter(prefers_map=True)))
     return get_object_or_404(roadmaps, slug=slug)
 
 
@@ -304,6 +305,21 @@ def activity_for(learner, *, now=None) -> Activity:
 # --- Dashboard ------------------------------------------------------------
 
 
+def next_rows(data: RoadmapProgress, statuses: dict[int, str]):
+    """The topics of a roadmap a learner can take up now, in study order: not
+    done or skipped, with every prerequisite done or skipped (a skipped topic is
+    one the learner knows or chose to pass, so it holds nothing back).
+    Prerequisites outside this roadmap (e.g. programming basics for the software
+    engineers' track) are assumed known by its audience."""
+    in_roadmap = {row.topic.pk for row in data.rows()}
+    settled = (Status.DONE, Status.SKIPPED)
+    for row in data.rows():
+        if row.status in settled:
+            continue
+        if all(statuses.get(pk) in settled for pk in row.topic.prerequisite_ids if pk in in_roadmap):
+            yield row
+
+
 @dataclass
 class Dashboard:
     roadmaps: list[RoadmapProgress]
@@ -321,19 +337,12 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
 
     next_up, seen = [], set()
     for roadmap_rows in shaped:
-        # Prerequisites outside this roadmap (e.g. programming basics for the
-        # software engineers' track) are assumed known by its audience.
-        in_roadmap = {row.topic.pk for row in roadmap_rows.rows()}
-        for row in roadmap_rows.rows():
+        for row in next_rows(roadmap_rows, statuses):
             if len(next_up) == NEXT_UP_LIMIT:
                 break
-            topic = row.topic
-            if topic.pk in seen or row.status in (Status.DONE, Status.SKIPPED):
-                continue
-            required = [pk for pk in topic.prerequisite_ids if pk in in_roadmap]
-            if all(statuses.get(pk) == Status.DONE for pk in required):
-                next_up.append((topic, roadmap_rows.roadmap, row.status))
-                seen.add(topic.pk)
+            if row.topic.pk not in seen:
+                next_up.append((row.topic, roadmap_rows.roadmap, row.status))
+                seen.add(row.topic.pk)
 
     recent = list(
         Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)

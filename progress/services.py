@@ -82,6 +82,12 @@ def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
 
 
 @transaction.atomic
+def set_default_view(*, learner, roadmap: Roadmap, map_view: bool) -> None:
+    """Open this roadmap as its map (or its list); choosing a view follows it."""
+    RoadmapFollow.objects.update_or_create(learner=learner, roadmap=roadmap, defaults={"prefers_map": map_view})
+
+
+@transaction.atomic
 def unfollow_roadmap(*, learner, roadmap: Roadmap) -> None:
     RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).delete()
 

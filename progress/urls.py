@@ -4,6 +4,8 @@ from progress import views
 
 urlpatterns = [
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<slug:slug>/map/", views.roadmap_map, name="roadmap_map"),
+    path("roadmaps/<slug:slug>/view/", views.default_view, name="roadmap_default_view"),
     path("roadmaps/<slug:slug>/follow/", views.follow, name="roadmap_follow"),
     path("roadmaps/<slug:slug>/reset/", views.reset, name="roadmap_reset"),
     path("roadmaps/<slug:slug>/reset/undo/", views.reset_undo, name="roadmap_reset_undo"),

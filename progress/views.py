@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from progress import rows, selectors, services, transfer
 from progress.forms import EvidenceForm, ImportForm, NoteForm
 from progress.models import Evidence, Status
+from roadmap import svgmap
 from roadmap.models import Topic
 from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_content_or_404, topic_on_roadmap_or_404
 
@@ -40,6 +41,8 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
 @never_cache
 def roadmap_detail(request, slug):
     roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    if getattr(roadmap, "prefers_map", False) and request.GET.get("view") != "list":
+        return redirect("roadmap_map", slug=roadmap.slug)
     signed_in = request.user.is_authenticated
     context = _roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
     return render(request, "progress/roadmap_detail.html", context)
@@ -68,6 +71,64 @@ def set_status(request, slug, topic_slug):
         "data": update,  # the roadmap-progress partial shows data.completion
     }
     return render(request, "progress/roadmap_detail.html#status-response", context)
+
+
+STATUS_LABELS = {
+    Status.DONE: ("✓", "Done"),
+    Status.IN_PROGRESS: ("◐", "In progress"),
+    Status.SKIPPED: ("↷", "Skipped"),
+}
+
+
+@login_not_required
+@require_safe
+@never_cache
+def roadmap_map(request, slug):
+    """The roadmap as a map: for a signed-in learner every box shows its status
+    and the topics to take up next stand out; a box opens the side panel."""
+    roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    outline = roadmap_outline(roadmap)
+    statuses = selectors.statuses_of(request.user)
+    data = selectors.roadmap_progress(roadmap, outline, statuses)
+    tracking = request.user.is_authenticated
+    next_ids = {row.topic.pk for row in selectors.next_rows(data, statuses)} if tracking else set()
+    maps = {"desktop": svgmap.layout(outline, svgmap.DESKTOP), "phone": svgmap.layout(outline, svgmap.PHONE)}
+    for roadmap_map in maps.values():
+        for node in roadmap_map.nodes if tracking else ():
+            node.status = statuses.get(node.topic.pk, Status.NOT_STARTED)
+            node.next = node.topic.pk in next_ids
+            node.icon, node.label = STATUS_LABELS.get(node.status, ("→", "Next") if node.next else ("", ""))
+    titles = {topic.pk: topic.title for section in outline for topic in section.topics}
+    builds_on = {
+        topic.pk: ", ".join(titles[pk] for pk in topic.prerequisite_ids if pk in titles)
+        for section in outline
+        for topic in section.topics
+    }
+    context = {
+        "roadmap": roadmap,
+        "data": data,
+        "maps": maps,
+        "builds_on": builds_on,
+        "tracking": tracking,
+        "next_ids": next_ids,
+        "statuses": Status,
+    }
+    if request.htmx:  # after a change in the side panel: the maps and the bar, redrawn in place
+        return render(request, "progress/roadmap_map.html#map-area", context)
+    return render(request, "progress/roadmap_map.html", context)
+
+
+@require_POST
+def default_view(request, slug):
+    """Open this roadmap as its map, or as its list."""
+    roadmap = published_roadmap_or_404(slug)
+    map_view = request.POST.get("view") == "map"
+    services.set_default_view(learner=request.user, roadmap=roadmap, map_view=map_view)
+    if map_view:
+        messages.success(request, f"{roadmap.title} now opens as this map. The list stays one click away.")
+        return redirect("roadmap_map", slug=roadmap.slug)
+    messages.success(request, f"{roadmap.title} now opens as its list.")
+    return redirect(roadmap)
 
 
 @require_POST
@@ -131,6 +192,10 @@ def _panel_roadmap(request, content) -> str:
     return slug if any(p.roadmap_slug == slug for p in content.placements) else ""
 
 
+def _panel_on_map(request) -> bool:
+    return (request.GET.get("page") or request.POST.get("page")) == "map"
+
+
 def _topic_context(request, content, **forms) -> dict:
     context = {
         "topic": content,
@@ -138,6 +203,7 @@ def _topic_context(request, content, **forms) -> dict:
         "statuses": Status,
         "status_choices": STATUS_CHOICES,
         "panel_roadmap": _panel_roadmap(request, content) if request.htmx else "",
+        "panel_on_map": _panel_on_map(request),
     }
     # In the roadmap page's side panel the topic sits below that page's h1.
     context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
@@ -193,6 +259,11 @@ def topic_status(request, slug):
     context = _topic_context(request, content)
     if roadmap is None:
         return render(request, "progress/topic_detail.html#topic-status", context)
+    if _panel_on_map(request):
+        # The map redraws itself (progress_map's #map-area listens for this event).
+        response = render(request, "progress/topic_detail.html#topic-status", context)
+        response["HX-Trigger"] = "progress-changed"
+        return response
     # In a roadmap page's panel: that page's row and completion bars too.
     update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
     if update is None:

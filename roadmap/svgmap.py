@@ -1,53 +1,98 @@
-"""Lay out a roadmap as an SVG map: sections as horizontal lanes, topics as
-nodes in a grid inside their lane, prerequisites as edges between nodes.
+"""Lay out a roadmap as an SVG map: sections as bands, topics as boxes in study
+order on a grid inside their band, prerequisites as lines between boxes.
 
-Pure geometry: the template draws it, so every title is escaped by Django.
+Every line runs in the gutters of the grid: down from the bottom of the topic
+that comes first into the gap below its row, along that gap to the gap beside a
+column, along that to the gap above the row of the topic it leads to, and down
+into the top of that topic. Gutters hold no box, so no line crosses a box
+(tests/roadmap/test_svgmap.py checks every segment of both tracks).
+
+The same layout serves a desktop (several columns) and a phone (one column,
+no sideways scroll). Pure geometry: the template draws it, so every title is
+escaped by Django.
 """
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-WIDTH = 960
-MARGIN = 16
-COLUMNS = 4
-NODE_WIDTH = 212
-NODE_HEIGHT = 58
-GAP_X = (WIDTH - 2 * MARGIN - COLUMNS * NODE_WIDTH) // (COLUMNS - 1)
-GAP_Y = 22
-LANE_HEADER = 40
-LANE_PADDING = 14
-LINE_CHARS = 27
+MARGIN = 8
+LANE_HEADER = 50  # the section's title; the gutter above a band's first row is its lower part
+LANE_PADDING = 16
+GAP_X = 28  # the gutter left of each column, and right of the last
+GAP_Y = 24
+NODE_HEIGHT = 74  # two lines of title and one of status
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A map's proportions: the desktop's four columns, or a phone's one."""
+
+    columns: int
+    width: int
+
+    @property
+    def node_width(self) -> int:
+        return (self.width - 2 * MARGIN - (self.columns + 1) * GAP_X) // self.columns
+
+    @property
+    def line_chars(self) -> int:
+        return max(12, self.node_width // 8)
+
+
+DESKTOP = Grid(columns=4, width=960)
+PHONE = Grid(columns=1, width=340)
 
 
 @dataclass
 class Node:
-    topic: object
+    topic: object  # roadmap.selectors.TopicEntry
     x: int
     y: int
+    width: int
     lines: list[str]
     number: int
+    row: int  # the row across the whole map, top to bottom
+    column: int
+    # What a signed-in learner's map shows on the box (set by the view).
+    status: str = ""
+    next: bool = False
+    icon: str = ""
+    label: str = ""
 
     @property
-    def cx(self):
-        return self.x + NODE_WIDTH // 2
+    def cx(self) -> int:
+        return self.x + self.width // 2
 
     @property
-    def text_y(self):
-        # Vertically centre one or two lines of text.
-        return self.y + (NODE_HEIGHT // 2 + 5 if len(self.lines) == 1 else NODE_HEIGHT // 2 - 4)
+    def bottom(self) -> int:
+        return self.y + NODE_HEIGHT
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 24
+
+    @property
+    def status_y(self) -> int:
+        return self.y + NODE_HEIGHT - 12
 
 
 @dataclass
 class Lane:
-    section: object
+    section: object  # roadmap.selectors.SectionEntry
+    number: int
     y: int
     height: int
+    nodes: list[Node] = field(default_factory=list)
 
 
 @dataclass
 class Edge:
-    path: str
+    points: list[tuple[int, int]]
     title: str
+
+    @property
+    def path(self) -> str:
+        return "M" + " L".join(f"{x},{y}" for x, y in self.points)
 
 
 @dataclass
@@ -61,60 +106,80 @@ class RoadmapMap:
     edges: list[Edge]
 
 
-def _lines(title: str) -> list[str]:
-    lines = textwrap.wrap(title, LINE_CHARS) or [""]
+def _lines(title: str, chars: int) -> list[str]:
+    lines = textwrap.wrap(title, chars) or [""]
     if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LINE_CHARS, placeholder="…")]
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), chars, placeholder="…")]
     return lines
 
 
-def layout(sections) -> RoadmapMap:
+def layout(outline, grid: Grid = DESKTOP) -> RoadmapMap:
+    """Place the sections of a roadmap outline (roadmap.selectors.roadmap_outline)."""
+    width = grid.node_width
     lanes, nodes, by_topic = [], [], {}
-    y = MARGIN
-    number = 0
-    for section in sections:
-        placements = list(section.placements.all())
-        rows = max(1, -(-len(placements) // COLUMNS))
+    y, number, map_row = MARGIN, 0, 0
+    for lane_number, section in enumerate(outline, start=1):
+        rows = max(1, -(-len(section.topics) // grid.columns))
         height = LANE_HEADER + rows * NODE_HEIGHT + (rows - 1) * GAP_Y + LANE_PADDING
-        lanes.append(Lane(section=section, y=y, height=height))
-        for index, placement in enumerate(placements):
-            row, column = divmod(index, COLUMNS)
+        lane = Lane(section=section, number=lane_number, y=y, height=height)
+        for index, topic in enumerate(section.topics):
+            row, column = divmod(index, grid.columns)
             number += 1
             node = Node(
-                topic=placement.topic,
-                x=MARGIN + column * (NODE_WIDTH + GAP_X),
+                topic=topic,
+                x=MARGIN + GAP_X + column * (width + GAP_X),
                 y=y + LANE_HEADER + row * (NODE_HEIGHT + GAP_Y),
-                lines=_lines(placement.topic.title),
+                width=width,
+                lines=_lines(topic.title, grid.line_chars),
                 number=number,
+                row=map_row + row,
+                column=column,
             )
+            lane.nodes.append(node)
             nodes.append(node)
-            by_topic[placement.topic.pk] = node
+            by_topic[topic.pk] = node
+        lanes.append(lane)
+        map_row += rows
         y += height + GAP_Y
 
     edges = []
     for node in nodes:
-        for required in node.topic.prerequisites.all():
-            source = by_topic.get(required.pk)
-            if source is None:
-                continue
-            # From the bottom of the prerequisite to the top of the topic it unlocks.
-            x1, y1 = source.cx, source.y + NODE_HEIGHT
-            x2, y2 = node.cx, node.y
-            if y2 <= y1:  # same row: connect the facing sides instead
-                x1 = source.x + (NODE_WIDTH if source.x < node.x else 0)
-                x2 = node.x + (0 if source.x < node.x else NODE_WIDTH)
-                y1 = y2 = node.y + NODE_HEIGHT // 2
-                path = f"M{x1},{y1} L{x2},{y2}"
-            else:
-                bend = max(20, (y2 - y1) // 2)
-                path = f"M{x1},{y1} C{x1},{y1 + bend} {x2},{y2 - bend} {x2},{y2}"
-            edges.append(Edge(path=path, title=f"{required.title} comes before {node.topic.title}"))
+        for required_id in node.topic.prerequisite_ids:
+            source = by_topic.get(required_id)
+            if source is not None:
+                edges.append(_route(source, node, lane_of=len(edges)))
     return RoadmapMap(
-        width=WIDTH,
+        width=grid.width,
         height=max(y, MARGIN * 2),
-        node_width=NODE_WIDTH,
+        node_width=width,
         node_height=NODE_HEIGHT,
         lanes=lanes,
         nodes=nodes,
         edges=edges,
+    )
+
+
+def _route(source: Node, target: Node, *, lane_of: int) -> Edge:
+    """A line from source's bottom to target's top, in the gutters only. Lines
+    that share a gutter are spread a few pixels apart so each stays visible."""
+    title = f"{source.topic.title} comes before {target.topic.title}"
+    offset = (lane_of % 5 - 2) * 3
+    if target.column == source.column and target.row == source.row + 1:
+        # The next box down in the same column: straight through the gap between them.
+        return Edge(points=[(source.cx, source.bottom), (target.cx, target.y)], title=title)
+    below_source = source.bottom + GAP_Y // 2 + offset // 2
+    above_target = target.y - GAP_Y // 2 + offset // 2
+    # The gutter on the left of the target's column (between it and the next
+    # column to the left, or the map's edge).
+    beside = target.x - GAP_X // 2 + offset
+    return Edge(
+        points=[
+            (source.cx, source.bottom),
+            (source.cx, below_source),
+            (beside, below_source),
+            (beside, above_target),
+            (target.cx, above_target),
+            (target.cx, target.y),
+        ],
+        title=title,
     )

@@ -2,9 +2,8 @@ from django.urls import path
 
 from roadmap import views
 
-# The public content pages. A roadmap's own page and the topic pages show the
-# learner's progress too, so progress.urls serves them.
+# The public content pages. A roadmap's own page, its map and the topic pages
+# show the learner's progress too, so progress.urls serves them.
 urlpatterns = [
     path("roadmaps/", views.roadmap_list, name="roadmap_list"),
-    path("roadmaps/<slug:slug>/map/", views.roadmap_map, name="roadmap_map"),
 ]

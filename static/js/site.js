@@ -56,6 +56,16 @@
       panel.dataset.opener = source.id;
     }
   });
+  // A box of the map opens its topic in the side panel; without JavaScript (or
+  // with a modifier key) its link opens the topic's page.
+  document.addEventListener("click", function (event) {
+    var node = event.target.closest && event.target.closest("a.map-node");
+    var panel = document.getElementById("topic-panel");
+    if (!node || !panel || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    panel.dataset.opener = node.id;
+    htmx.ajax("GET", node.dataset.panelUrl, { target: "#topic-panel", swap: "innerHTML" });
+  });
   document.addEventListener("click", function (event) {
     var close = event.target.closest("[data-close-panel]");
     if (!close) return;
