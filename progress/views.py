@@ -3,6 +3,7 @@ evidence, the dashboard, and export / import. Visitors see the roadmap and topic
 pages without the learner's parts."""
 
 import uuid
+from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -73,6 +74,7 @@ def set_status(request, slug, topic_slug):
     return render(request, "progress/roadmap_detail.html#status-response", context)
 
 
+MAP_NEXT_LIMIT = 3
 STATUS_LABELS = {
     Status.DONE: ("✓", "Done"),
     Status.IN_PROGRESS: ("◐", "In progress"),
@@ -91,7 +93,11 @@ def roadmap_map(request, slug):
     statuses = selectors.statuses_of(request.user)
     data = selectors.roadmap_progress(roadmap, outline, statuses)
     tracking = request.user.is_authenticated
-    next_ids = {row.topic.pk for row in selectors.next_rows(data, statuses)} if tracking else set()
+    # The first few the learner can take up, as the dashboard's "Next up": a map
+    # where every open topic says "Next" would single out none.
+    next_ids = (
+        {row.topic.pk for row in islice(selectors.next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
+    )
     maps = {"desktop": svgmap.layout(outline, svgmap.DESKTOP), "phone": svgmap.layout(outline, svgmap.PHONE)}
     for roadmap_map in maps.values():
         for node in roadmap_map.nodes if tracking else ():

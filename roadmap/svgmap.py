@@ -1,8 +1,9 @@
 """Lay out a roadmap as an SVG map: sections as bands, topics as boxes in study
 order on a grid inside their band, prerequisites as lines between boxes.
 
-Every line runs in the gutters of the grid: down from the bottom of the topic
-that comes first into the gap below its row, along that gap to the gap beside a
+Every line runs in the gutters of the grid. Between neighbours it crosses the
+gap between them; otherwise it goes down from the bottom of the topic that
+comes first into the gap below its row, along that gap to the gap beside a
 column, along that to the gap above the row of the topic it leads to, and down
 into the top of that topic. Gutters hold no box, so no line crosses a box
 (tests/roadmap/test_svgmap.py checks every segment of both tracks).
@@ -167,6 +168,10 @@ def _route(source: Node, target: Node, *, lane_of: int) -> Edge:
     if target.column == source.column and target.row == source.row + 1:
         # The next box down in the same column: straight through the gap between them.
         return Edge(points=[(source.cx, source.bottom), (target.cx, target.y)], title=title)
+    if target.row == source.row and target.column == source.column + 1:
+        # The next box along the row: straight across the gutter between them.
+        middle = source.y + NODE_HEIGHT // 2
+        return Edge(points=[(source.x + source.width, middle), (target.x, middle)], title=title)
     below_source = source.bottom + GAP_Y // 2 + offset // 2
     above_target = target.y - GAP_Y // 2 + offset // 2
     # The gutter on the left of the target's column (between it and the next
