@@ -38,6 +38,11 @@ class Completion:
         return self.total - self.skipped
 
     @property
+    def left(self) -> int:
+        """Topics still to do: neither done nor skipped."""
+        return self.countable - self.done
+
+    @property
     def percent(self) -> int:
         # Skipped topics leave the denominator; they never count as done.
         return self.done * 100 // self.countable if self.countable else 0

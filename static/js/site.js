@@ -56,6 +56,25 @@
       panel.dataset.opener = source.id;
     }
   });
+  // Sections folded or unfolded on a roadmap page are remembered in this
+  // browser. A topic linked from elsewhere (#slug) is unfolded to be seen.
+  function restoreSections() {
+    document.querySelectorAll("details[data-remember]").forEach(function (details) {
+      var saved = null;
+      try { saved = localStorage.getItem("section:" + details.dataset.remember); } catch (e) { /* storage off */ }
+      if (saved !== null) details.open = saved === "open";
+    });
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var holder = target && target.closest("details[data-remember]");
+    if (holder) { holder.open = true; target.scrollIntoView(); }
+  }
+  document.addEventListener("DOMContentLoaded", restoreSections);
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.dataset || !details.dataset.remember) return;
+    try { localStorage.setItem("section:" + details.dataset.remember, details.open ? "open" : "closed"); } catch (e) { /* storage off */ }
+  }, true);
+
   // A box of the map opens its topic in the side panel; without JavaScript (or
   // with a modifier key) its link opens the topic's page.
   document.addEventListener("click", function (event) {
