@@ -50,7 +50,7 @@ from django.template.loader import get_template
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
 # Part of every key: a new shape of what is stored must not read entries of the old one.
-FORMAT = 3  # 3: topic bodies fold into "About this topic"
+FORMAT = 4  # 4: the calendar counts topics started or completed, its weekday names apart
 
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:

@@ -4,6 +4,7 @@ Each page-level function runs a fixed number of queries whatever the number of
 topics, roadmaps and events (pinned in tests)."""
 
 import datetime as dt
+from itertools import chain
 import zoneinfo
 from dataclasses import dataclass
 
@@ -111,6 +112,7 @@ class TopicProgress:
     progress: Progress | None
     evidence: list[Evidence]
     prerequisite_statuses: dict[int, str]
+    history: list[ProgressEvent]  # every change of the status, oldest first
 
     @property
     def status(self) -> str:
@@ -118,8 +120,8 @@ class TopicProgress:
 
 
 def topic_progress(learner, topic) -> TopicProgress:
-    """One query for the topic and its prerequisites, one more for evidence when
-    the learner has touched the topic."""
+    """One query for the topic and its prerequisites, one for its history, and
+    one more for evidence when the learner has touched the topic."""
     ids = [topic.pk, *(required.pk for required in topic.prerequisites)]
     rows = {p.topic_id: p for p in Progress.objects.filter(learner=learner, topic_id__in=ids)}
     mine = rows.get(topic.pk)
@@ -127,6 +129,7 @@ def topic_progress(learner, topic) -> TopicProgress:
         progress=mine,
         evidence=list(mine.evidence.all()) if mine else [],
         prerequisite_statuses={pk: p.status for pk, p in rows.items()},
+        history=list(ProgressEvent.objects.filter(learner=learner, topic_id=topic.pk).order_by("pk")),
     )
 
 
@@ -197,7 +200,7 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
-        what = f"{self.count} topic change{'s' if self.count != 1 else ''}" if self.count else "no progress"
+        what = f"{self.count} topic{'s' if self.count != 1 else ''} started or completed" if self.count else "none"
         return f"{self.date.strftime('%a %d %b %Y')}: {what}"
 
     @property
@@ -233,7 +236,7 @@ class Activity:
 
 CELL = 13
 CALENDAR_TOP = 18
-CALENDAR_LEFT = 30
+CALENDAR_LEFT = 2  # the weekday names sit in a column of their own, outside the scroller
 
 
 def _streaks(active: set[dt.date], today: dt.date) -> tuple[int, int]:
@@ -253,10 +256,12 @@ def _streaks(active: set[dt.date], today: dt.date) -> tuple[int, int]:
 
 
 def _day_counts(events, tz) -> dict[dt.date, int]:
+    """Topics started or completed per day: a topic ticked, unticked and ticked
+    again the same day counts once."""
     return dict(
         events.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("topic", distinct=True))
         .values_list("day", "n")
     )
 
@@ -340,14 +345,19 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
     statuses = statuses_of(learner)
     shaped = [roadmap_progress(r, roadmap_outline(r), statuses) for r in roadmaps]
 
+    # "Continue": what the learner has in progress first, then what each
+    # roadmap has next for them, each with the roadmap it is on.
     next_up, seen = [], set()
-    for roadmap_rows in shaped:
-        for row in next_rows(roadmap_rows, statuses):
-            if len(next_up) == NEXT_UP_LIMIT:
-                break
-            if row.topic.pk not in seen:
-                next_up.append((row.topic, roadmap_rows.roadmap, row.status))
-                seen.add(row.topic.pk)
+    in_progress = (
+        (row, data.roadmap) for data in shaped for row in data.rows() if row.status == Status.IN_PROGRESS
+    )
+    up_next = ((row, data.roadmap) for data in shaped for row in next_rows(data, statuses))
+    for row, roadmap in chain(in_progress, up_next):
+        if len(next_up) == NEXT_UP_LIMIT:
+            break
+        if row.topic.pk not in seen:
+            next_up.append((row.topic, roadmap, row.status))
+            seen.add(row.topic.pk)
 
     recent = list(
         Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)

@@ -238,11 +238,11 @@ def test_dashboard_shows_completion_next_up_recent_and_calendar(alice_client, al
     next_up = html[html.index('id="next-title"') : html.index('id="recent-title"')]
     assert "Beta" in next_up and "Gamma" not in next_up and "Alpha" not in next_up
     assert "Alpha" in html[html.index('id="recent-title"') :]
-    assert "Activity calendar: progress on 1 day in the last 52 weeks" in html
+    assert "Activity calendar: topics started or completed on 1 day in the last 52 weeks (1 in all)" in html
     # The empty days are two pattern-filled rectangles; today, with its changes, is drawn on its own.
     assert html.count('fill="url(#calendar-day)"') == 2
     assert re.findall(r'class="level-(\d)"><title>([^<]+)</title>', html) == [
-        ("1", timezone.localdate().strftime("%a %d %b %Y") + ": 1 topic change")
+        ("1", timezone.localdate().strftime("%a %d %b %Y") + ": 1 topic started or completed")
     ]
 
 
@@ -455,8 +455,8 @@ def test_a_tick_the_cached_outline_does_not_show_yet_reloads_the_page(alice_clie
 
 def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client, alice, bob, mentoring, topics):
     """Session, user, content version (the content comes from the cache), the learner's
-    progress on the topic and its prerequisites, reviews, thread; then evidence once the
-    learner has a row, or else whether a mentor could write in the thread."""
+    progress on the topic and its prerequisites, its history, reviews, thread; then
+    evidence once the learner has a row, or else whether a mentor could write in the thread."""
     from django.conf import settings
 
     from mentoring import services as mentoring_services
@@ -472,4 +472,47 @@ def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client,
     large = _queries(client, "/topics/b/")
     assert small == large
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == 6 + session
+    assert large == 7 + session
+
+
+def test_the_calendar_counts_a_topic_ticked_unticked_and_ticked_again_once(alice, topics):
+    from progress.selectors import activity_for
+
+    for status in ("done", "not_started", "done", "in_progress"):
+        services.set_status(learner=alice, topic=topics["a"], status=status)
+    services.set_status(learner=alice, topic=topics["b"], status="done")
+    [today] = activity_for(alice).active
+    assert today.count == 2 and today.label.endswith(": 2 topics started or completed")
+
+
+def test_continue_lists_what_is_in_progress_first_with_its_roadmap(alice_client, alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    services.set_status(learner=alice, topic=topics["c"], status="in_progress")
+    html = alice_client.get("/dashboard/").content.decode()
+    block = html[html.index('id="next-title"') : html.index('id="recent-title"')]
+    assert block.index("Gamma") < block.index("Beta")  # in progress first, then next
+    assert re.search(r'Gamma</a>\s*<span class="muted"><span class="status-badge status-in_progress">In progress', block)
+    assert re.search(r"Beta</a>\s*<span class=\"muted\">Next · \d+ h · Track</span>", block)
+
+
+def test_a_skipped_prerequisite_lets_the_next_topic_come_up(alice_client, alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="skipped", roadmap=track)
+    html = alice_client.get("/dashboard/").content.decode()
+    assert "Beta" in html[html.index('id="next-title"') : html.index('id="recent-title"')]
+
+
+def test_the_topic_page_shows_every_change_of_the_status_with_its_date(alice_client, alice, topics, track):
+    for status in ("in_progress", "done", "not_started", "done"):
+        services.set_status(learner=alice, topic=topics["a"], status=status)
+    services.reset_roadmap(learner=alice, roadmap=track)
+    html = alice_client.get("/topics/a/").content.decode()
+    history = html[html.index('class="topic-history"') : html.index("</details>", html.index('class="topic-history"'))]
+    assert "History: 5 changes" in history
+    changes = re.findall(r"</time>\s*([\w ]+) → <strong>([\w ]+)</strong>(?: <span class=\"muted\">\(([^)]+)\))?", history)
+    assert changes == [
+        ("Not started", "In progress", ""),
+        ("In progress", "Done", ""),
+        ("Done", "Not started", ""),
+        ("Not started", "Done", ""),
+        ("Done", "Not started", "roadmap reset"),
+    ]
