@@ -4,9 +4,9 @@ Each page-level function runs a fixed number of queries whatever the number of
 topics, roadmaps and events (pinned in tests)."""
 
 import datetime as dt
-from itertools import chain
 import zoneinfo
 from dataclasses import dataclass
+from itertools import chain
 
 from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import TruncDate
@@ -348,9 +348,7 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.
     next_up, seen = [], set()
-    in_progress = (
-        (row, data.roadmap) for data in shaped for row in data.rows() if row.status == Status.IN_PROGRESS
-    )
+    in_progress = ((row, data.roadmap) for data in shaped for row in data.rows() if row.status == Status.IN_PROGRESS)
     up_next = ((row, data.roadmap) for data in shaped for row in next_rows(data, statuses))
     for row, roadmap in chain(in_progress, up_next):
         if len(next_up) == NEXT_UP_LIMIT:

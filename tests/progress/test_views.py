@@ -491,7 +491,8 @@ def test_continue_lists_what_is_in_progress_first_with_its_roadmap(alice_client,
     html = alice_client.get("/dashboard/").content.decode()
     block = html[html.index('id="next-title"') : html.index('id="recent-title"')]
     assert block.index("Gamma") < block.index("Beta")  # in progress first, then next
-    assert re.search(r'Gamma</a>\s*<span class="muted"><span class="status-badge status-in_progress">In progress', block)
+    in_progress = r'Gamma</a>\s*<span class="muted"><span class="status-badge status-in_progress">In progress'
+    assert re.search(in_progress, block)
     assert re.search(r"Beta</a>\s*<span class=\"muted\">Next · \d+ h · Track</span>", block)
 
 
@@ -508,7 +509,8 @@ def test_the_topic_page_shows_every_change_of_the_status_with_its_date(alice_cli
     html = alice_client.get("/topics/a/").content.decode()
     history = html[html.index('class="topic-history"') : html.index("</details>", html.index('class="topic-history"'))]
     assert "History: 5 changes" in history
-    changes = re.findall(r"</time>\s*([\w ]+) → <strong>([\w ]+)</strong>(?: <span class=\"muted\">\(([^)]+)\))?", history)
+    change = r"</time>\s*([\w ]+) → <strong>([\w ]+)</strong>(?: <span class=\"muted\">\(([^)]+)\))?"
+    changes = re.findall(change, history)
     assert changes == [
         ("Not started", "In progress", ""),
         ("In progress", "Done", ""),
