@@ -133,6 +133,13 @@ def topic_progress(learner, topic) -> TopicProgress:
     )
 
 
+def roadmap_history(learner, outline, *, limit: int) -> list[ProgressEvent]:
+    """The learner's status changes on a roadmap's topics, newest first: one query."""
+    topic_ids = [topic.pk for section in outline for topic in section.topics]
+    events = ProgressEvent.objects.filter(learner=learner, topic_id__in=topic_ids).select_related("topic")
+    return list(events.order_by("-pk")[:limit])
+
+
 def statuses_of(learner) -> dict[int, str]:
     """A learner's status on every topic they touched: one query, no model instances."""
     if learner is None or not learner.is_authenticated:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
     path("roadmaps/<slug:slug>/map/", views.roadmap_map, name="roadmap_map"),
     path("roadmaps/<slug:slug>/view/", views.default_view, name="roadmap_default_view"),
+    path("roadmaps/<slug:slug>/history/", views.roadmap_history, name="roadmap_history"),
     path("roadmaps/<slug:slug>/follow/", views.follow, name="roadmap_follow"),
     path("roadmaps/<slug:slug>/reset/", views.reset, name="roadmap_reset"),
     path("roadmaps/<slug:slug>/reset/undo/", views.reset_undo, name="roadmap_reset_undo"),

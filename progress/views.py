@@ -124,6 +124,19 @@ def roadmap_map(request, slug):
     return render(request, "progress/roadmap_map.html", context)
 
 
+HISTORY_LIMIT = 300
+
+
+@require_safe
+@never_cache
+def roadmap_history(request, slug):
+    """Every change of the learner's statuses on this roadmap's topics, newest first."""
+    roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
+    context = {"roadmap": roadmap, "events": events, "limit": HISTORY_LIMIT}
+    return render(request, "progress/roadmap_history.html", context)
+
+
 @require_POST
 def default_view(request, slug):
     """Open this roadmap as its map, or as its list."""

@@ -518,3 +518,22 @@ def test_the_topic_page_shows_every_change_of_the_status_with_its_date(alice_cli
         ("Not started", "Done", ""),
         ("Done", "Not started", "roadmap reset"),
     ]
+
+
+def test_the_roadmap_history_lists_every_change_newest_first_and_only_its_own(alice_client, alice, bob, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="in_progress")
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["b"], status="skipped")
+    services.set_status(learner=bob, topic=topics["c"], status="done")  # someone else's
+    html = alice_client.get("/roadmaps/track/history/").content.decode()
+    changes = re.findall(r'<a href="/topics/(\w)/">\w+</a>: ([\w ]+) → <strong>([\w ]+)</strong>', html)
+    assert changes == [
+        ("b", "Not started", "Skipped"),
+        ("a", "In progress", "Done"),
+        ("a", "Not started", "In progress"),
+    ]
+    assert 'href="/roadmaps/track/history/"' in alice_client.get("/roadmaps/track/").content.decode()
+
+
+def test_the_roadmap_history_needs_a_signed_in_learner(client, track):
+    assert client.get("/roadmaps/track/history/").status_code == 302
