@@ -5,11 +5,10 @@ from mentoring.urls import topic_urlpatterns
 from mlepath import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("roadmap.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("ping", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
-    path("", include("roadmap.urls")),
     path("", include("progress.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("topics/", include(topic_urlpatterns)),

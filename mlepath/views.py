@@ -3,18 +3,10 @@ import sys
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-
-@login_not_required
-@require_safe
-def home(request):
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return render(request, "home.html")
 
 
 @login_not_required

@@ -3,6 +3,7 @@ from django.urls import path
 from progress import views
 
 urlpatterns = [
+    path("roadmaps/", views.roadmap_list, name="roadmap_list"),
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
     path("roadmaps/<slug:slug>/map/", views.roadmap_map, name="roadmap_map"),
     path("roadmaps/<slug:slug>/view/", views.default_view, name="roadmap_default_view"),

@@ -3,7 +3,7 @@ evidence, the dashboard, and export / import. Visitors see the roadmap and topic
 pages without the learner's parts."""
 
 import uuid
-from itertools import islice
+from itertools import chain, islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -19,7 +19,7 @@ from progress import rows, selectors, services, transfer
 from progress.forms import EvidenceForm, ImportForm, NoteForm
 from progress.models import Evidence, Status
 from roadmap import svgmap
-from roadmap.models import Topic
+from roadmap.models import Roadmap, Topic
 from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_content_or_404, topic_on_roadmap_or_404
 
 
@@ -35,6 +35,23 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
         "editable": editable,
         "statuses": Status,
     }
+
+
+@login_not_required
+@require_safe
+@never_cache
+def roadmap_list(request):
+    """The published roadmaps; a signed-in learner sees their completion of each
+    and where to continue."""
+    roadmaps = list(Roadmap.objects.for_index().with_content_version())
+    if request.user.is_authenticated:
+        statuses = selectors.statuses_of(request.user)
+        for roadmap in roadmaps:
+            data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
+            roadmap.completion = data.completion
+            in_progress = (row for row in data.rows() if row.status == Status.IN_PROGRESS)
+            roadmap.continue_row = next(chain(in_progress, selectors.next_rows(data, statuses)), None)
+    return render(request, "progress/roadmap_list.html", {"roadmaps": roadmaps})
 
 
 @login_not_required

@@ -537,3 +537,23 @@ def test_the_roadmap_history_lists_every_change_newest_first_and_only_its_own(al
 
 def test_the_roadmap_history_needs_a_signed_in_learner(client, track):
     assert client.get("/roadmaps/track/history/").status_code == 302
+
+
+def test_the_roadmap_list_shows_a_learner_their_completion_and_where_to_continue(alice_client, alice, topics, track):
+    services.set_status(learner=alice, topic=topics["a"], status="done")
+    services.set_status(learner=alice, topic=topics["c"], status="in_progress")
+    html = alice_client.get("/roadmaps/").content.decode()
+    assert 'aria-label="Your completion of Track"' in html and ">20%<" in html
+    assert re.search(r'href="/roadmaps/track/#c">Continue<span class="visually-hidden"> Track</span>: Gamma</a>', html)
+
+
+def test_the_roadmap_list_runs_the_same_queries_whatever_the_progress(alice_client, alice, topics, track):
+    alice_client.get("/roadmaps/")  # outlines cached
+    with CaptureQueriesContext(connection) as before:
+        alice_client.get("/roadmaps/")
+    for topic in topics.values():
+        services.set_status(learner=alice, topic=topic, status="done")
+    with CaptureQueriesContext(connection) as after:
+        html = alice_client.get("/roadmaps/").content.decode()
+    assert len(before) == len(after)
+    assert "Every topic is done or skipped." in html
