@@ -87,6 +87,7 @@ def set_status(request, slug, topic_slug):
         "row": update.row,
         "section": update.section,
         "data": update,  # the roadmap-progress partial shows data.completion
+        "statuses": Status,
     }
     return render(request, "progress/roadmap_detail.html#status-response", context)
 
@@ -294,10 +295,10 @@ def topic_status(request, slug):
         return redirect(f"{topic.get_absolute_url()}#topic-status")
     context = _topic_context(request, content)
     if roadmap is None:
-        return render(request, "progress/topic_detail.html#topic-status", context)
+        return render(request, "progress/topic_detail.html#status-announcement", context)
     if _panel_on_map(request):
-        # The map redraws itself (progress_map's #map-area listens for this event).
-        response = render(request, "progress/topic_detail.html#topic-status", context)
+        # The map redraws itself (the map page's #map-area listens for this event).
+        response = render(request, "progress/topic_detail.html#status-announcement", context)
         response["HX-Trigger"] = "progress-changed"
         return response
     # In a roadmap page's panel: that page's row and completion bars too.

@@ -56,6 +56,37 @@
       panel.dataset.opener = source.id;
     }
   });
+  // One Tab stop per topic row (its tick box, or its title where there is
+  // none): Tab moves from row to row, and the arrow keys move between the
+  // row's own controls. Without this file every control is a Tab stop.
+  var ROW_CONTROLS = ".tick, .topic-title a, .status-form .chip, .topic-more > summary";
+  function rowControls(row) {
+    return Array.prototype.slice.call(row.querySelectorAll(ROW_CONTROLS));
+  }
+  function rove(root) {
+    var rows = root.matches && root.matches("li.topic") ? [root] : root.querySelectorAll("li.topic");
+    Array.prototype.forEach.call(rows, function (row) {
+      rowControls(row).forEach(function (control, index) { control.tabIndex = index === 0 ? 0 : -1; });
+    });
+  }
+  htmx.onLoad(rove);
+  document.addEventListener("keydown", function (event) {
+    var moves = { ArrowRight: 1, ArrowLeft: -1, Home: "first", End: "last" };
+    if (!(event.key in moves) || !event.target.closest) return;
+    var row = event.target.closest("li.topic");
+    if (!row) return;
+    var controls = rowControls(row);
+    var index = controls.indexOf(event.target);
+    if (index < 0) return;
+    var move = moves[event.key];
+    var next = move === "first" ? 0 : move === "last" ? controls.length - 1
+      : Math.min(controls.length - 1, Math.max(0, index + move));
+    event.preventDefault();
+    controls[index].tabIndex = -1;
+    controls[next].tabIndex = 0;
+    controls[next].focus();
+  });
+
   // Sections folded or unfolded on a roadmap page are remembered in this
   // browser. A topic linked from elsewhere (#slug) is unfolded to be seen.
   function restoreSections() {

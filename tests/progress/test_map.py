@@ -74,7 +74,8 @@ def test_the_side_panel_of_the_map_changes_a_status_and_asks_the_map_to_redraw(a
         "/topics/b/status/", {"status": "in_progress", "roadmap": "track", "page": "map"}, HTTP_HX_REQUEST="true"
     )
     assert response["HX-Trigger"] == "progress-changed"
-    assert "hx-swap-oob" not in response.content.decode()
+    assert 'hx-swap-oob="true"' not in response.content.decode()
+    assert "Beta: in progress." in response.content.decode()
     assert "◐ In progress" in node(alice_client.get(MAP).content.decode(), "b")
 
 

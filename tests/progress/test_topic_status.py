@@ -42,7 +42,9 @@ def test_with_htmx_on_the_topic_page_only_the_controls_come_back(alice_client, a
     assert html.lstrip().startswith('<form id="topic-status"')
     assert re.search(r'value="skipped"[^>]*aria-pressed="true"', html)
     assert '<span class="status-badge status-skipped">Skipped</span>' in html
-    assert "hx-swap-oob" not in html
+    # Nothing of a roadmap page; only the words a screen reader says.
+    assert 'hx-swap-oob="true"' not in html and '<li class="topic' not in html
+    assert '<div id="announcer" hx-swap-oob="innerHTML">Alpha: skipped.</div>' in html
     assert status_of(alice, "a") == "skipped"
 
 
@@ -55,6 +57,7 @@ def test_in_a_roadmaps_panel_the_row_and_bars_come_back_too(alice_client, alice,
     assert re.search(r'value="done"[^>]*aria-pressed="true"', html)
     assert '<li class="topic status-done" id="a">' in html
     assert 'id="roadmap-progress" class="completion completion-large" hx-swap-oob="true"' in html
+    assert '<div id="announcer" hx-swap-oob="innerHTML">Alpha: done. Basics:' in html
     assert status_of(alice, "a") == "done"
     assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()  # as a tick on its page
 
@@ -65,7 +68,7 @@ def test_a_roadmap_the_topic_is_not_on_is_ignored(alice_client, alice, topics, t
     response = alice_client.post(
         "/topics/a/status/", {"status": "done", "roadmap": "elsewhere"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 200 and "hx-swap-oob" not in response.content.decode()
+    assert response.status_code == 200 and 'hx-swap-oob="true"' not in response.content.decode()
     assert status_of(alice, "a") == "done"
 
 
