@@ -30,6 +30,15 @@ class InviteForm(forms.Form):
         return uses
 
 
+class SharingForm(forms.Form):
+    """What one mentor sees besides statuses: the wanted state of each choice,
+    as checkboxes send it (an unchecked box is not sent: private)."""
+
+    share_dates = forms.BooleanField(required=False)
+    share_evidence = forms.BooleanField(required=False)
+    share_notes = forms.BooleanField(required=False)
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(
         label="Comment",

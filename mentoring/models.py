@@ -26,6 +26,17 @@ class Mentorship(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_learner"
     )
     status = models.CharField(max_length=8, choices=Status, default=Status.ACTIVE)
+    # What this mentor sees besides statuses, each the learner's choice. Dates
+    # and evidence were always shown before the choice existed, so they start
+    # shared (for new mentorships too, as the invite page says); notes start private.
+    share_dates = models.BooleanField(
+        "share my dates",
+        default=True,
+        help_text="Let this mentor see when you started and finished topics and your activity.",
+    )
+    share_evidence = models.BooleanField(
+        "share my evidence", default=True, help_text="Let this mentor see your evidence links."
+    )
     share_notes = models.BooleanField(
         "share my notes", default=False, help_text="Let this mentor read your private notes on topics."
     )
@@ -54,6 +65,18 @@ class Mentorship(models.Model):
 
     def __str__(self):
         return f"{self.mentor} mentors {self.learner} ({self.status})"
+
+    @property
+    def shared(self) -> list[str]:
+        """What the mentor sees, in the order the pages name it: statuses always."""
+        return ["statuses"] + [name for name, on in self._choices() if on]
+
+    @property
+    def private(self) -> list[str]:
+        return [name for name, on in self._choices() if not on]
+
+    def _choices(self):
+        return (("dates", self.share_dates), ("evidence", self.share_evidence), ("notes", self.share_notes))
 
 
 class Invite(models.Model):

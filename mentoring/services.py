@@ -92,11 +92,23 @@ def end_mentorship(*, mentorship: Mentorship, by) -> None:
         )
 
 
-@transaction.atomic
-def set_note_sharing(*, mentorship: Mentorship, by, share: bool) -> None:
+def set_sharing(
+    *, mentorship: Mentorship, by, dates: bool | None = None, evidence: bool | None = None, notes: bool | None = None
+) -> None:
+    """What this mentor sees besides statuses: the learner's wanted state for
+    each of dates, evidence and notes (None leaves one as it is)."""
     if by.pk != mentorship.learner_id:
-        raise MentoringError("Only the learner decides whether their notes are shared.")
-    Mentorship.objects.filter(pk=mentorship.pk).update(share_notes=share)
+        raise MentoringError("Only the learner decides what their mentor sees.")
+    wanted = {"share_dates": dates, "share_evidence": evidence, "share_notes": notes}
+    wanted = {field: value for field, value in wanted.items() if value is not None}
+    if wanted:
+        Mentorship.objects.filter(pk=mentorship.pk).update(**wanted)
+        for field, value in wanted.items():
+            setattr(mentorship, field, value)
+
+
+def set_note_sharing(*, mentorship: Mentorship, by, share: bool) -> None:
+    set_sharing(mentorship=mentorship, by=by, notes=share)
 
 
 def is_active_mentor(*, mentor, learner) -> bool:
