@@ -1,14 +1,21 @@
-"""Reads for the mentoring pages. The cohort table runs a fixed number of
-queries whatever the number of mentees, roadmaps and events (pinned in tests)."""
+"""Reads for the mentoring pages. The cohort runs a fixed number of queries
+whatever the number of mentees, roadmaps and events (pinned in tests).
+
+What a mentor reads of a learner goes through here, and only what the learner
+shares with that mentor (Mentorship.share_dates, share_evidence, share_notes)
+reaches the mentor's pages: statuses always; dates (started, completed, last
+activity, the week's count, stalled, the activity calendar), evidence and notes
+only when shared. What is not shared is None or empty before any template runs."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from mentoring.models import Comment, Mentorship, Nudge, Review
-from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
+from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
+from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
 from roadmap.models import Roadmap
 from roadmap.selectors import roadmap_outline
 
@@ -36,22 +43,24 @@ class CohortRow:
     username: str
     name: str  # the learner's public name
     since: dt.datetime  # when the mentorship began
+    dates_shared: bool = True  # False: the week, last activity and "stalled" are the learner's secret
     roadmaps: list[RoadmapFigure] = field(default_factory=list)
     done_last_week: int = 0
     last_activity: dt.datetime | None = None
     stalled: bool = False
     nudged_today: bool = False
     ago: str = ""  # last activity as shown: "3 days ago"
-    html: str = ""  # the row as rendered for the table (mentoring.views), once it is
+    html: str = ""  # the row as rendered for the cohort (mentoring.views), once it is
 
     def shown(self) -> tuple:
-        """Every value the table's row shows: the key of its cached rendering."""
+        """Every value the cohort's row shows: the key of its cached rendering."""
         figures = tuple((f.roadmap.pk, f.roadmap.title, f.percent) for f in self.roadmaps)
         last = self.last_activity.isoformat() if self.last_activity else None
         return (
             self.learner_id,
             self.username,
             self.name,
+            self.dates_shared,
             figures,
             self.done_last_week,
             last,
@@ -63,6 +72,18 @@ class CohortRow:
     @property
     def best_percent(self) -> int:
         return max((figure.percent for figure in self.roadmaps), default=0)
+
+
+@dataclass
+class Cohort:
+    rows: list[CohortRow]  # sorted, and filtered when only the stalled are asked for
+    size: int  # every active mentee, whatever the filter
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
 
 
 def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
@@ -101,15 +122,28 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
         rows[learner_id].roadmaps.append(
             RoadmapFigure(roadmap=roadmaps[roadmap_id], done=done, skipped=skipped, total=totals[roadmap_id])
         )
+    # Dates only of those who share them: the others' are never read.
+    dated = [pk for pk, row in rows.items() if row.dates_shared]
     for learner_id, last in (
-        ProgressEvent.objects.filter(learner_id__in=ids)
+        ProgressEvent.objects.filter(learner_id__in=dated)
         .values("learner_id")
         .annotate(last=Max("created_at"))
         .values_list("learner_id", "last")
     ):
         rows[learner_id].last_activity = last
+    # Done in the last 7 days: distinct topics the learner marked done in the
+    # window (not a reset undone) and that are still done at its end, now.
+    still_done = Progress.objects.filter(
+        learner_id=OuterRef("learner_id"), topic_id=OuterRef("topic_id"), status=Status.DONE
+    )
     for learner_id, done in (
-        ProgressEvent.objects.filter(learner_id__in=ids, to_status=Status.DONE, created_at__gte=now - RECENT)
+        ProgressEvent.objects.filter(
+            Exists(still_done),
+            learner_id__in=dated,
+            to_status=Status.DONE,
+            reason__in=ACTIVITY_REASONS,
+            created_at__gte=now - RECENT,
+        )
         .values("learner_id")
         .annotate(done=Count("topic_id", distinct=True))
         .values_list("learner_id", "done")
@@ -117,14 +151,20 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
         rows[learner_id].done_last_week = done
 
 
-def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> list[CohortRow]:
+def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> Cohort:
     now = now or timezone.now()
     # Plain values, not model instances: a cohort has hundreds of rows.
     rows = {
-        learner_id: CohortRow(learner_id=learner_id, username=username, name=display_name or username, since=since)
-        for learner_id, username, display_name, since in Mentorship.objects.filter(
+        learner_id: CohortRow(
+            learner_id=learner_id,
+            username=username,
+            name=display_name or username,
+            since=since,
+            dates_shared=dates_shared,
+        )
+        for learner_id, username, display_name, since, dates_shared in Mentorship.objects.filter(
             mentor=mentor, status=Mentorship.Status.ACTIVE
-        ).values_list("learner_id", "learner__username", "learner__display_name", "created_at")
+        ).values_list("learner_id", "learner__username", "learner__display_name", "created_at", "share_dates")
     }
     if rows:
         roadmaps = {r.pk: r for r in Roadmap.objects.published().with_content_version()}
@@ -138,19 +178,55 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
 
     result = list(rows.values())
     for row in result:
-        moved = row.last_activity or row.since
-        row.stalled = now - moved >= STALLED_AFTER
-        row.ago = ago(row.last_activity, now) if row.last_activity else ""
+        if row.dates_shared:
+            row.stalled = now - (row.last_activity or row.since) >= STALLED_AFTER
+            row.ago = ago(row.last_activity, now) if row.last_activity else ""
     if stalled_only:
         result = [row for row in result if row.stalled]
     if sort == "completion":
         result.sort(key=lambda row: (-row.best_percent, row.name.lower()))
     elif sort == "activity":
+        # Those who keep their dates private sort with those never active: last.
         oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
         result.sort(key=lambda row: (row.last_activity or oldest, row.name.lower()), reverse=True)
     else:
         result.sort(key=lambda row: row.name.lower())
-    return result
+    return Cohort(rows=result, size=len(rows))
+
+
+@dataclass
+class MenteeTopic:
+    """A learner's topic as their mentor may see it: what is not shared is None."""
+
+    status: str
+    started_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    evidence: list[Evidence] | None
+    note: str | None
+
+
+def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
+    """One query, and one more for evidence when it is shared and there is progress."""
+    progress = Progress.objects.filter(learner_id=mentorship.learner_id, topic_id=topic.pk).first()
+    status = progress.status if progress else Status.NOT_STARTED
+    dates = mentorship.share_dates and progress is not None
+    return MenteeTopic(
+        status=status,
+        started_at=progress.started_at if dates else None,
+        completed_at=progress.completed_at if dates and status == Status.DONE else None,
+        evidence=(list(progress.evidence.all()) if progress else []) if mentorship.share_evidence else None,
+        note=(progress.note if progress else "") if mentorship.share_notes else None,
+    )
+
+
+def mentee_dashboard(mentorship: Mentorship) -> Dashboard:
+    """The learner's dashboard as their mentor may see it: without dates, no
+    activity calendar, streaks or completion dates (not even their order)."""
+    dashboard = dashboard_for(mentorship.learner)
+    if not mentorship.share_dates:
+        dashboard.activity = None
+        dashboard.recently_completed = []
+    return dashboard
 
 
 def has_active_mentor(learner) -> bool:

@@ -8,11 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring import selectors, services
-from mentoring.forms import CommentForm, InviteForm
+from mentoring.forms import CommentForm, InviteForm, SharingForm
 from mentoring.models import Invite, Mentorship
 from mlepath import cache
 from progress import selectors as progress_selectors
-from progress.models import Progress, Status
+from progress.models import Status
 from progress.views import topic_page
 from roadmap.models import Topic
 from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_bodies
@@ -28,6 +28,11 @@ def _mentorship_or_404(request, username) -> Mentorship:
     return mentorship
 
 
+# The expiry and "who can use it" last chosen for each kind of link, kept in
+# the session so that the next link starts from them.
+INVITE_CHOICES = "mentoring:invite-choices"
+
+
 @require_safe
 @never_cache
 def index(request):
@@ -40,23 +45,28 @@ def index(request):
     # so each is rendered once per set of values it shows (mlepath.cache).
     html = cache.render_rows(
         "mentoring/index.html#cohort-row",
-        cohort,
+        cohort.rows,
         key=lambda row: cache.cohort_row_key(row.shown()),
         context=lambda row: {"row": row},
     )
-    for row, fragment in zip(cohort, html, strict=True):
+    for row, fragment in zip(cohort.rows, html, strict=True):
         row.html = fragment
+    mentors = list(Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"))
+    chosen = request.session.get(INVITE_CHOICES, {})
     context = {
         "cohort": cohort,
         "sort": sort,
         "stalled_only": stalled_only,
-        "mentors": Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"),
+        "mentors": mentors,
+        # Whoever mentors someone sees their mentees first; everyone else, their mentors.
+        "mentees_first": cohort.size > 0,
         "invites": Invite.objects.filter(created_by=user, revoked_at__isnull=True, used_at__isnull=True).order_by(
             "-created_at"
         ),
-        "mentor_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_MENTOR}),
-        "learner_invite_form": InviteForm(initial={"kind": Invite.Kind.FROM_LEARNER}, prefix="mentor"),
-        "has_mentees": bool(cohort) or Mentorship.objects.filter(mentor=user).exists(),
+        "mentor_invite_form": InviteForm(initial={**chosen.get(Invite.Kind.FROM_MENTOR, {}), "kind": "mentor"}),
+        "learner_invite_form": InviteForm(
+            initial={**chosen.get(Invite.Kind.FROM_LEARNER, {}), "kind": "learner"}, prefix="mentor"
+        ),
     }
     return render(request, "mentoring/index.html", context)
 
@@ -68,12 +78,12 @@ def invite_create(request):
     if not form.is_valid():
         messages.error(request, "That invite could not be created. Please try again.")
         return redirect("mentoring")
+    kind, expires_in, uses = (form.cleaned_data[name] for name in ("kind", "expires_in", "uses"))
     invite = services.create_invite(
-        created_by=request.user,
-        kind=form.cleaned_data["kind"],
-        expires_in_days=form.cleaned_data["expires_in"],
-        single_use=form.cleaned_data["uses"] == "one",
+        created_by=request.user, kind=kind, expires_in_days=expires_in, single_use=uses == "one"
     )
+    chosen = request.session.get(INVITE_CHOICES, {})
+    request.session[INVITE_CHOICES] = {**chosen, kind: {"expires_in": str(expires_in or ""), "uses": uses}}
     messages.success(request, "Invite link created. Copy it from the list below and share it.")
     return redirect(f"/mentoring/#invite-{invite.pk}")
 
@@ -133,12 +143,47 @@ def mentorship_end(request, pk):
     return redirect("mentoring")
 
 
+def _own_mentorship_or_404(request, pk) -> Mentorship:
+    """An active mentorship in which the signed-in user is the learner."""
+    return get_object_or_404(
+        Mentorship.objects.select_related("mentor"), pk=pk, learner=request.user, status=Mentorship.Status.ACTIVE
+    )
+
+
+@require_POST
+def mentorship_sharing(request, pk):
+    """The learner says what this mentor sees besides statuses. htmx posts the
+    form on each change and redraws the sentence that says it; without
+    JavaScript, the Save button posts it and the page comes back."""
+    mentorship = _own_mentorship_or_404(request, pk)
+    form = SharingForm(request.POST)
+    form.is_valid()  # checkboxes: whatever is sent means shared or not
+    services.set_sharing(
+        mentorship=mentorship,
+        by=request.user,
+        dates=form.cleaned_data["share_dates"],
+        evidence=form.cleaned_data["share_evidence"],
+        notes=form.cleaned_data["share_notes"],
+    )
+    if request.htmx:
+        return render(request, "mentoring/index.html#mentor-sees", {"mentorship": mentorship})
+    messages.success(request, sharing_message(mentorship))
+    return redirect(f"{reverse('mentoring')}#mentor-{mentorship.pk}")
+
+
 @require_POST
 def mentorship_notes(request, pk):
-    mentorship = get_object_or_404(Mentorship, pk=pk, learner=request.user, status=Mentorship.Status.ACTIVE)
-    share = request.POST.get("share_notes") == "1"
-    services.set_note_sharing(mentorship=mentorship, by=request.user, share=share)
-    return redirect("mentoring")
+    mentorship = _own_mentorship_or_404(request, pk)
+    services.set_sharing(mentorship=mentorship, by=request.user, notes=request.POST.get("share_notes") == "1")
+    messages.success(request, sharing_message(mentorship))
+    return redirect(f"{reverse('mentoring')}#mentor-{mentorship.pk}")
+
+
+def sharing_message(mentorship: Mentorship) -> str:
+    message = f"Saved: {mentorship.mentor.public_name} sees your {' · '.join(mentorship.shared)}."
+    if mentorship.private:
+        message += f" Private: {' · '.join(mentorship.private)}."
+    return message
 
 
 @require_safe
@@ -146,7 +191,7 @@ def mentorship_notes(request, pk):
 def mentee(request, username):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
-    dashboard = progress_selectors.dashboard_for(learner)
+    dashboard = selectors.mentee_dashboard(mentorship)
     return render(
         request, "mentoring/mentee.html", {"mentorship": mentorship, "learner": learner, "dashboard": dashboard}
     )
@@ -170,6 +215,7 @@ def mentee_roadmap(request, username, slug):
         "roadmap": roadmap,
         "data": data,
         "learner": learner,
+        "mentorship": mentorship,
         "topic_count": len(rows),
         "total_hours": sum(row.topic.estimated_hours for row in rows),
         "tracking": True,
@@ -194,13 +240,12 @@ def mentee_topic(request, username, slug):
             form.add_error("body", str(exc))
         else:
             return redirect(f"{request.path}#comments")
-    progress = Progress.objects.filter(learner=learner, topic=topic).prefetch_related("evidence").first()
     context = {
         "mentorship": mentorship,
         "learner": learner,
         "topic": topic,
-        "progress": progress,
-        "status": progress.status if progress else Status.NOT_STARTED,
+        # Only what the learner shares with this mentor: the rest is None.
+        "shared": selectors.mentee_topic(mentorship, topic),
         "statuses": Status,
         "thread": selectors.thread_for(learner=learner, topic=topic),
         "reviews": selectors.reviews_for(learner=learner, topic=topic),

@@ -6,12 +6,22 @@ from playwright.sync_api import expect
 
 from mentoring.models import Mentorship
 from tests.browser.conftest import sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROADMAP = "ml-engineer-for-software-engineers"
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 SHOTS.mkdir(exist_ok=True)
+
+
+def mentee_card(page, name):
+    """A mentee's card in the cohort."""
+    return page.locator(".cohort-list > li").filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+def scrolls_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
 
 
 def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
@@ -50,14 +60,14 @@ def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
         "value", "28"
     )
 
-    # The mentor's cohort table shows the new completion and recent activity.
+    # The mentor's cohort shows the new completion and recent activity.
     mentor.goto(f"{live_server.url}/mentoring/")
-    row = mentor.get_by_role("row", name=re.compile("lena"))
+    row = mentee_card(mentor, "lena")
     expect(
         row.get_by_role("progressbar", name="lena: completion of ML Engineer for software engineers")
     ).to_have_attribute("value", "4")
-    expect(row.get_by_role("cell").nth(1)).to_have_text("2")
-    expect(row.get_by_role("cell").nth(2)).to_have_text(re.compile(r"^(just now|\d+ minutes? ago)$"))
+    expect(row.locator("dt:text-is('Done in 7 days') + dd")).to_have_text("2")
+    expect(row.locator("dt:text-is('Last activity') + dd")).to_have_text(re.compile(r"^(just now|\d+ minutes? ago)$"))
     assert_accessible(mentor)
 
     # The learner's roadmap, read-only.
@@ -103,16 +113,93 @@ def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
     assert_accessible(stranger)
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_mentoring_pages_fit_a_phone_and_a_desktop(live_server, page, content, alice, bob, password, width):
+@pytest.fixture
+def cohort(content, alice, bob, charlie, dave):
+    """bob mentors alice (active today), charlie (quiet for three weeks) and dave
+    (who keeps his dates private); mira mentors bob; bob has an open link."""
+    import datetime as dt
+
+    from django.utils import timezone
+
     from mentoring import services
     from progress import services as progress_services
+    from progress.models import ProgressEvent
     from roadmap.models import Roadmap, Topic
 
-    invite = services.create_invite(created_by=bob, kind="mentor")
-    services.accept_invite(invite=invite, user=alice)
     roadmap = Roadmap.objects.get(slug=ROADMAP)
-    progress_services.set_status(learner=alice, topic=Topic.objects.get(slug="python"), status="done", roadmap=roadmap)
+    invite = services.create_invite(created_by=bob, kind="mentor")
+    for learner, topics in (
+        (alice, ("python", "version-control")),
+        (charlie, ("python",)),
+        (dave, ("python", "version-control", "web-apis-http")),
+    ):
+        services.accept_invite(invite=invite, user=learner)
+        for slug in topics:
+            topic = Topic.objects.get(slug=slug)
+            progress_services.set_status(learner=learner, topic=topic, status="done", roadmap=roadmap)
+    progress_services.add_evidence(
+        learner=alice, topic=Topic.objects.get(slug="python"), url="https://example.com/alice-notebook"
+    )
+    ProgressEvent.objects.filter(learner=charlie).update(created_at=timezone.now() - dt.timedelta(days=21))
+    Mentorship.objects.filter(learner=charlie).update(created_at=timezone.now() - dt.timedelta(days=30))
+    Mentorship.objects.filter(learner=dave).update(share_dates=False)
+    mira = UserFactory(username="mira", display_name="Mira Mentor")
+    services.accept_invite(invite=services.create_invite(created_by=bob, kind="learner"), user=mira)
+    return invite
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_cohort_shows_every_fact_and_a_nudge_with_its_rule_on_a_phone_and_a_desktop(
+    live_server, page, cohort, password, assert_accessible, width, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, "bob", password)
+    page.goto(f"{live_server.url}/mentoring/")
+    # bob mentors: his mentees come first, then his mentors, then his links.
+    headings = page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings == ["Your mentees", "Your mentors", "Your invite links"]
+    expect(page.locator("#nudge-rule")).to_contain_text("you can nudge each mentee once a day")
+    for name, week, last in (
+        ("Alice Liddell", "2", re.compile(r"just now|minutes? ago")),
+        ("charlie", "0", "3 weeks ago"),
+        ("dave", "Private", "Private"),
+    ):
+        card = mentee_card(page, name)
+        for term in ("Completion", "Done in 7 days", "Last activity"):
+            # On a wide screen the column header names the facts; the terms stay for screen readers.
+            expect(card.locator(f"dt:text-is('{term}')")).to_have_count(1)
+        expect(card.locator("dt:text-is('Done in 7 days') + dd")).to_have_text(week)
+        expect(card.locator("dt:text-is('Last activity') + dd")).to_have_text(last)
+        nudge = card.get_by_role("button", name=f"Nudge {name}")
+        expect(nudge).to_be_visible()
+        expect(card.get_by_text("once a day")).to_be_visible()
+        for element in (nudge, card.locator("dt:text-is('Last activity') + dd")):
+            box = element.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{name}: off-screen at {width}px"
+    if width == 360:
+        expect(mentee_card(page, "dave").locator("dt:text-is('Last activity')")).to_be_visible()
+    else:
+        expect(page.locator(".cohort-head")).to_be_visible()
+    expect(mentee_card(page, "charlie")).to_contain_text("Stalled")
+    assert not scrolls_sideways(page), f"/mentoring/ scrolls sideways at {width}px"
+    assert_accessible(page)
+    page.screenshot(path=str(SHOTS / f"mentoring-{width}-{scheme}.png"), full_page=True)
+
+    # alice's view: her mentor first, with what he sees.
+    learner = page.context.browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
+    sign_in(learner, live_server, "alice", password)
+    learner.goto(f"{live_server.url}/mentoring/")
+    assert learner.get_by_role("heading", level=2).all_inner_texts()[0] == "Your mentors"
+    expect(learner.locator(".mentor-sees")).to_have_text("bob sees your statuses · dates · evidence. Private: notes.")
+    assert not scrolls_sideways(learner)
+    assert_accessible(learner)
+    learner.screenshot(path=str(SHOTS / f"mentoring-learner-{width}-{scheme}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_mentoring_pages_fit_a_phone_and_a_desktop(live_server, page, cohort, password, assert_accessible, width):
     sign_in(page, live_server, "bob", password)
     page.set_viewport_size({"width": width, "height": 900})
     for path in (
@@ -120,17 +207,94 @@ def test_mentoring_pages_fit_a_phone_and_a_desktop(live_server, page, content, a
         "/mentoring/mentees/alice/",
         f"/mentoring/mentees/alice/roadmaps/{ROADMAP}/",
         "/mentoring/mentees/alice/topics/python/",
-        invite.get_absolute_url(),
+        "/mentoring/mentees/dave/",
+        "/mentoring/mentees/dave/topics/python/",
+        cohort.get_absolute_url(),
     ):
         page.goto(f"{live_server.url}{path}")
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+        assert not scrolls_sideways(page), f"{path} scrolls sideways at {width}px"
+        assert_accessible(page)
 
 
-def test_a_mentor_nudges_a_stalled_learner_from_the_cohort_table(
+def test_the_copy_button_copies_an_invite_link_and_says_so(live_server, browser, bob, password, assert_accessible):
+    context = browser.new_context(
+        permissions=["clipboard-read", "clipboard-write"], viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+    sign_in(page, live_server, "bob", password)
+    page.goto(f"{live_server.url}/mentoring/")
+    mentees = page.get_by_role("region", name="Your mentees")
+    mentees.get_by_label("Link expires").select_option("7")
+    mentees.get_by_role("button", name="Create invite link").click()
+    link = page.get_by_label("Link to share").input_value()
+    # The choices made are kept for the next link.
+    expect(mentees.get_by_label("Link expires")).to_have_value("7")
+    status = page.get_by_role("status").filter(has_text="Copied")
+    expect(status).to_have_count(0)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator("[id^=copy-status-]")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert_accessible(page)
+    context.close()
+
+    # Without JavaScript there is no Copy button: the link is there to select.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, "bob", password)
+    page.goto(f"{live_server.url}/mentoring/")
+    expect(page.get_by_role("button", name="Copy link")).to_have_count(0)
+    expect(page.get_by_label("Link to share")).to_have_value(link)
+    expect(page.get_by_label("Link to share")).to_be_editable(editable=False)
+    page.get_by_label("Link to share").select_text()
+    assert page.evaluate("window.getSelection().toString() || document.activeElement.value") == link
+    context.close()
+
+
+def test_hiding_evidence_removes_it_from_the_mentors_view(live_server, browser, cohort, password, assert_accessible):
+    topic = f"{live_server.url}/mentoring/mentees/alice/topics/python/"
+    mentor = browser.new_context().new_page()
+    sign_in(mentor, live_server, "bob", password)
+    mentor.goto(topic)
+    expect(mentor.get_by_role("link", name="https://example.com/alice-notebook")).to_be_visible()
+
+    # With JavaScript: unticking saves at once, and the sentence says what bob sees now.
+    learner = browser.new_context().new_page()
+    sign_in(learner, live_server, "alice", password)
+    learner.goto(f"{live_server.url}/mentoring/")
+    card = learner.locator(".mentor-card").filter(has_text="bob")
+    expect(card.get_by_role("button", name="Save what bob sees")).to_be_hidden()
+    card.get_by_role("checkbox", name=re.compile("^Evidence")).uncheck()
+    expect(card.get_by_role("status")).to_have_text("bob sees your statuses · dates. Private: evidence · notes.")
+    assert_accessible(learner)
+    assert Mentorship.objects.get(learner__username="alice", mentor__username="bob").share_evidence is False
+
+    mentor.goto(topic)
+    expect(mentor.get_by_text("Alice Liddell keeps evidence private.")).to_be_visible()
+    assert "alice-notebook" not in mentor.content()
+    assert_accessible(mentor)
+    for path in ("/mentoring/", "/mentoring/mentees/alice/", f"/mentoring/mentees/alice/roadmaps/{ROADMAP}/"):
+        mentor.goto(f"{live_server.url}{path}")
+        assert "alice-notebook" not in mentor.content(), path
+        assert_accessible(mentor)
+
+    # Without JavaScript: the Save button posts the choices and the page comes back.
+    nojs = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(nojs, live_server, "alice", password)
+    nojs.goto(f"{live_server.url}/mentoring/")
+    card = nojs.locator(".mentor-card").filter(has_text="bob")
+    card.get_by_role("checkbox", name=re.compile("^Evidence")).check()
+    card.get_by_role("checkbox", name=re.compile("^Dates")).uncheck()
+    card.get_by_role("button", name="Save what bob sees").click()
+    expect(nojs.get_by_text("Saved: bob sees your statuses · evidence. Private: dates · notes.")).to_be_visible()
+    mentor.goto(topic)
+    expect(mentor.get_by_role("link", name="https://example.com/alice-notebook")).to_be_visible()
+    expect(mentor.get_by_text("dates kept private")).to_be_visible()
+
+
+def test_a_mentor_nudges_a_learner_from_the_cohort(
     live_server, page, content, alice, bob, password, assert_accessible, run_tasks
 ):
-    """The row's Nudge button submits the page's one form (form=, formaction=)."""
+    """The card's Nudge button submits the page's one form (form=, formaction=)."""
     import datetime as dt
 
     from django.core import mail
@@ -141,13 +305,14 @@ def test_a_mentor_nudges_a_stalled_learner_from_the_cohort_table(
     services.accept_invite(invite=services.create_invite(created_by=bob, kind="mentor"), user=alice)
     Mentorship.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=30))
     sign_in(page, live_server, "bob", password)
+    page.set_viewport_size({"width": 360, "height": 800})
     page.goto(f"{live_server.url}/mentoring/")
-    row = page.get_by_role("row", name=re.compile("Alice Liddell"))
-    expect(row).to_contain_text("Stalled")
+    card = mentee_card(page, "Alice Liddell")
+    expect(card).to_contain_text("Stalled")
     assert_accessible(page)
-    row.get_by_role("button", name="Nudge Alice Liddell").click()
+    card.get_by_role("button", name="Nudge Alice Liddell").click()
     expect(page.get_by_text("Encouragement is on its way to Alice Liddell.")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("Alice Liddell"))).to_contain_text("Nudged today")
+    expect(mentee_card(page, "Alice Liddell")).to_contain_text("Nudged today · again tomorrow")
     run_tasks()  # the worker sends it
     assert len(mail.outbox) == 1
     assert_accessible(page)

@@ -29,7 +29,21 @@ def cohort_queries(client, url="/mentoring/"):
     return len(captured), response.content.decode()
 
 
-def test_cohort_table_runs_the_same_queries_for_5_and_200_mentees(client, bob, topics, track):
+def card(html, name):
+    """The cohort card of the mentee of that name."""
+    found = re.search(
+        rf'<li class="cohort-card[^"]*">\s*<h3 class="cohort-name"><a [^>]*>{re.escape(name)}</a>.*?</li>', html, re.S
+    )
+    assert found, f"no card for {name}"
+    return found.group(0)
+
+
+def fact(card_html, term):
+    """What a card shows for one of its terms ("Done in 7 days", "Last activity")."""
+    return re.search(rf"<dt>{term}</dt><dd>(.*?)</dd>", card_html, re.S).group(1)
+
+
+def test_cohort_runs_the_same_queries_for_5_and_200_mentees(client, bob, topics, track):
     from django.conf import settings
 
     client.force_login(bob)
@@ -39,28 +53,31 @@ def test_cohort_table_runs_the_same_queries_for_5_and_200_mentees(client, bob, t
     assert html.count('class="cohort-figure"') == 3  # mentees 1, 2, 3 follow the track
     make_cohort(bob, topics, track, 195, start=5)
     large, html = cohort_queries(client)
-    assert html.count("<tr") == 201 and html.count('class="cohort-figure"') == 150
+    assert html.count('<li class="cohort-card') == 200 and html.count('class="cohort-figure"') == 150
     assert small == large
     # Session (unless REDIS_URL keeps it in the cache), user, mentorships, roadmaps with the
-    # content version, progress counts, follows, last activity, last week's done events,
-    # today's nudges, one's mentors, invites, and whether one ever mentored.
+    # content version, progress counts, follows, last activity, last week's done topics,
+    # today's nudges, one's mentors and invites.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     assert large == 10 + session
+    # Learners who keep their dates private cost no query more (their dates are not read).
+    Mentorship.objects.filter(learner__username__endswith="7").update(share_dates=False)
+    assert cohort_queries(client)[0] == large
+    Mentorship.objects.update(share_dates=False)
+    assert cohort_queries(client)[0] <= large
 
 
-def test_the_cohort_table_follows_each_learners_change(client, bob, topics, track):
+def test_the_cohort_follows_each_learners_change(client, bob, topics, track):
     client.force_login(bob)
     make_cohort(bob, topics, track, 3)
     before = cohort_queries(client)[1]
-    assert 'value="20"' in re.search(r"Learner 001</a>.*?</tr>", before, re.S).group(0)  # 1 of 5 done
+    assert 'value="20"' in card(before, "Learner 001")  # 1 of 5 done
     learner = Mentorship.objects.get(learner__username="cohort001").learner
     progress_services.set_status(learner=learner, topic=topics["d"], status="done", roadmap=track)
-    html = cohort_queries(client)[1]
-    row = re.search(r"<tr[^>]*><th[^>]*><a[^>]*>Learner 001</a>.*?</tr>", html, re.S).group(0)
-    assert 'value="40"' in row and "<td>2</td>" in row  # 2 of 5 done, both this week
+    row = card(cohort_queries(client)[1], "Learner 001")
+    assert 'value="40"' in row and fact(row, "Done in 7 days") == "2"  # 2 of 5 done, both this week
     progress_services.unfollow_roadmap(learner=learner, roadmap=track)
-    html = cohort_queries(client)[1]
-    assert "No roadmap yet" in re.search(r"Learner 001</a>.*?</tr>", html, re.S).group(0)
+    assert "No roadmap yet" in card(cohort_queries(client)[1], "Learner 001")
 
 
 def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bob, charlie, topics, track):
@@ -76,15 +93,17 @@ def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bo
     client.force_login(bob)
 
     html = client.get("/mentoring/").content.decode()
-    rows = re.findall(r"<tr(?: class=\"stalled\")?>.*?</tr>", html, re.S)[1:]
-    assert "Alice Liddell" in rows[0] and "charlie" in rows[1]  # by name: display name, else username
-    assert 'aria-label="Alice Liddell: completion of Track"' in rows[0] and ">40%<" in rows[0]
-    assert re.search(r"<td>2</td>", rows[0]) and re.search(r"<td>0</td>", rows[1])
-    assert "Stalled" not in rows[0] and "Stalled" in rows[1]
-    assert 'aria-label="Nudge charlie"' in rows[1]
+    assert html.index("Alice Liddell") < html.index(">charlie<")  # by name: display name, else username
+    alice_card, charlie_card = card(html, "Alice Liddell"), card(html, "charlie")
+    assert 'aria-label="Alice Liddell: completion of Track"' in alice_card and ">40%<" in alice_card
+    assert fact(alice_card, "Done in 7 days") == "2" and fact(charlie_card, "Done in 7 days") == "0"
+    assert "just now" in fact(alice_card, "Last activity") and "3 weeks ago" in fact(charlie_card, "Last activity")
+    assert "Stalled" not in alice_card and "Stalled" in charlie_card
+    assert "2 mentees, sorted by name." in html
 
     stalled = client.get("/mentoring/?stalled=1").content.decode()
     assert "charlie" in stalled and "Alice Liddell" not in stalled
+    assert "1 of 2 mentees stalled" in stalled
     by_completion = client.get("/mentoring/?sort=completion").content.decode()
     assert by_completion.index("Alice Liddell") < by_completion.index(">charlie<")
     by_activity = client.get("/mentoring/?sort=activity").content.decode()
@@ -92,7 +111,107 @@ def test_cohort_shows_names_completion_recent_work_and_stalled(client, alice, bo
     assert client.get("/mentoring/?sort=%00bogus").status_code == 200
 
 
-def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentoring, bob, run_tasks):
+def test_every_mentee_can_be_nudged_once_a_day_and_the_rule_is_stated(client, alice, bob, charlie, topics, track):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    services.accept_invite(invite=invite, user=alice)
+    services.accept_invite(invite=invite, user=charlie)
+    progress_services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)  # active today
+    client.force_login(bob)
+    html = client.get("/mentoring/").text
+    assert (
+        'id="nudge-rule">Nudge sends a mentee a short email of encouragement: you can nudge each mentee once a day'
+        in html
+    )
+    for name in ("Alice Liddell", "charlie"):
+        nudge = card(html, name)
+        assert f'aria-label="Nudge {name}" aria-describedby="nudge-rule">Nudge</button>' in nudge
+        assert "once a day" in nudge
+    response = client.post("/mentoring/mentees/alice/nudge/", follow=True)
+    assert "Encouragement is on its way to Alice Liddell." in response.text
+    nudged = card(response.text, "Alice Liddell")
+    assert "Nudged today" in nudged and "again tomorrow" in nudged and "<button" not in nudged
+    assert "Nudge charlie" in card(response.text, "charlie")
+
+
+def test_done_in_7_days_counts_topics_still_done_at_the_end_of_the_week(client, alice, bob, topics, track):
+    services.accept_invite(invite=services.create_invite(created_by=bob, kind="mentor"), user=alice)
+
+    def done_this_week():
+        return fact(card(client.get("/mentoring/").text, "Alice Liddell"), "Done in 7 days")
+
+    client.force_login(bob)
+    # Ticked and unticked: not done. Ticked, unticked, ticked again: one topic.
+    for status in ("done", "not_started"):
+        progress_services.set_status(learner=alice, topic=topics["a"], status=status, roadmap=track)
+    for status in ("done", "not_started", "done"):
+        progress_services.set_status(learner=alice, topic=topics["b"], status=status, roadmap=track)
+    assert done_this_week() == "1"
+    # Done three weeks ago and still done: not this week's work.
+    progress_services.set_status(learner=alice, topic=topics["c"], status="done", roadmap=track)
+    ProgressEvent.objects.filter(learner=alice, topic=topics["c"]).update(
+        created_at=timezone.now() - dt.timedelta(days=21)
+    )
+    assert done_this_week() == "1"
+    # A reset of the roadmap, undone: the same topics are done again, none of them this week.
+    batch = progress_services.reset_roadmap(learner=alice, roadmap=track)
+    assert done_this_week() == "0"
+    progress_services.undo_reset(learner=alice, batch=batch)
+    assert done_this_week() == "1"
+
+
+@pytest.mark.parametrize(
+    ("has_mentors", "has_mentees", "first"),
+    [(True, False, "mentors"), (False, True, "mentees"), (True, True, "mentees"), (False, False, "mentors")],
+)
+def test_the_page_starts_with_what_the_user_has(client, alice, bob, charlie, has_mentors, has_mentees, first):
+    if has_mentors:
+        services.accept_invite(invite=services.create_invite(created_by=alice, kind="learner"), user=bob)
+    if has_mentees:
+        services.accept_invite(invite=services.create_invite(created_by=alice, kind="mentor"), user=charlie)
+    client.force_login(alice)
+    html = client.get("/mentoring/").text
+    mentors, mentees = html.index('<h2 id="mentors-title">'), html.index('<h2 id="cohort-title">')
+    assert (mentors < mentees) is (first == "mentors")
+    assert html.index('<h2 id="invites-title">') > max(mentors, mentees)
+
+
+def test_invite_choices_are_kept_for_the_next_link_of_each_kind(client, bob):
+    client.force_login(bob)
+    page = client.get("/mentoring/").text
+    # Defaults: a mentor's link never expires and serves a cohort; a learner's serves one mentor.
+    assert re.search(
+        r'<select name="uses" id="id_uses">\s*<option value="one">.*?<option value="many" selected>', page, re.S
+    )
+    client.post("/mentoring/invites/", {"kind": "mentor", "expires_in": "7", "uses": "one"})
+    page = client.get("/mentoring/").text
+    mentor_form = page[page.index('name="kind" value="mentor"') :]
+    assert '<option value="7" selected>' in mentor_form.split("</form>")[0]
+    assert '<option value="one" selected>' in mentor_form.split("</form>")[0]
+    learner_form = page[page.index('name="mentor-kind" value="learner"') :].split("</form>")[0]
+    assert '<option value="" selected>' in learner_form and '<option value="one" selected>' in learner_form
+    client.post("/mentoring/invites/", {"mentor-kind": "learner", "mentor-expires_in": "30", "mentor-uses": "many"})
+    page = client.get("/mentoring/").text
+    learner_form = page[page.index('name="mentor-kind" value="learner"') :].split("</form>")[0]
+    assert '<option value="30" selected>' in learner_form and '<option value="many" selected>' in learner_form
+    assert '<option value="7" selected>' in page[page.index('name="kind" value="mentor"') :].split("</form>")[0]
+
+
+def test_invite_links_are_selectable_and_have_a_copy_button_for_javascript(client, bob):
+    client.force_login(bob)
+    client.post("/mentoring/invites/", {"kind": "mentor"})
+    invite = Invite.objects.get(created_by=bob)
+    page = client.get("/mentoring/").text
+    assert (
+        f'<input id="invite-link-{invite.pk}" type="text" readonly value="http://testserver{invite.get_absolute_url()}"'
+        in page
+    )
+    # Shown by mentoring.js where the Clipboard API is; it says "Copied" in the live region.
+    assert f'data-copy="invite-link-{invite.pk}" data-copy-status="copy-status-{invite.pk}" hidden>' in page
+    assert f'<span class="copy-status" id="copy-status-{invite.pk}" role="status"></span>' in page
+    assert 'src="/static/js/mentoring.js" defer nonce="' in page
+
+
+def test_nudge_from_the_cohort_is_refused_politely_the_second_time(client, mentoring, bob, run_tasks):
     from django.core import mail
 
     client.force_login(bob)
@@ -105,7 +224,7 @@ def test_nudge_from_the_table_is_refused_politely_the_second_time(client, mentor
     assert len(mail.outbox) == 1
 
 
-def test_the_cohort_table_shows_a_nudge_and_a_new_name_at_once(client, mentoring, alice, bob):
+def test_the_cohort_shows_a_nudge_and_a_new_name_at_once(client, mentoring, alice, bob):
     # alice has been quiet for three weeks: stalled, with a Nudge button.
     ProgressEvent.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=21))
     Mentorship.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=30))
