@@ -3,28 +3,60 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxLengthValidator
 
-from accounts.models import User
+from accounts.models import TIME_ZONE_CHOICES, User
 from accounts.tasks import send_password_reset
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+TIME_ZONES = frozenset(name for name, _ in TIME_ZONE_CHOICES)
+DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class FocusFirstProblem:
+    """A refused form puts `autofocus` on its first visible field with a problem,
+    or on `focus_when_refused` when the problem is the form's as a whole: the
+    browser puts the cursor there when the page comes back, without JavaScript."""
+
+    focus_when_refused: str | None = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self._errors:
+            return
+        invalid = [name for name, field in self.fields.items() if name in self._errors and not field.widget.is_hidden]
+        target = invalid[0] if invalid else self.focus_when_refused
+        if target is None:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[target].widget.attrs["autofocus"] = True
+
+
+class LoginForm(FocusFirstProblem, auth_forms.AuthenticationForm):
     """Django's sign-in form, whose username field also enforces its maximum
     length: Django sets the length after the field is built, for the widget only,
-    so a 100,000-character name reached the database."""
+    so a 100,000-character name reached the database. A wrong password sends the
+    cursor to the password, the username being the one typed."""
+
+    focus_when_refused = "password"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(FocusFirstProblem, UserCreationForm):
+    """Every problem is reported at once, the password's included, and typed
+    passwords come back when the problems are elsewhere."""
+
     email = forms.EmailField(label="Email", max_length=254, help_text="For password resets. Never shown to others.")
+    # Filled from the browser by accounts.js; without it, or with a name the
+    # account page does not offer, the account starts in UTC. Never an error:
+    # nobody could see or fix it.
+    time_zone = forms.Field(required=False, widget=forms.HiddenInput)
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email")
+        fields = ("username", "email", "time_zone")
         labels = {"username": "Username"}
 
     def clean_email(self):
@@ -32,6 +64,24 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
+
+    def clean_time_zone(self):
+        name = self.cleaned_data["time_zone"]
+        return name if isinstance(name, str) and name in TIME_ZONES else DEFAULT_TIME_ZONE
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        # Django checks the confirmation, and only once it matches the password:
+        # a mismatch hid "too short" and "too common" until the next try. The
+        # password itself is checked, always, and every validator's message is
+        # shown together.
+        super().validate_password_for_user(user, "password1")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.has_error("password1") and not self.has_error("password2"):
+            # Refused for its username or email: the passwords need not be typed again.
+            for name in ("password1", "password2"):
+                self.fields[name].widget.render_value = True
 
 
 class ProfileForm(forms.ModelForm):

@@ -36,6 +36,48 @@ def test_home_sends_a_signed_in_learner_to_the_dashboard(alice_client):
 
 
 @pytest.mark.django_db
+def test_home_says_what_learners_get_and_what_mentors_see(client):
+    html = client.get("/").content.decode()
+    for heading in ("Tick topics as you learn", "A map of where you are", "A dashboard", "Your data, to take along"):
+        assert f"<h3>{heading}</h3>" in html, heading
+    assert "What a mentor sees, only if you say yes" in html
+    assert "your notes only if you choose to share them" in html
+    assert 'href="/roadmaps/"' in html
+    # The preview is drawn in the page: no image from anywhere, and a name for screen readers.
+    assert "<img" not in html
+    assert 'role="img" aria-label="Preview of a roadmap in MLE Path' in html
+    assert 'href="/static/css/accounts.css"' in html
+
+
+def _home_with(roadmaps) -> str:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    return render_to_string("home.html", {"roadmaps": roadmaps}, request=request)
+
+
+def test_home_lists_each_track_with_its_topics_and_hours_from_one_query(track, django_assert_num_queries):
+    from roadmap.models import Roadmap
+
+    with django_assert_num_queries(1):
+        html = _home_with(Roadmap.objects.for_index())
+    assert '<a href="/roadmaps/track/">Track</a>' in html
+    assert "<dt>Topics</dt><dd>5</dd>" in html
+    assert "<dt>Hours of study</dt><dd>28</dd>" in html
+    assert "<dt>Weeks at 10 hours a week</dt><dd>3</dd>" in html
+    assert "For testers." in html
+
+
+def test_the_home_page_shows_the_tracks_in_one_query(client, track, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        html = client.get("/").content.decode()
+    assert "<dt>Topics</dt><dd>5</dd>" in html
+
+
+@pytest.mark.django_db
 def test_unknown_page_gets_the_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -199,3 +201,108 @@ def test_a_next_that_is_not_a_path_here_is_ignored(alice_client, target):
     """Found by the property-based tests: next=0 made redirect() look for a view named "0"."""
     response = alice_client.get(f"/accounts/signup/?next={target}")
     assert (response.status_code, response["Location"]) == (302, "/dashboard/")
+
+
+# --- Sign-up: the browser's time zone, every problem at once, focus ----------
+
+
+def inputs(html, **attributes):
+    """The <input> tags of a page that carry every given attribute (True: present, any value)."""
+    found = []
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        attrs = dict(re.findall(r'\s([\w-]+)(?:="([^"]*)")?', tag[6:]))
+        if all((name in attrs) if value is True else attrs.get(name) == value for name, value in attributes.items()):
+            found.append(attrs)
+    return found
+
+
+def focused(html) -> list[str]:
+    return [attrs["name"] for attrs in inputs(html, autofocus=True)]
+
+
+@pytest.mark.django_db
+def test_signup_takes_the_time_zone_the_browser_sends(client):
+    html = client.get(SIGNUP).content.decode()
+    assert inputs(html, type="hidden", name="time_zone")
+    assert 'src="/static/js/accounts.js"' in html
+    response = client.post(SIGNUP, signup_data(time_zone="Asia/Tokyo"))
+    assert response.status_code == 302
+    assert User.objects.get(username="newlearner").time_zone == "Asia/Tokyo"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sent", [None, "", "Mars/Olympus_Mons", "asia/tokyo", "Asia/Tokyo\x00", "x" * 10_000])
+def test_signup_without_a_time_zone_the_account_page_offers_starts_in_utc(client, sent):
+    """The field is hidden: a value it refused would be an error nobody can see or fix."""
+    data = signup_data() if sent is None else signup_data(time_zone=sent)
+    response = client.post(SIGNUP, data)
+    assert response.status_code == 302
+    assert User.objects.get(username="newlearner").time_zone == "UTC"
+
+
+@pytest.mark.django_db
+def test_signup_reports_every_problem_at_once_and_focuses_the_first(client):
+    UserFactory(username="taken")
+    response = client.post(
+        SIGNUP, signup_data(username="taken", email="not-an-email", password1="1234567", password2="7654321")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    for message in (
+        "A user with that username already exists.",
+        "Enter a valid email address.",
+        "This password is too short. It must contain at least 8 characters.",
+        "This password is too common.",
+        "This password is entirely numeric.",
+        "The two password fields didn’t match.",
+    ):
+        assert message in html, message
+    # The password's problems sit with the password, the mismatch with the confirmation.
+    password1_block = html[html.index('for="id_password1"') : html.index('for="id_password2"')]
+    assert "This password is too common." in password1_block
+    assert "didn’t match" not in password1_block
+    assert focused(html) == ["username"]
+    assert not inputs(html, type="password", value=True)  # a refused password is not sent back
+
+
+@pytest.mark.django_db
+def test_signup_keeps_the_typed_passwords_when_only_other_fields_are_refused(client):
+    response = client.post(SIGNUP, signup_data(email="not-an-email", time_zone="Asia/Tokyo"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert [attrs["name"] for attrs in inputs(html, type="password", value="tensor-flow-river-7")] == [
+        "password1",
+        "password2",
+    ]
+    assert focused(html) == ["email"]
+    assert inputs(html, type="hidden", name="time_zone", value="Asia/Tokyo")
+    response = client.post(SIGNUP, signup_data(time_zone="Asia/Tokyo"))
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_signup_focuses_the_password_when_only_the_password_is_refused(client):
+    html = client.post(SIGNUP, signup_data(password1="newlearner1", password2="newlearner1")).content.decode()
+    assert "The password is too similar to the username." in html
+    assert focused(html) == ["password1"]
+    assert not inputs(html, type="password", value=True)
+
+
+@pytest.mark.django_db
+def test_a_fresh_signup_page_focuses_the_username(client):
+    assert focused(client.get(SIGNUP).content.decode()) == ["username"]
+
+
+def test_a_wrong_password_at_sign_in_focuses_the_password_and_keeps_the_username(client, alice):
+    html = client.post(LOGIN, {"username": "alice", "password": "wrong-password"}).content.decode()
+    assert "Please enter a correct username and password." in html
+    assert focused(html) == ["password"]
+    assert inputs(html, name="username", value="alice")
+    assert not inputs(html, type="password", value=True)
+    assert 'src="/static/js/accounts.js"' in html
+
+
+@pytest.mark.django_db
+def test_sign_in_without_a_username_focuses_the_username(client):
+    assert focused(client.post(LOGIN, {"username": "", "password": "something"}).content.decode()) == ["username"]
+    assert focused(client.get(LOGIN).content.decode()) == ["username"]
