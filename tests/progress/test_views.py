@@ -382,10 +382,10 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     # The dashboard runs session, user, followed roadmaps with the content version, statuses,
     # recently completed, the activity events' count and newest id, new feedback, and after a
     # change the activity grouped by day; the roadmap page session, user, roadmap with the
-    # content version and whether it is followed, statuses. With REDIS_URL set the session
-    # comes from the cache.
+    # content version and whether it is followed, statuses. Both count the unread feedback
+    # the navigation flags. With REDIS_URL set the session comes from the cache.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == [(7 + session, 6 + session), (3 + session, 3 + session)]
+    assert large == [(8 + session, 7 + session), (4 + session, 4 + session)]
 
 
 def test_the_cached_outline_is_read_from_the_cache_until_the_content_version_moves(alice_client, topics, track):
@@ -457,8 +457,9 @@ def test_a_tick_the_cached_outline_does_not_show_yet_reloads_the_page(alice_clie
 
 def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client, alice, bob, mentoring, topics):
     """Session, user, content version (the content comes from the cache), the learner's
-    progress on the topic and its prerequisites, its history, reviews, thread; then
-    evidence once the learner has a row, or else whether a mentor could write in the thread."""
+    progress on the topic and its prerequisites, its history, reviews, thread, the unread
+    feedback the navigation flags; then evidence once the learner has a row, or else
+    whether a mentor could write in the thread."""
     from django.conf import settings
 
     from mentoring import services as mentoring_services
@@ -474,7 +475,7 @@ def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client,
     large = _queries(client, "/topics/b/")
     assert small == large
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == 7 + session
+    assert large == 8 + session
 
 
 def test_the_calendar_counts_a_topic_ticked_unticked_and_ticked_again_once(alice, topics):
@@ -559,3 +560,21 @@ def test_the_roadmap_list_runs_the_same_queries_whatever_the_progress(alice_clie
         html = alice_client.get("/roadmaps/").content.decode()
     assert len(before) == len(after)
     assert "Every topic is done or skipped." in html
+
+
+def test_the_navigation_flags_unread_mentor_feedback(client, alice, bob, mentoring, topics):
+    from mentoring import services as mentoring_services
+
+    client.force_login(alice)
+    assert "nav-badge" not in client.get("/roadmaps/").content.decode()
+    for n in range(2):
+        mentoring_services.add_comment(author=bob, learner=alice, topic=topics["a"], body=f"Look at {n}")
+    html = client.get("/roadmaps/").content.decode()
+    badge = '<span class="nav-badge">2<span class="visually-hidden"> new comments from your mentors</span></span>'
+    assert badge in html
+    client.post("/topics/a/comments/seen/")
+    assert "nav-badge" not in client.get("/roadmaps/").content.decode()
+    # htmx fragments never count them.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/topics/a/", HTTP_HX_REQUEST="true")
+    assert not any("mentoring_comment" in q["sql"] and "COUNT" in q["sql"] for q in queries.captured_queries)
