@@ -21,7 +21,8 @@ def content_from_database() -> Content:
             title=topic.title,
             summary=topic.summary,
             hours=topic.estimated_hours,
-            prerequisites=tuple(sorted(p.slug for p in topic.prerequisites.all())),
+            # A retired topic is not in the files: what builds on it no longer names it.
+            prerequisites=tuple(sorted(p.slug for p in topic.prerequisites.all() if not p.retired)),
             resources=tuple(ResourceSpec(title=r.title, url=r.url, kind=r.kind) for r in topic.resources.all()),
         )
         for topic in Topic.objects.live().prefetch_related("resources", "prerequisites").order_by("slug")

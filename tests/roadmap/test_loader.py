@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from roadmap.models import Placement, Prerequisite, Resource, Roadmap, Section, Topic
@@ -218,3 +219,17 @@ def test_a_content_change_moves_one_version_row_whatever_the_number_of_learners(
         load(content_files.write(topics, roadmaps))
     assert ContentVersion.objects.get().version == before + 1
     assert not [q["sql"] for q in captured if "accounts_user" in q["sql"]]
+
+
+def test_a_dump_after_retiring_a_prerequisite_in_the_admin_loads_again(tmp_path):
+    from roadmap.content import DEFAULT_DIRECTORY
+    from roadmap.services import retire_topics
+
+    load(DEFAULT_DIRECTORY)
+    required = Topic.objects.filter(unlocks__isnull=False, retired=False).first()
+    retire_topics(topics=Topic.objects.filter(pk=required.pk))
+    call_command("dumproadmap", directory=tmp_path, stdout=StringIO())
+    dumped = yaml.safe_load((tmp_path / "topics.yaml").read_text())["topics"]
+    assert not any(required.slug in (topic.get("prerequisites") or []) for topic in dumped)
+    out = load(tmp_path)  # refused before: "unknown prerequisite"
+    assert "Topics: 0 created" in out
