@@ -88,3 +88,26 @@ def test_the_topic_page_offers_every_status_without_javascript(live_server, brow
     assert status_of(alice, "supervised-learning") == "skipped"
     page.get_by_role("button", name="Not started").click()
     assert status_of(alice, "supervised-learning") == "not_started"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_roadmap_history_and_a_visitors_map_read_well(
+    live_server, browser, content, alice, password, assert_accessible, width, scheme
+):
+    services.set_status(learner=alice, topic=Topic.objects.get(slug="numpy"), status="done")
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    visitor = context.new_page()
+    visitor.goto(f"{live_server.url}{ROADMAP}map/")
+    expect(visitor.locator("a.map-node.status-done")).to_have_count(0)
+    assert visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(visitor)
+    page = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}{ROADMAP}")
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of ML Engineer for software engineers")
+    expect(page.get_by_role("listitem").filter(has_text="NumPy")).to_contain_text("Not started → Done")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/history-{width}-{scheme}.png", full_page=True)
