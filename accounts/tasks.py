@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from mlepath.mail import DELIVERY_ERRORS, MAIL_QUEUE, deliver, retry_later
+from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 EMAIL_RESTORE_SALT = "accounts.email-restore"
 EMAIL_RESTORE_DAYS = 14
@@ -52,15 +52,14 @@ def send_password_reset(*, user_id: int, domain: str, use_https: bool, attempt: 
         "token": default_token_generator.make_token(user),
     }
     subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
-    try:
-        deliver(
-            subject=subject,
-            body=render_to_string("registration/password_reset_email.html", context),
-            to=[user.email],
-        )
-    except DELIVERY_ERRORS:
-        retry_later(send_password_reset, attempt=attempt, user_id=user_id, domain=domain, use_https=use_https)
-        raise
+    send_or_retry(
+        send_password_reset,
+        attempt=attempt,
+        task_kwargs={"user_id": user_id, "domain": domain, "use_https": use_https},
+        subject=subject,
+        body=render_to_string("registration/password_reset_email.html", context),
+        to=[user.email],
+    )
 
 
 @task(queue_name=MAIL_QUEUE)
@@ -79,20 +78,17 @@ def send_email_changed_notice(
         "restore_url": _origin(domain, use_https) + reverse("account_email_restore", args=[token]),
         "days": EMAIL_RESTORE_DAYS,
     }
-    try:
-        deliver(
-            subject="Your MLE Path email address was changed",
-            body=render_to_string("accounts/email_changed_notice.txt", context),
-            to=[old_email],
-        )
-    except DELIVERY_ERRORS:
-        retry_later(
-            send_email_changed_notice,
-            attempt=attempt,
-            user_id=user_id,
-            old_email=old_email,
-            new_email=new_email,
-            domain=domain,
-            use_https=use_https,
-        )
-        raise
+    send_or_retry(
+        send_email_changed_notice,
+        attempt=attempt,
+        task_kwargs={
+            "user_id": user_id,
+            "old_email": old_email,
+            "new_email": new_email,
+            "domain": domain,
+            "use_https": use_https,
+        },
+        subject="Your MLE Path email address was changed",
+        body=render_to_string("accounts/email_changed_notice.txt", context),
+        to=[old_email],
+    )

@@ -4,7 +4,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from mentoring.models import Mentorship, Nudge
-from mlepath.mail import DELIVERY_ERRORS, MAIL_QUEUE, deliver, retry_later
+from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 
 def one_line(text: str) -> str:
@@ -20,16 +20,15 @@ def send_nudge(*, nudge_id: int, attempt: int = 1) -> None:
     if sent is None:
         return  # the mentorship or an account was deleted since
     context = {"mentor": sent.mentor, "learner": sent.learner}
-    try:
-        deliver(
-            subject=f"{one_line(sent.mentor.public_name)} is cheering you on at MLE Path",
-            body=render_to_string("mentoring/nudge_email.txt", context),
-            to=[sent.learner.email],
-        )
-    except DELIVERY_ERRORS:
-        if not retry_later(send_nudge, attempt=attempt, nudge_id=nudge_id):
-            sent.delete()
-        raise
+    send_or_retry(
+        send_nudge,
+        attempt=attempt,
+        task_kwargs={"nudge_id": nudge_id},
+        subject=f"{one_line(sent.mentor.public_name)} is cheering you on at MLE Path",
+        body=render_to_string("mentoring/nudge_email.txt", context),
+        to=[sent.learner.email],
+        on_give_up=sent.delete,
+    )
 
 
 @task(queue_name=MAIL_QUEUE)
@@ -41,12 +40,11 @@ def send_new_mentor_notice(*, mentorship_id: int, mentoring_url: str, attempt: i
     if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE:
         return
     context = {"mentor": mentorship.mentor, "learner": mentorship.learner, "mentoring_url": mentoring_url}
-    try:
-        deliver(
-            subject=f"{one_line(mentorship.mentor.public_name)} is now your mentor at MLE Path",
-            body=render_to_string("mentoring/new_mentor_email.txt", context),
-            to=[mentorship.learner.email],
-        )
-    except DELIVERY_ERRORS:
-        retry_later(send_new_mentor_notice, attempt=attempt, mentorship_id=mentorship_id, mentoring_url=mentoring_url)
-        raise
+    send_or_retry(
+        send_new_mentor_notice,
+        attempt=attempt,
+        task_kwargs={"mentorship_id": mentorship_id, "mentoring_url": mentoring_url},
+        subject=f"{one_line(mentorship.mentor.public_name)} is now your mentor at MLE Path",
+        body=render_to_string("mentoring/new_mentor_email.txt", context),
+        to=[mentorship.learner.email],
+    )

@@ -12,7 +12,6 @@ import datetime as dt
 import smtplib
 
 from django.core.mail import EmailMessage
-from django.tasks import task
 from django.utils import timezone
 
 MAIL_QUEUE = "mail"
@@ -24,26 +23,18 @@ RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 60 * 60, 6 * 60 * 60, 15 * 60 * 60)
 DELIVERY_ERRORS = (OSError, smtplib.SMTPException)
 
 
-def retry_later(task_to_retry, *, attempt: int, **kwargs) -> bool:
-    """Enqueue attempt number `attempt + 1` after its pause; False when every
-    attempt is used up (the caller gives up)."""
-    if attempt > len(RETRY_DELAYS):
-        return False
-    run_after = timezone.now() + dt.timedelta(seconds=RETRY_DELAYS[attempt - 1])
-    task_to_retry.using(run_after=run_after).enqueue(attempt=attempt + 1, **kwargs)
-    return True
-
-
-def deliver(*, subject: str, body: str, to: list[str], headers: dict | None = None) -> None:
-    """Send now (in the worker). Raises one of DELIVERY_ERRORS when it fails."""
-    EmailMessage(subject=subject, body=body, to=to, headers=headers or {}).send()
-
-
-@task(queue_name=MAIL_QUEUE)
-def send_email(*, subject: str, body: str, to: list[str], headers: dict | None = None, attempt: int = 1) -> None:
-    """A mail composed in full by the caller (notices that hold no secret)."""
+def send_or_retry(task, *, attempt: int, task_kwargs: dict, subject: str, body: str, to: list[str], on_give_up=None):
+    """Send a mail now, from the running `task`. If delivery fails, enqueue
+    attempt number `attempt + 1` of the task (with `task_kwargs`) after its
+    pause, or, when every attempt is used up, call `on_give_up` (to undo what
+    the mail stood for); then re-raise, so that this attempt is recorded as
+    failed with its traceback."""
     try:
-        deliver(subject=subject, body=body, to=to, headers=headers)
+        EmailMessage(subject=subject, body=body, to=to).send()
     except DELIVERY_ERRORS:
-        retry_later(send_email, attempt=attempt, subject=subject, body=body, to=to, headers=headers)
-        raise  # this attempt is recorded as failed, with its traceback
+        if attempt <= len(RETRY_DELAYS):
+            run_after = timezone.now() + dt.timedelta(seconds=RETRY_DELAYS[attempt - 1])
+            task.using(run_after=run_after).enqueue(attempt=attempt + 1, **task_kwargs)
+        elif on_give_up is not None:
+            on_give_up()
+        raise
