@@ -32,7 +32,15 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-db: deps
+# Local development settings, written once and never overwritten: with them
+# `.venv/bin/python manage.py ...` works as the README shows. Real environment
+# variables win over the file (mlepath/settings.py), so `make serve` stays DEBUG=0.
+.env: | $(PY)
+	@key=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') && umask 077 && \
+	printf '%s\n' '# Local settings for development only, written by make (README, "Configuration"): never use them in production.' \
+	  'DEBUG=1' "SECRET_KEY=$$key" > $@ && echo "Wrote $@ (DEBUG=1 and a new SECRET_KEY, for development only)"
+
+db: deps .env
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	@if DEBUG=1 $(PY) manage.py help loadroadmap >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py loadroadmap; fi
 
@@ -44,7 +52,7 @@ run: db
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: dev-deps
+test: dev-deps .env
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 # Production-like: DEBUG off, hashed static files served by whitenoise, gunicorn.

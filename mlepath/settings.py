@@ -1,14 +1,30 @@
 """Settings for MLE Path, read from the environment (see README, "Configuration")."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 from mlepath.env import env_bool, env_int, env_list, env_mailer, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Local settings file --------------------------------------------------
+
+# `make run` and `make test` write .env (DEBUG=1 and a generated SECRET_KEY) when
+# it is missing, so that manage.py works on a fresh clone. It fills in only what
+# the environment does not set: a real variable always wins (`make serve`'s
+# DEBUG=0, a deployment's settings). MLEPATH_ENV_FILE names another file, or
+# none when empty (tests that check what happens without settings).
+_env_file = os.environ.get("MLEPATH_ENV_FILE", ".env")
+if _env_file:
+    _env_path = BASE_DIR / _env_file
+    if "MLEPATH_ENV_FILE" in os.environ and not _env_path.is_file():
+        raise ImproperlyConfigured(f"MLEPATH_ENV_FILE names no file: {str(_env_path)!r}.")
+    load_dotenv(_env_path, override=False)
 
 # --- Core -----------------------------------------------------------------
 

@@ -14,11 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
+    """manage.py with only the settings given here: none from this run's environment,
+    and none from a developer's .env (MLEPATH_ENV_FILE empty), unless `env` names one."""
     base = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
+    base["MLEPATH_ENV_FILE"] = ""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -67,6 +70,32 @@ def test_debug_off_without_secret_key_is_a_clear_error():
     result = run_manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+SHOW_DEBUG_AND_KEY = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+
+def test_env_file_fills_in_what_the_environment_leaves_unset(tmp_path):
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("# for development only\nDEBUG=1\nSECRET_KEY=key-from-the-file\n")
+    result = run_manage("shell", "-c", SHOW_DEBUG_AND_KEY, MLEPATH_ENV_FILE=str(env_file))
+    assert result.stdout.strip().splitlines()[-1] == "True key-from-the-file", result.stderr
+
+
+def test_environment_wins_over_the_env_file(tmp_path):
+    """As `make serve` relies on: DEBUG=0 on its command line, whatever .env says."""
+    env_file = tmp_path / "dev.env"
+    env_file.write_text("DEBUG=1\nSECRET_KEY=key-from-the-file\n")
+    result = run_manage(
+        "shell", "-c", SHOW_DEBUG_AND_KEY, MLEPATH_ENV_FILE=str(env_file), DEBUG="0", SECRET_KEY="key-from-the-env"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False key-from-the-env", result.stderr
+
+
+def test_env_file_that_is_named_but_missing_is_a_clear_error(tmp_path):
+    result = run_manage("check", DEBUG="1", MLEPATH_ENV_FILE=str(tmp_path / "missing.env"))
+    assert result.returncode != 0
+    assert "MLEPATH_ENV_FILE names no file" in result.stderr
 
 
 def test_bad_database_url_is_a_clear_error():
