@@ -23,6 +23,8 @@ Entries, by key:
   dashboard and the cohort table.
 - bodies:<roadmap>:<content version>: its topics' bodies, rendered from
   roadmap/includes/topic_body.html. Read only to render a roadmap row anew.
+- assumed:<roadmap>:<content version>: the live topics a roadmap assumes its
+  learners know (links). Roadmap page and map.
 - row:<roadmap>:<topic>:<status, or "public">:<content version>: a topic row
   of the roadmap page (its "topic-row" partial). Roadmap page and tick.
 - topic:<slug>:<content version>: what the topic page shows of the content
@@ -59,6 +61,10 @@ def outline_key(*, roadmap_id: int, content_version: int) -> str:
 
 def bodies_key(*, roadmap_id: int, content_version: int) -> str:
     return f"bodies:{FORMAT}:{roadmap_id}:{content_version}"
+
+
+def assumed_key(*, roadmap_id: int, content_version: int) -> str:
+    return f"assumed:{FORMAT}:{roadmap_id}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:

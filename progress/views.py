@@ -20,7 +20,13 @@ from progress.forms import EvidenceForm, ImportForm, NoteForm
 from progress.models import Evidence, Status
 from roadmap import svgmap
 from roadmap.models import Roadmap, Topic
-from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_content_or_404, topic_on_roadmap_or_404
+from roadmap.selectors import (
+    assumed_topics,
+    published_roadmap_or_404,
+    roadmap_outline,
+    topic_content_or_404,
+    topic_on_roadmap_or_404,
+)
 
 
 def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
@@ -28,6 +34,7 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
     rows.fill_html(roadmap, list(data.rows()), editable=editable)
     return {
         "roadmap": roadmap,
+        "assumed": assumed_topics(roadmap),
         "data": data,
         "topic_count": data.completion.total,
         "total_hours": sum(topic.estimated_hours for section in data.sections for topic in section.section.topics),

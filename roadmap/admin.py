@@ -191,6 +191,7 @@ class RoadmapAdmin(RetiringAdmin):
     list_filter = ("published",)
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("assumed_topics",)
     inlines = [SectionInline]
     retire_effect = (
         "Retired roadmaps are unpublished, as when their file leaves roadmap/content/roadmaps/: "

@@ -59,6 +59,9 @@ class RoadmapSpec:
     order: int
     published: bool
     sections: tuple[SectionSpec, ...]
+    # Topics the roadmap expects its learners to know already, taught by another
+    # roadmap: what builds on them here is next without them.
+    assumes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -220,6 +223,7 @@ def _read_roadmap(path: Path, reader: _Reader) -> RoadmapSpec | None:
         order=order,
         published=published,
         sections=tuple(sections),
+        assumes=reader.slug_list(where, slug, data, "assumes"),
     )
 
 
@@ -282,6 +286,13 @@ def _check_references(content: Content, reader: _Reader) -> None:
                 elif topic_slug in in_roadmap:
                     reader.error(where, section.slug, f"topic '{topic_slug}' is placed twice in this roadmap")
                 in_roadmap.add(topic_slug)
+        for topic_slug in roadmap.assumes:
+            if topic_slug not in seen:
+                reader.error(where, roadmap.slug, f"unknown assumed topic '{topic_slug}'")
+            elif topic_slug in in_roadmap:
+                reader.error(where, roadmap.slug, f"topic '{topic_slug}' is both placed in and assumed by this roadmap")
+        if len(set(roadmap.assumes)) != len(roadmap.assumes):
+            reader.error(where, roadmap.slug, "assumed topic listed twice")
         placed |= in_roadmap
     for topic in content.topics:
         if topic.slug not in placed:
@@ -351,6 +362,7 @@ def write_content(content: Content, directory: Path) -> list[Path]:
             "summary": roadmap.summary,
             "order": roadmap.order,
             "published": roadmap.published,
+            **({"assumes": _FlowList(sorted(roadmap.assumes))} if roadmap.assumes else {}),
             "sections": [
                 {"slug": s.slug, "title": s.title, "summary": s.summary, "topics": list(s.topics)}
                 for s in roadmap.sections

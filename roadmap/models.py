@@ -59,6 +59,12 @@ class Roadmap(models.Model):
     audience = models.CharField(max_length=240, help_text="Who this track is for, in one sentence.")
     order = models.PositiveSmallIntegerField(default=0)
     published = models.BooleanField(default=True)
+    assumed_topics = models.ManyToManyField(
+        "Topic",
+        related_name="assumed_by",
+        blank=True,
+        help_text="Topics learners of this roadmap are expected to know already, taught by another roadmap.",
+    )
 
     objects = RoadmapQuerySet.as_manager()
 

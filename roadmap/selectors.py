@@ -45,10 +45,11 @@ def content_from_database() -> Content:
                 )
                 for section in roadmap.sections.all()
             ),
+            assumes=tuple(sorted(t.slug for t in roadmap.assumed_topics.all() if not t.retired)),
         )
-        for roadmap in Roadmap.objects.prefetch_related(Prefetch("sections", queryset=sections)).order_by(
-            "order", "slug"
-        )
+        for roadmap in Roadmap.objects.prefetch_related(
+            Prefetch("sections", queryset=sections), "assumed_topics"
+        ).order_by("order", "slug")
     ]
     return Content(topics=topics, roadmaps=roadmaps)
 
@@ -129,6 +130,13 @@ def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int
         }
     )
     return outline, bodies
+
+
+def assumed_topics(roadmap: Roadmap) -> tuple["TopicLink", ...]:
+    """The live topics `roadmap` (from with_content_version()) assumes its learners
+    know, cached under the content version (mlepath.cache): no query once read."""
+    key = cache.assumed_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version)
+    return cache.get_or_set(key, lambda: tuple(_link(t) for t in roadmap.assumed_topics.live().order_by("title")))
 
 
 def published_roadmap_or_404(slug: str) -> Roadmap:

@@ -104,8 +104,11 @@ def _upsert_roadmap(spec: RoadmapSpec, roadmap: Roadmap | None, topics: dict[str
     elif any(getattr(roadmap, name) != value for name, value in wanted.items()):
         Roadmap.objects.filter(pk=roadmap.pk).update(**wanted)
         report.roadmaps["updated"] += 1
+    elif {t.slug for t in roadmap.assumed_topics.all()} != set(spec.assumes):
+        report.roadmaps["updated"] += 1
     else:
         report.roadmaps["unchanged"] += 1
+    roadmap.assumed_topics.set([topics[slug] for slug in spec.assumes])
 
     sections = {s.slug: s for s in roadmap.sections.prefetch_related("placements__topic")}
     for order, section_spec in enumerate(spec.sections):

@@ -137,6 +137,12 @@ def test_removed_roadmap_is_unpublished_and_removed_section_goes(content_files):
             "topics.yaml: lonely: is not placed in any roadmap",
         ),
         (lambda t, r: t[0]["resources"][0].update(kind="podcast"), "topics.yaml: topic-0: resource 1 kind must be"),
+        (lambda t, r: r[0].update(assumes=["ghost"]), "roadmaps/track.yaml: track: unknown assumed topic 'ghost'"),
+        (
+            lambda t, r: r[0].update(assumes=["topic-0"]),
+            "roadmaps/track.yaml: track: topic 'topic-0' is both placed in and assumed by this roadmap",
+        ),
+        (lambda t, r: r[0].update(assumes="topic-0"), "roadmaps/track.yaml: track: 'assumes' must be a list"),
     ],
 )
 def test_invalid_content_names_file_slug_and_problem_and_loads_nothing(content_files, edit, message):
@@ -233,3 +239,23 @@ def test_a_dump_after_retiring_a_prerequisite_in_the_admin_loads_again(tmp_path)
     assert not any(required.slug in (topic.get("prerequisites") or []) for topic in dumped)
     out = load(tmp_path)  # refused before: "unknown prerequisite"
     assert "Topics: 0 created" in out
+
+
+def test_a_roadmap_assumes_topics_of_another_and_its_page_names_them(content_files, client):
+    topics, roadmaps = small_content(3)
+    topics.append(topic("basics-first", title="Basics first"))
+    roadmaps.append(roadmap("primer", [("only", ["basics-first"])], order=2))
+    roadmaps[0]["assumes"] = ["basics-first"]
+    out = load(content_files.write(topics, roadmaps))
+    assert "Roadmaps: 2 created" in out
+    assert list(Roadmap.objects.get(slug="track").assumed_topics.values_list("slug", flat=True)) == ["basics-first"]
+
+    page = client.get("/roadmaps/track/").content.decode()
+    assert 'Assumed knowledge, taught in another track: <a href="/topics/basics-first/">Basics first</a>.' in page
+    assert "Assumed knowledge" not in client.get("/roadmaps/primer/").content.decode()
+
+    del roadmaps[0]["assumes"]
+    out = load(content_files.write(topics, roadmaps))
+    assert "Roadmaps: 0 created, 1 updated" in out
+    assert not Roadmap.objects.get(slug="track").assumed_topics.exists()
+    assert "Assumed knowledge" not in client.get("/roadmaps/track/").content.decode()
