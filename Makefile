@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := mlepath.settings
 
-.PHONY: run test serve serve-setup serve-proxy lint venv deps dev-deps db clean bench loadtest
+.PHONY: run test serve serve-setup serve-proxy lint venv deps dev-deps db clean bench loadtest linkcheck
 
 # Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
 $(PY):
@@ -82,6 +82,11 @@ lint: dev-deps
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Fetch every resource URL of the content files and report redirects and failures.
+# Needs the internet (CI has none); CHECKLINKS_ARGS=--strict also fails on permanent redirects.
+linkcheck: deps
+	DEBUG=1 $(PY) manage.py checklinks $(CHECKLINKS_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

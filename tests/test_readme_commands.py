@@ -115,6 +115,10 @@ SKIPPED = {
         "checks the code, not the set-up: .ci/run runs it before make test, and a finding there would fail "
         "this test too; it needs only the dev-deps that make test sets up"
     ),
+    "make linkcheck": (
+        "fetches every resource URL from the internet, which tests never reach; "
+        "tests/roadmap/test_checklinks.py runs the same command against a local server"
+    ),
     ".ci/run": "recursive (make lint, make test twice), and installs system packages and starts PostgreSQL",
     "export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mlepath": (
         "PostgreSQL: this run may be on it, and the clone must not touch it; make test on PostgreSQL "
