@@ -49,3 +49,19 @@ def sign_in(page, live_server, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+
+def topic_count(*, roadmap: str, section: str | None = None) -> int:
+    """Live topics of the shipped content's roadmap (or one of its sections), so
+    a test of completion figures needs no edit when a topic joins a track."""
+    from roadmap.models import Placement
+
+    placements = Placement.objects.filter(section__roadmap__slug=roadmap, topic__retired=False)
+    if section:
+        placements = placements.filter(section__slug=section)
+    return placements.values("topic").distinct().count()
+
+
+def percent(done: int, *, roadmap: str, section: str | None = None, skipped: int = 0) -> str:
+    """The completion a page shows: done ÷ (topics − skipped), rounded down."""
+    return str(100 * done // (topic_count(roadmap=roadmap, section=section) - skipped))

@@ -39,6 +39,7 @@ MOVED = {
     "https://pytorch.org/executorch/": "https://docs.pytorch.org/executorch/",
     "https://pytorch.org/mobile/": "https://docs.pytorch.org/executorch/ (PyTorch Mobile is replaced by ExecuTorch)",
     "https://owasp.org/www-project-top-10-for-large-language-model-applications/": "https://genai.owasp.org/llm-top-10/",
+    "https://skills.github.com": "https://learn.github.com/skills",
 }
 
 
