@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 
 from mlepath.text import validate_line, validate_text
-from progress.models import NOTE_MAX_LENGTH
+from progress.models import MAX_HOURS_PER_WEEK, NOTE_MAX_LENGTH, PlanBasis
 
 
 class NoteForm(forms.Form):
@@ -30,3 +30,28 @@ class EvidenceForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="Progress file (JSON)", help_text="A file downloaded with “Export JSON”.")
+
+
+class PaceForm(forms.Form):
+    """A pace: hours a week or a target date, whichever the learner picks; the
+    other is worked out from the hours left (progress.services.set_pace)."""
+
+    basis = forms.ChoiceField(
+        label="Plan by",
+        choices=[(PlanBasis.HOURS, "By hours a week"), (PlanBasis.DATE, "By a target date")],
+        initial=PlanBasis.HOURS,
+        widget=forms.RadioSelect,
+    )
+    hours_per_week = forms.IntegerField(label="Hours a week", min_value=1, max_value=MAX_HOURS_PER_WEEK, required=False)
+    target_date = forms.DateField(
+        label="Target date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        basis = data.get("basis")
+        if basis == PlanBasis.HOURS and data.get("hours_per_week") is None and "hours_per_week" not in self.errors:
+            self.add_error("hours_per_week", "Enter the hours a week you plan to study.")
+        if basis == PlanBasis.DATE and data.get("target_date") is None and "target_date" not in self.errors:
+            self.add_error("target_date", "Enter the date you want to finish by.")
+        return data

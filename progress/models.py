@@ -5,6 +5,7 @@ from django.utils import timezone
 
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 5
+MAX_HOURS_PER_WEEK = 80  # a pace above this is not a plan
 
 
 class Status(models.TextChoices):
@@ -109,6 +110,11 @@ class ProgressEvent(models.Model):
         return f"{self.learner} · {self.topic}: {self.from_status} → {self.to_status}"
 
 
+class PlanBasis(models.TextChoices):
+    HOURS = "hours", "Hours a week"
+    DATE = "date", "Target date"
+
+
 class RoadmapFollow(models.Model):
     """A roadmap on the learner's dashboard: starts with the first tick or the Follow button."""
 
@@ -120,12 +126,52 @@ class RoadmapFollow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The learner opens this roadmap as its map rather than its list.
     prefers_map = models.BooleanField(default=False)
+    # The learner's pace, opt-in (progress.pace): they set hours a week or a target
+    # date (plan_basis), and the other is derived from the remaining hours then.
+    plan_basis = models.CharField(max_length=5, choices=PlanBasis, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["learner", "roadmap"], name="progress_follow_unique_learner_roadmap"),
+            models.CheckConstraint(
+                condition=(
+                    Q(plan_basis="", hours_per_week__isnull=True, target_date__isnull=True)
+                    | Q(
+                        plan_basis__in=PlanBasis.values,
+                        hours_per_week__range=(1, MAX_HOURS_PER_WEEK),
+                        target_date__isnull=False,
+                    )
+                ),
+                name="progress_follow_plan_complete",
+            ),
         ]
 
     def __str__(self):
         return f"{self.learner} follows {self.roadmap}"
+
+
+class PlanChange(models.Model):
+    """A change of a learner's pace on a roadmap, for its history: what they set,
+    or an empty basis when they removed the plan."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_changes", db_index=False
+    )
+    roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="plan_changes")
+    basis = models.CharField(max_length=5, choices=PlanBasis, blank=True)
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # A roadmap's history page: the learner's plan changes on it, newest first.
+            models.Index(fields=["learner", "roadmap", "-id"], name="progress_planchange_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.roadmap}: {self.basis or 'no plan'}"

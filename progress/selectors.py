@@ -5,16 +5,18 @@ topics, roadmaps and events (pinned in tests)."""
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from mlepath import cache
-from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
+from progress import pace
+from progress.models import Evidence, PlanChange, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
 
@@ -32,7 +34,7 @@ class Completion:
     done: int = 0
     in_progress: int = 0
     skipped: int = 0
-    remaining_hours: int = 0
+    remaining_hours: Decimal = Decimal(0)  # by the pace's rule (progress.pace.remaining_hours)
 
     @property
     def countable(self) -> int:
@@ -62,10 +64,9 @@ class Completion:
             self.done += 1
         elif status == Status.SKIPPED:
             self.skipped += 1
-        else:
-            self.remaining_hours += topic.estimated_hours
-            if status == Status.IN_PROGRESS:
-                self.in_progress += 1
+        elif status == Status.IN_PROGRESS:
+            self.in_progress += 1
+        self.remaining_hours += pace.remaining_hours([(topic.estimated_hours, status)])
 
 
 @dataclass
@@ -89,6 +90,7 @@ class RoadmapProgress:
     roadmap: object
     sections: list[SectionRows]
     completion: Completion
+    pace: "Pace | None" = None  # on the dashboard
 
     def rows(self):
         return (row for section in self.sections for row in section.rows)
@@ -138,6 +140,11 @@ def roadmap_history(learner, outline, *, limit: int) -> list[ProgressEvent]:
     topic_ids = [topic.pk for section in outline for topic in section.topics]
     events = ProgressEvent.objects.filter(learner=learner, topic_id__in=topic_ids).select_related("topic")
     return list(events.order_by("-pk")[:limit])
+
+
+def plan_history(learner, roadmap, *, limit: int) -> list[PlanChange]:
+    """The learner's changes of pace on a roadmap, newest first: one query."""
+    return list(PlanChange.objects.filter(learner=learner, roadmap=roadmap).order_by("-pk")[:limit])
 
 
 def statuses_of(learner) -> dict[int, str]:
@@ -338,6 +345,55 @@ def next_rows(data: RoadmapProgress, statuses: dict[int, str]):
 
 
 @dataclass
+class Pace:
+    """A learner's pace on one followed roadmap, as the dashboard shows it."""
+
+    basis: str  # PlanBasis, or "" without a plan
+    remaining: Decimal
+    forecast: pace.Forecast | None = None  # with a plan
+    week: list[TopicRow] = field(default_factory=list)  # this week's plan
+    week_hours: Decimal = Decimal(0)
+    done_this_week: int = 0
+
+
+def pace_of(data: RoadmapProgress, *, plan, completed: list[tuple[int, dt.datetime]], now, time_zone) -> Pace:
+    """`plan` has plan_basis, hours_per_week and target_date (a RoadmapFollow);
+    `completed` is the learner's (topic id, completed at) of the last weeks
+    (recent_completions). No query."""
+    remaining = data.completion.remaining_hours
+    if not plan.plan_basis:
+        return Pace(basis="", remaining=remaining)
+    hours = {row.topic.pk: row.topic.estimated_hours for row in data.rows()}
+    since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
+    monday = pace.week_start(now, time_zone)
+    week = pace.week_plan(data.rows(), hours_per_week=plan.hours_per_week)
+    return Pace(
+        basis=plan.plan_basis,
+        remaining=remaining,
+        forecast=pace.forecast(
+            remaining=remaining,
+            hours_per_week=plan.hours_per_week,
+            target_date=plan.target_date,
+            done_recently_hours=sum(hours[pk] for pk, at in completed if pk in hours and at >= since),
+            today=now.astimezone(time_zone).date(),
+        ),
+        week=week,
+        week_hours=pace.remaining_hours((row.topic.estimated_hours, row.status) for row in week),
+        done_this_week=sum(1 for pk, at in completed if pk in hours and at >= monday),
+    )
+
+
+def recent_completions(learner, *, now) -> list[tuple[int, dt.datetime]]:
+    """The learner's topics completed in the weeks the actual pace looks at: one query."""
+    since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
+    return list(
+        Progress.objects.filter(learner=learner, status=Status.DONE, completed_at__gte=since).values_list(
+            "topic_id", "completed_at"
+        )
+    )
+
+
+@dataclass
 class Dashboard:
     roadmaps: list[RoadmapProgress]
     next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
@@ -346,11 +402,26 @@ class Dashboard:
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
+    now = now or timezone.now()
     roadmaps = list(
-        Roadmap.objects.published().with_content_version().filter(follows__learner=learner).order_by("order", "title")
+        Roadmap.objects.published()
+        .with_content_version()
+        .annotate(mine=FilteredRelation("follows", condition=Q(follows__learner=learner)))
+        .filter(mine__isnull=False)
+        .annotate(
+            plan_basis=F("mine__plan_basis"),
+            hours_per_week=F("mine__hours_per_week"),
+            target_date=F("mine__target_date"),
+        )
+        .order_by("order", "title")
     )
     statuses = statuses_of(learner)
     shaped = [roadmap_progress(r, roadmap_outline(r), statuses) for r in roadmaps]
+    # The pace's one query, only for a learner who set one.
+    completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
+    time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+    for data in shaped:
+        data.pace = pace_of(data, plan=data.roadmap, completed=completed, now=now, time_zone=time_zone)
 
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.

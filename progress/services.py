@@ -2,13 +2,25 @@
 in one transaction, and the request names the status wanted (never "toggle"),
 so retries, double clicks and two tabs cannot flip a tick back."""
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from progress.models import EVIDENCE_MAX_LINKS, Evidence, Progress, ProgressEvent, RoadmapFollow, Status
+from progress import pace
+from progress.models import (
+    EVIDENCE_MAX_LINKS,
+    MAX_HOURS_PER_WEEK,
+    Evidence,
+    PlanBasis,
+    PlanChange,
+    Progress,
+    ProgressEvent,
+    RoadmapFollow,
+    Status,
+)
 from roadmap.models import Roadmap, Topic
 
 
@@ -160,3 +172,59 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
 def remove_evidence(*, learner, evidence_id: int) -> bool:
     deleted, _ = Evidence.objects.filter(pk=evidence_id, progress__learner=learner).delete()
     return bool(deleted)
+
+
+class PlanError(ValueError):
+    """A pace that cannot be a plan; the message says why, for the form."""
+
+
+def _remaining_hours(*, learner, roadmap: Roadmap):
+    topics = Topic.objects.live().filter(placements__section__roadmap=roadmap).distinct()
+    statuses = dict(Progress.objects.filter(learner=learner, topic__in=topics).values_list("topic_id", "status"))
+    return pace.remaining_hours((hours, statuses.get(pk)) for pk, hours in topics.values_list("pk", "estimated_hours"))
+
+
+@transaction.atomic
+def set_pace(
+    *, learner, roadmap: Roadmap, today: dt.date, hours_per_week: int | None = None, target_date: dt.date | None = None
+) -> RoadmapFollow:
+    """Plan a roadmap at hours a week or by a target date (exactly one); the
+    other is derived from the hours that remain today. Setting a pace follows
+    the roadmap, and the change is recorded for its history."""
+    if (hours_per_week is None) == (target_date is None):
+        raise ValueError("give hours_per_week or target_date")
+    remaining = _remaining_hours(learner=learner, roadmap=roadmap)
+    if hours_per_week is not None:
+        if not 1 <= hours_per_week <= MAX_HOURS_PER_WEEK:
+            raise PlanError(f"Choose from 1 to {MAX_HOURS_PER_WEEK} hours a week.")
+        basis = PlanBasis.HOURS
+        target_date = pace.finish_date(remaining=remaining, hours_per_week=hours_per_week, today=today)
+    else:
+        if target_date <= today:
+            raise PlanError("Choose a date after today.")
+        basis = PlanBasis.DATE
+        hours_per_week = pace.hours_per_week_for(remaining=remaining, target=target_date, today=today)
+        if hours_per_week > MAX_HOURS_PER_WEEK:
+            raise PlanError(
+                f"That date needs {hours_per_week} hours a week for the {remaining:.0f} hours left; "
+                f"choose a later date (at most {MAX_HOURS_PER_WEEK} hours a week)."
+            )
+    plan = {"plan_basis": basis, "hours_per_week": hours_per_week, "target_date": target_date}
+    follow, _ = RoadmapFollow.objects.update_or_create(learner=learner, roadmap=roadmap, defaults=plan)
+    PlanChange.objects.create(
+        learner=learner, roadmap=roadmap, basis=basis, **{k: plan[k] for k in plan if k != "plan_basis"}
+    )
+    return follow
+
+
+@transaction.atomic
+def clear_pace(*, learner, roadmap: Roadmap) -> bool:
+    """Remove the plan (the roadmap stays followed); False if there was none."""
+    cleared = (
+        RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap)
+        .exclude(plan_basis="")
+        .update(plan_basis="", hours_per_week=None, target_date=None)
+    )
+    if cleared:
+        PlanChange.objects.create(learner=learner, roadmap=roadmap, basis="")
+    return bool(cleared)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("roadmaps/<slug:slug>/view/", views.default_view, name="roadmap_default_view"),
     path("roadmaps/<slug:slug>/history/", views.roadmap_history, name="roadmap_history"),
     path("roadmaps/<slug:slug>/follow/", views.follow, name="roadmap_follow"),
+    path("roadmaps/<slug:slug>/pace/", views.pace, name="roadmap_pace"),
     path("roadmaps/<slug:slug>/reset/", views.reset, name="roadmap_reset"),
     path("roadmaps/<slug:slug>/reset/undo/", views.reset_undo, name="roadmap_reset_undo"),
     path("roadmaps/<slug:slug>/topics/<slug:topic_slug>/status/", views.set_status, name="roadmap_set_status"),

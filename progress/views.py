@@ -3,12 +3,14 @@ evidence, the dashboard, and export / import. Visitors see the roadmap and topic
 pages without the learner's parts."""
 
 import uuid
+import zoneinfo
 from itertools import chain, islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,8 +18,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from progress import rows, selectors, services, transfer
-from progress.forms import EvidenceForm, ImportForm, NoteForm
-from progress.models import Evidence, Status
+from progress.forms import EvidenceForm, ImportForm, NoteForm, PaceForm
+from progress.models import Evidence, PlanBasis, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import (
@@ -155,9 +157,12 @@ HISTORY_LIMIT = 300
 @require_safe
 @never_cache
 def roadmap_history(request, slug):
-    """Every change of the learner's statuses on this roadmap's topics, newest first."""
+    """Every change of the learner's statuses on this roadmap's topics, and of
+    their pace on it, newest first."""
     roadmap = selectors.roadmap_page_or_404(slug, request.user)
     events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
+    plans = selectors.plan_history(request.user, roadmap, limit=HISTORY_LIMIT)
+    events = sorted(chain(events, plans), key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
     context = {"roadmap": roadmap, "events": events, "limit": HISTORY_LIMIT}
     return render(request, "progress/roadmap_history.html", context)
 
@@ -367,8 +372,64 @@ def topic_evidence_delete(request, slug, evidence_id):
 @require_safe
 @never_cache
 def dashboard(request):
-    context = {"dashboard": selectors.dashboard_for(request.user), "statuses": Status}
-    return render(request, "progress/dashboard.html", context)
+    return _dashboard_page(request)
+
+
+def _dashboard_page(request, *, invalid: PaceForm | None = None, status: int = 200):
+    """The dashboard; after a pace that could not be saved, with that form's errors."""
+    data = selectors.dashboard_for(request.user)
+    for item in data.roadmaps:
+        roadmap = item.roadmap
+        item.pace_form = (
+            invalid
+            if invalid is not None and invalid.prefix == roadmap.slug
+            else PaceForm(
+                prefix=roadmap.slug,
+                initial={
+                    "basis": roadmap.plan_basis or PlanBasis.HOURS,
+                    "hours_per_week": roadmap.hours_per_week,
+                    "target_date": roadmap.target_date,
+                },
+            )
+        )
+    context = {"dashboard": data, "statuses": Status, "plan_basis": PlanBasis}
+    return render(request, "progress/dashboard.html", context, status=status)
+
+
+@require_POST
+def pace(request, slug):
+    """Set the pace of a followed roadmap (hours a week or a target date), or
+    remove it; back to the dashboard, where the forecast shows."""
+    roadmap = published_roadmap_or_404(slug)
+    if not RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists():
+        messages.error(request, f"Follow {roadmap.title} to set a pace on it: it then appears on your dashboard.")
+        return redirect(roadmap)
+    if request.POST.get("action") == "clear":
+        if services.clear_pace(learner=request.user, roadmap=roadmap):
+            messages.success(request, f"Your pace on {roadmap.title} is removed.")
+        return redirect(f"{reverse('dashboard')}#pace-{roadmap.slug}")
+    form = PaceForm(request.POST, prefix=roadmap.slug)
+    if form.is_valid():
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(request.user.time_zone or "UTC"))
+        by_hours = form.cleaned_data["basis"] == PlanBasis.HOURS
+        try:
+            follow = services.set_pace(
+                learner=request.user,
+                roadmap=roadmap,
+                today=today,
+                hours_per_week=form.cleaned_data["hours_per_week"] if by_hours else None,
+                target_date=None if by_hours else form.cleaned_data["target_date"],
+            )
+        except services.PlanError as error:
+            form.add_error("hours_per_week" if by_hours else "target_date", str(error))
+        else:
+            messages.success(
+                request,
+                f"Planned: {roadmap.title} at {follow.hours_per_week} hours a week, "
+                f"to finish by {follow.target_date:%-d %b %Y}.",
+            )
+            return redirect(f"{reverse('dashboard')}#pace-{roadmap.slug}")
+    return _dashboard_page(request, invalid=form, status=400)
 
 
 def _attachment(request, content: str, content_type: str, extension: str) -> HttpResponse:

@@ -26,6 +26,7 @@ from accounts.forms import ProfileForm
 from mentoring import services as mentoring_services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite
+from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm
 from tests.test_bad_input import multipart, wsgi_post
 
@@ -74,6 +75,10 @@ ENDPOINTS = {
     "/accounts/": form_data(ProfileForm),
     "/accounts/delete/": fields("password"),
     "/roadmaps/track/follow/": fields("action"),
+    "/roadmaps/track/pace/": fields("action", "track-basis", "track-hours_per_week", "track-target_date")
+    | st.fixed_dictionaries(
+        {"track-basis": st.sampled_from(["hours", "date"]), "track-hours_per_week": TEXT, "track-target_date": TEXT}
+    ),
     "/roadmaps/track/reset/": fields("confirm"),
     "/roadmaps/track/reset/undo/": fields("batch"),
     "/roadmaps/track/topics/a/status/": fields("status"),
@@ -102,6 +107,8 @@ ENDPOINTS = {
 def world(alice, bob, topics, track):
     invite = mentoring_services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
     mentoring_services.accept_invite(invite=invite, user=alice)
+    for learner in (alice, bob):  # so that a pace is read and saved, not refused for an unfollowed roadmap
+        progress_services.follow_roadmap(learner=learner, roadmap=track)
     return {"alice": alice, "bob": bob, "token": invite.token}
 
 

@@ -1,0 +1,65 @@
+"""Issue #16, item 1 and 2 in Chromium: setting a pace on the dashboard (by
+hours a week, then by a date), reading the forecast and this week's plan, a
+mistake answered in place, and removing the pace; at 360 and 1280 px, light
+and dark, with axe-core on every page."""
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from progress import services
+from progress.models import RoadmapFollow
+from roadmap.models import Roadmap, Topic
+from tests.browser.conftest import sign_in
+
+TRACK = "ml-engineer-for-software-engineers"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_learner_sets_a_pace_and_reads_the_forecast(
+    live_server, browser, content, alice, password, assert_accessible, width, scheme
+):
+    track = Roadmap.objects.get(slug=TRACK)
+    for slug in ("ml-engineer-role", "ml-job-market"):
+        services.set_status(learner=alice, topic=Topic.objects.get(slug=slug), status="done", roadmap=track)
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(alice.time_zone or "UTC"))
+
+    page = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
+    sign_in(page, live_server, "alice", password)
+    card = page.get_by_role("region", name="ML Engineer for software engineers")
+    expect(card).to_contain_text("Set a pace to see when you will finish")
+    card.locator("summary", has_text="Set a pace").click()
+    card.get_by_label("Hours a week", exact=True).fill("10")
+    card.get_by_role("button", name="Save pace").click()
+
+    expect(page.locator(".messages")).to_contain_text("at 10 hours a week")
+    card = page.get_by_role("region", name="ML Engineer for software engineers")
+    follow = RoadmapFollow.objects.get(learner=alice, roadmap=track)
+    expect(card).to_contain_text(f"Finish at your plan{follow.target_date:%-d %b %Y}")
+    expect(card.locator(".pace-verdict")).to_contain_text("Behind by")  # 6 h in 4 weeks, far below 10 a week
+    expect(card.locator(".week-plan li").first).to_contain_text("End-to-end ML systems")
+    expect(card).to_contain_text("2 topics done this week")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/pace-{width}-{scheme}.png", full_page=True)
+
+    # A date too close is answered in place, and nothing changes.
+    card.locator("summary", has_text="Change or remove your pace").click()
+    card.get_by_role("radio", name="By a target date").check()
+    card.get_by_label("Target date", exact=True).fill((today + dt.timedelta(days=2)).isoformat())
+    card.get_by_role("button", name="Save pace").click()
+    card = page.get_by_role("region", name="ML Engineer for software engineers")
+    expect(card.get_by_role("alert")).to_contain_text("Please correct the errors below.")
+    expect(card).to_contain_text("That date needs")
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).hours_per_week == 10
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/pace-error-{width}-{scheme}.png", full_page=True)
+
+    card.get_by_role("button", name="Remove pace").click()
+    card = page.get_by_role("region", name="ML Engineer for software engineers")
+    expect(card).to_contain_text("Set a pace to see when you will finish")
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).plan_basis == ""
