@@ -42,6 +42,9 @@ class Mentorship(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the mentor last marked this mentee's updates seen: what changed after
+    # it is new to them (mentoring.selectors.updates_for).
+    mentor_seen_at = models.DateTimeField(default=timezone.now)
     # The link it came through: ending the mentorship closes a learner's link.
     invite = models.ForeignKey(
         "Invite", on_delete=models.SET_NULL, null=True, blank=True, related_name="mentorships", editable=False

@@ -158,3 +158,13 @@ def nudge(*, mentor, learner) -> None:
         raise MentoringError(
             f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."
         ) from None
+
+
+@transaction.atomic
+def mark_updates_seen(*, mentor, username: str | None = None) -> int:
+    """The mentor has seen what changed for one mentee (or all): news starts
+    again from now. Returns how many mentorships were marked."""
+    mentorships = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
+    if username is not None:
+        mentorships = mentorships.filter(learner__username__iexact=username)
+    return mentorships.update(mentor_seen_at=timezone.now())

@@ -9,6 +9,7 @@ register_converter(TokenConverter, "token")
 urlpatterns = [
     path("", views.index, name="mentoring"),
     path("invites/", views.invite_create, name="mentoring_invite_create"),
+    path("updates/seen/", views.updates_seen, name="mentoring_updates_seen"),
     path("invites/<int:pk>/revoke/", views.invite_revoke, name="mentoring_invite_revoke"),
     path("invite/<token:token>/", views.invite, name="mentoring_invite"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentoring_end"),

@@ -55,6 +55,7 @@ def index(request):
     chosen = request.session.get(INVITE_CHOICES, {})
     context = {
         "cohort": cohort,
+        "updates": selectors.updates_for(user) if cohort.size else [],
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": mentors,
@@ -307,3 +308,14 @@ def topic_comments_seen(request, slug):
     if request.htmx:
         return HttpResponse("")  # the button goes: nothing is left unread
     return redirect(f"{topic.get_absolute_url()}#comments")
+
+
+@require_POST
+def updates_seen(request):
+    """Mark what changed for one mentee (`username`) or for all as seen."""
+    username = request.POST.get("username") or None
+    if username is not None and not services.mark_updates_seen(mentor=request.user, username=username[:150]):
+        raise Http404("No such mentee")
+    if username is None:
+        services.mark_updates_seen(mentor=request.user)
+    return redirect(f"{reverse('mentoring')}#mentees")

@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentoring.context_processors.unread_feedback",
+                "mentoring.context_processors.navigation_counts",
             ],
         },
     },

@@ -1,0 +1,134 @@
+"""What changed since a mentor last looked (#16, item 5): the navigation's count
+and the list on /mentoring/, within what each learner shares, and marking it seen."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mentoring import services
+from mentoring.models import Invite, Mentorship
+from progress import services as progress_services
+from progress.models import Evidence, ProgressEvent
+
+BADGE = '<span class="nav-badge">1<span class="visually-hidden"> mentee with news since you last looked</span>'
+
+
+@pytest.fixture
+def looked_yesterday(mentoring):
+    """bob mentors alice (the `mentoring` fixture: she ticked a, noted it, added evidence) and last looked a day ago."""
+    Mentorship.objects.filter(status="active").update(mentor_seen_at=timezone.now() - dt.timedelta(days=1))
+    # Her tick and her evidence are old news.
+    ProgressEvent.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
+    Evidence.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
+
+
+def mentor_page(client, user):
+    client.force_login(user)
+    return client.get("/mentoring/").content.decode()
+
+
+def updates_section(html):
+    return html[html.index('id="updates"') : html.index('id="mentees"')] if 'id="updates"' in html else ""
+
+
+def test_a_reply_evidence_and_done_topics_are_news_with_their_titles(
+    client, alice, bob, topics, track, looked_yesterday
+):
+    services.add_comment(author=alice, learner=alice, topic=topics["a"], body="Here is how I did it")
+    progress_services.add_evidence(learner=alice, topic=topics["b"], url="https://example.com/b-notebook")
+    progress_services.set_status(learner=alice, topic=topics["b"], status="done", roadmap=track)
+
+    html = mentor_page(client, bob)
+
+    assert BADGE in html
+    section = updates_section(html)
+    assert "Alice Liddell" in section
+    assert "1 reply" in section and "1 evidence link" in section and "1 topic done (Beta)" in section
+    assert "Here is how I did it" not in section  # the list says what changed; the thread shows it
+
+
+def test_the_mentors_own_comments_and_old_activity_are_not_news(client, alice, bob, topics, looked_yesterday):
+    services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Well done")
+    html = mentor_page(client, bob)
+    assert 'id="updates"' not in html and "nav-badge" not in html
+
+
+def test_what_the_learner_does_not_share_is_not_news(client, alice, bob, topics, track, looked_yesterday):
+    Mentorship.objects.filter(mentor=bob).update(share_evidence=False, share_dates=False)
+    progress_services.add_evidence(learner=alice, topic=topics["b"], url="https://example.com/private")
+    progress_services.set_status(learner=alice, topic=topics["b"], status="done", roadmap=track)
+    html = mentor_page(client, bob)
+    assert 'id="updates"' not in html and "nav-badge" not in html
+
+    Mentorship.objects.filter(mentor=bob).update(share_dates=True)
+    assert "1 topic done (Beta)" in updates_section(mentor_page(client, bob))
+    assert "evidence" not in updates_section(mentor_page(client, bob))
+
+
+def test_a_stall_is_news_once_when_it_began_after_the_last_look(client, alice, bob, looked_yesterday):
+    now = timezone.now()
+    ProgressEvent.objects.filter(learner=alice).update(created_at=now - dt.timedelta(days=14, hours=12))
+    html = mentor_page(client, bob)
+    assert "<strong>stalled</strong>: no activity for two weeks" in updates_section(html) and BADGE in html
+
+    # It stalled before the mentor last looked: they saw it then.
+    ProgressEvent.objects.filter(learner=alice).update(created_at=now - dt.timedelta(days=20))
+    assert 'id="updates"' not in mentor_page(client, bob)
+
+
+def test_marking_seen_is_a_post_per_mentee_or_for_all(client, alice, bob, charlie, topics, track, looked_yesterday):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    services.accept_invite(invite=invite, user=charlie)
+    Mentorship.objects.filter(learner=charlie).update(mentor_seen_at=timezone.now() - dt.timedelta(days=1))
+    for learner in (alice, charlie):
+        services.add_comment(author=learner, learner=learner, topic=topics["a"], body="A question")
+    client.force_login(bob)
+    assert client.get("/mentoring/updates/seen/").status_code == 405
+
+    response = client.post("/mentoring/updates/seen/", {"username": "alice"})
+    assert response.status_code == 302 and response.url == "/mentoring/#mentees"
+    section = updates_section(client.get("/mentoring/").content.decode())
+    assert "charlie" in section and "Alice Liddell" not in section
+
+    client.post("/mentoring/updates/seen/")
+    html = client.get("/mentoring/").content.decode()
+    assert 'id="updates"' not in html and "nav-badge" not in html
+
+
+def test_nobody_marks_another_mentors_mentees_seen(alice, bob, dave, topics, looked_yesterday):
+    services.add_comment(author=alice, learner=alice, topic=topics["a"], body="A question")
+    stranger = Client()
+    stranger.force_login(dave)  # mentored alice once; the mentorship ended
+    assert stranger.post("/mentoring/updates/seen/", {"username": "alice"}).status_code == 404
+    assert stranger.post("/mentoring/updates/seen/", {"username": "x" * 5000}).status_code == 404
+    assert Mentorship.objects.get(mentor=bob, status="active").mentor_seen_at < timezone.now() - dt.timedelta(hours=23)
+    assert Client().post("/mentoring/updates/seen/").status_code == 302  # to sign in
+
+
+def test_the_navigation_reads_both_counts_in_one_query(alice, bob, topics, looked_yesterday):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.add_comment(author=alice, learner=alice, topic=topics["a"], body="A question")
+    services.add_comment(author=bob, learner=bob, topic=topics["a"], body="bob learns too")  # bob is no one's mentee
+    client = Client()
+    client.force_login(bob)
+    client.get("/accounts/")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/accounts/").content.decode()
+    assert BADGE in html
+    navigation = [q["sql"] for q in captured if "mentor_seen_at" in q["sql"]]
+    assert len(navigation) == 1 and "seen_at" in navigation[0]
+
+
+def test_a_mentee_who_never_started_is_news_two_weeks_after_joining(client, bob, charlie, looked_yesterday):
+    invite = services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    services.accept_invite(invite=invite, user=charlie)
+    now = timezone.now()
+    Mentorship.objects.filter(learner=charlie).update(
+        created_at=now - dt.timedelta(days=14, hours=6), mentor_seen_at=now - dt.timedelta(days=1)
+    )
+    section = updates_section(mentor_page(client, bob))
+    assert "charlie" in section and "<strong>stalled</strong>" in section
