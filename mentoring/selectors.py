@@ -222,11 +222,14 @@ def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
 
 def mentee_dashboard(mentorship: Mentorship) -> Dashboard:
     """The learner's dashboard as their mentor may see it: without dates, no
-    activity calendar, streaks or completion dates (not even their order)."""
+    activity calendar, streaks, completion dates (not even their order) or pace
+    (its forecast is read from the dates)."""
     dashboard = dashboard_for(mentorship.learner)
     if not mentorship.share_dates:
         dashboard.activity = None
         dashboard.recently_completed = []
+        for item in dashboard.roadmaps:
+            item.pace = None
     return dashboard
 
 

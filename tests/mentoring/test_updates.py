@@ -132,3 +132,16 @@ def test_a_mentee_who_never_started_is_news_two_weeks_after_joining(client, bob,
     )
     section = updates_section(mentor_page(client, bob))
     assert "charlie" in section and "<strong>stalled</strong>" in section
+
+
+def test_a_mentor_sees_the_mentees_pace_only_with_dates_shared(client, alice, bob, track, looked_yesterday):
+    from progress.services import set_pace
+
+    set_pace(learner=alice, roadmap=track, today=timezone.localdate(), hours_per_week=5)
+    client.force_login(bob)
+    html = client.get("/mentoring/mentees/alice/").content.decode()
+    assert '<div class="pace" id="pace-track">' in html and "5 h a week" in html
+    assert "Save pace" not in html  # the learner's to set, not the mentor's
+
+    Mentorship.objects.filter(mentor=bob).update(share_dates=False)
+    assert 'class="pace"' not in client.get("/mentoring/mentees/alice/").content.decode()
