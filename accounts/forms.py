@@ -99,11 +99,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "time_zone")
+        fields = ("display_name", "email", "time_zone", "learner_digest", "mentor_digest")
         labels = {"email": "Email"}
         help_texts = {"email": "For password resets. Never shown to others."}
 
-    field_order = ["display_name", "email", "current_password", "time_zone"]
+    field_order = ["display_name", "email", "current_password", "time_zone", "learner_digest", "mentor_digest"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

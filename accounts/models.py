@@ -34,6 +34,18 @@ class User(AbstractUser):
         help_text="Days and streaks are counted in this time zone.",
     )
 
+    # Weekly mail, each opt-in (sent by mentoring's send_digests on Monday morning, local time).
+    learner_digest = models.BooleanField(
+        "weekly digest",
+        default=False,
+        help_text="On Monday morning: last week's progress, this week's plan and new mentor feedback.",
+    )
+    mentor_digest = models.BooleanField(
+        "mentor digest",
+        default=False,
+        help_text="On Monday morning, if you mentor someone: who is behind or stalled, new evidence and replies.",
+    )
+
     # "Sign out everywhere" bumps it: every session's stored hash stops matching.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 

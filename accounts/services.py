@@ -12,12 +12,27 @@ class AccountError(Exception):
 
 
 @transaction.atomic
-def update_profile(*, user: User, display_name: str, email: str, time_zone: str, domain: str, use_https: bool) -> None:
-    """Save the profile. A new email address is reported to the old one (by the
-    worker, in this transaction: no change, no mail)."""
+def update_profile(
+    *,
+    user: User,
+    display_name: str,
+    email: str,
+    time_zone: str,
+    domain: str,
+    use_https: bool,
+    learner_digest: bool | None = None,
+    mentor_digest: bool | None = None,
+) -> None:
+    """Save the profile (the weekly mails too, when given). A new email address
+    is reported to the old one (by the worker, in this transaction: no change, no mail)."""
     old_email = user.email
     user.display_name, user.email, user.time_zone = display_name, email, time_zone
-    user.save(update_fields=["display_name", "email", "time_zone"])
+    fields = ["display_name", "email", "time_zone"]
+    for name, value in (("learner_digest", learner_digest), ("mentor_digest", mentor_digest)):
+        if value is not None:
+            setattr(user, name, value)
+            fields.append(name)
+    user.save(update_fields=fields)
     if old_email and email.casefold() != old_email.casefold():
         send_email_changed_notice.enqueue(
             user_id=user.pk, old_email=old_email, new_email=email, domain=domain, use_https=use_https

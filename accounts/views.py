@@ -173,6 +173,8 @@ def account(request):
         display_name=form.cleaned_data["display_name"],
         email=form.cleaned_data["email"],
         time_zone=form.cleaned_data["time_zone"],
+        learner_digest=form.cleaned_data["learner_digest"],
+        mentor_digest=form.cleaned_data["mentor_digest"],
         domain=request.get_host(),
         use_https=request.is_secure(),
     )

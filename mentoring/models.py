@@ -195,3 +195,26 @@ class Nudge(models.Model):
 
     def __str__(self):
         return f"{self.mentor} nudged {self.learner} on {self.sent_on}"
+
+
+class DigestKind(models.TextChoices):
+    LEARNER = "learner", "Weekly digest"
+    MENTOR = "mentor", "Mentor digest"
+
+
+class DigestSent(models.Model):
+    """One digest of one week to one person: the row is written with the task
+    that mails it, so a second run of send_digests the same week sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests_sent")
+    kind = models.CharField(max_length=8, choices=DigestKind)
+    week = models.DateField(help_text="The Monday of the week, in the recipient's time zone.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "week"], name="mentoring_digestsent_once_a_week"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}, week of {self.week}"

@@ -168,3 +168,11 @@ def mark_updates_seen(*, mentor, username: str | None = None) -> int:
     if username is not None:
         mentorships = mentorships.filter(learner__username__iexact=username)
     return mentorships.update(mentor_seen_at=timezone.now())
+
+
+@transaction.atomic
+def unsubscribe_digest(*, user, kind: str) -> None:
+    """Stop one weekly digest (the signed link of its mail, no sign-in needed)."""
+    from mentoring.digests import FIELD
+
+    type(user).objects.filter(pk=user.pk).update(**{FIELD[kind]: False})

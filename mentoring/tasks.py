@@ -1,9 +1,12 @@
 """Mentoring mail, sent by the worker (mlepath.mail)."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from mentoring.models import Mentorship, Nudge
+from mentoring.models import DigestKind, DigestSent, Mentorship, Nudge
 from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 
@@ -47,4 +50,35 @@ def send_new_mentor_notice(*, mentorship_id: int, mentoring_url: str, attempt: i
         subject=f"{one_line(mentorship.mentor.public_name)} is now your mentor at MLE Path",
         body=render_to_string("mentoring/new_mentor_email.txt", context),
         to=[mentorship.learner.email],
+    )
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None:
+    """A weekly digest (mentoring.digests), composed when it is sent. Skipped if
+    the recipient unsubscribed since it was queued; a digest given up is
+    forgotten, so the next run of send_digests that week queues it again."""
+    from mentoring import digests
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not getattr(user, digests.FIELD[kind]):
+        return
+    now = timezone.now()
+    unsubscribe = digests.unsubscribe_url(user, kind)
+    context = {"user": user, "unsubscribe_url": unsubscribe, "site_url": settings.SITE_URL}
+    if kind == DigestKind.LEARNER:
+        context["digest"] = digests.learner_digest(user, now=now)
+        subject, template = "Your week at MLE Path", "mentoring/digest_learner_email.txt"
+    else:
+        context["digest"] = digests.mentor_digest(user, now=now)
+        subject, template = "Your mentees this week at MLE Path", "mentoring/digest_mentor_email.txt"
+    send_or_retry(
+        send_digest,
+        attempt=attempt,
+        task_kwargs={"user_id": user_id, "kind": kind, "week": week},
+        subject=subject,
+        body=render_to_string(template, context),
+        to=[user.email],
+        on_give_up=DigestSent.objects.filter(user_id=user_id, kind=kind, week=week).delete,
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="mentoring"),
     path("invites/", views.invite_create, name="mentoring_invite_create"),
     path("updates/seen/", views.updates_seen, name="mentoring_updates_seen"),
+    path("digests/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
     path("invites/<int:pk>/revoke/", views.invite_revoke, name="mentoring_invite_revoke"),
     path("invite/<token:token>/", views.invite, name="mentoring_invite"),
     path("mentorships/<int:pk>/end/", views.mentorship_end, name="mentoring_end"),

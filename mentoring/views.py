@@ -1,15 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring import selectors, services
 from mentoring.forms import CommentForm, InviteForm, SharingForm
-from mentoring.models import Invite, Mentorship
+from mentoring.models import DigestKind, Invite, Mentorship
 from mlepath import cache
 from progress import selectors as progress_selectors
 from progress.models import Status
@@ -319,3 +321,25 @@ def updates_seen(request):
     if username is None:
         services.mark_updates_seen(mentor=request.user)
     return redirect(f"{reverse('mentoring')}#mentees")
+
+
+@login_not_required
+@csrf_exempt  # mail clients' one-click POST (RFC 8058) carries the signed link, not a CSRF token
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def digest_unsubscribe(request, token):
+    """A digest's unsubscribe link: GET asks (a link preview must not unsubscribe),
+    POST stops that digest, signed in or not."""
+    from mentoring import digests
+
+    signed = digests.read_unsubscribe_token(token)
+    user = signed and get_user_model().objects.filter(pk=signed[0]).first()
+    if not user:
+        return render(request, "mentoring/digest_unsubscribe.html", {"invalid": True}, status=400)
+    kind = DigestKind(signed[1])
+    done = False
+    if request.method == "POST":
+        services.unsubscribe_digest(user=user, kind=kind)
+        done = True
+    context = {"kind": kind, "done": done, "subscribed": getattr(user, digests.FIELD[kind]) and not done}
+    return render(request, "mentoring/digest_unsubscribe.html", context)

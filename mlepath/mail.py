@@ -23,14 +23,24 @@ RETRY_DELAYS = (60, 5 * 60, 30 * 60, 2 * 60 * 60, 6 * 60 * 60, 15 * 60 * 60)
 DELIVERY_ERRORS = (OSError, smtplib.SMTPException)
 
 
-def send_or_retry(task, *, attempt: int, task_kwargs: dict, subject: str, body: str, to: list[str], on_give_up=None):
+def send_or_retry(
+    task,
+    *,
+    attempt: int,
+    task_kwargs: dict,
+    subject: str,
+    body: str,
+    to: list[str],
+    on_give_up=None,
+    headers: dict | None = None,
+):
     """Send a mail now, from the running `task`. If delivery fails, enqueue
     attempt number `attempt + 1` of the task (with `task_kwargs`) after its
     pause, or, when every attempt is used up, call `on_give_up` (to undo what
     the mail stood for); then re-raise, so that this attempt is recorded as
     failed with its traceback."""
     try:
-        EmailMessage(subject=subject, body=body, to=to).send()
+        EmailMessage(subject=subject, body=body, to=to, headers=headers).send()
     except DELIVERY_ERRORS:
         if attempt <= len(RETRY_DELAYS):
             run_after = timezone.now() + dt.timedelta(seconds=RETRY_DELAYS[attempt - 1])

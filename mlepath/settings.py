@@ -231,6 +231,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- E-mail ---------------------------------------------------------------
 
 # Development prints mail to the console; production defaults to a local MTA.
+# Where links in mail sent without a request (the weekly digests) lead.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 MAILERS = {"default": env_mailer("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MLE Path <noreply@mlepath.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -87,6 +87,7 @@ class Run:
 RUN = {
     ".venv/bin/python manage.py loadroadmap": Run(r"Topics: 0 created, 0 updated, 0 retired, \d+ unchanged"),
     ".venv/bin/python manage.py dumproadmap": Run(r"Wrote .*topics\.yaml", check=unchanged_content),
+    ".venv/bin/python manage.py send_digests": Run(r"Queued 0 digests\."),
     ".venv/bin/python manage.py seed_demo": Run(r"The cohort mentor is demo-mentor-001.*\n.*password: \S+"),
     # It prompts; --noinput takes the answers from the environment.
     ".venv/bin/python manage.py createsuperuser": Run(

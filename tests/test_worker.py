@@ -90,3 +90,27 @@ def test_the_worker_sends_the_nudge_once(mentor_client, alice):
     assert output.count("Subject: bob is cheering you on at MLE Path") == 1, output
     assert "To: alice@example.com" in output
     assert DBTaskResult.objects.count() == 1
+
+
+def test_the_worker_sends_each_weekly_digest_once(mentoring, alice, bob, track):
+    """Issue #16: two runs of send_digests in one week (its enqueue_due, at a fixed
+    Monday morning), one mail per person, sent by the real worker."""
+    import datetime as dt
+
+    from mentoring.digests import enqueue_due
+
+    monday_morning = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+
+    for user, field in ((alice, "learner_digest"), (bob, "mentor_digest")):
+        setattr(user, field, True)
+        user.save()
+    with worker("console:") as process:
+        assert enqueue_due(now=monday_morning) == 2
+        wait_for(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2)
+        assert enqueue_due(now=monday_morning + dt.timedelta(hours=3)) == 0  # the same week: nothing more
+        time.sleep(0.5)
+    output = process.stdout.read()
+    assert output.count("Subject: Your week at MLE Path") == 1, output
+    assert output.count("Subject: Your mentees this week at MLE Path") == 1, output
+    assert output.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 2
+    assert DBTaskResult.objects.count() == 2
