@@ -9,12 +9,27 @@ only when shared. What is not shared is None or empty before any template runs."
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentoring.models import Comment, Mentorship, Nudge, Review
+from progress import pace
 from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
 from roadmap.models import Roadmap
@@ -31,6 +46,27 @@ class RoadmapFigure:
     done: int
     skipped: int
     total: int
+    remaining: Decimal | None = None  # hours, by the pace's rule, when a pace is set and dates shared
+    plan: tuple | None = None  # (hours a week, target date)
+    forecast: pace.Forecast | None = None
+
+    @property
+    def pace_shown(self) -> str:
+        """The pace as the cohort card says it (part of the card's cache key)."""
+        if self.forecast is None:
+            return ""
+        f = self.forecast
+        if f.finished:
+            verdict = "finished"
+        elif f.target_passed:
+            verdict = "target date passed"
+        elif f.weeks_behind is None:
+            verdict = "no topic done in 4 weeks"
+        elif f.weeks_behind == 0:
+            verdict = "on track"
+        else:
+            verdict = f"behind by {f.weeks_behind} week{'s' if f.weeks_behind != 1 else ''}"
+        return f"{f.hours_per_week} h a week to {f.target_date:%-d %b %Y}: {verdict}"
 
     @property
     def percent(self) -> int:
@@ -55,7 +91,7 @@ class CohortRow:
 
     def shown(self) -> tuple:
         """Every value the cohort's row shows: the key of its cached rendering."""
-        figures = tuple((f.roadmap.pk, f.roadmap.title, f.percent) for f in self.roadmaps)
+        figures = tuple((f.roadmap.pk, f.roadmap.title, f.percent, f.pace_shown) for f in self.roadmaps)
         last = self.last_activity.isoformat() if self.last_activity else None
         return (
             self.learner_id,
@@ -101,28 +137,71 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
     counted by the database: a few rows per mentee come back, not every progress row."""
     ids = list(rows)
     live = Q(topic__retired=False, topic__placements__section__roadmap__in=list(roadmaps))
+    # Hours of the topics done, skipped and in progress, for the pace of those who set one.
+    settled_hours = {status: Sum("topic__estimated_hours", filter=Q(status=status)) for status in Status.values}
     counts = {
-        (learner_id, roadmap_id): (done, skipped)
-        for learner_id, roadmap_id, done, skipped in Progress.objects.filter(live, learner_id__in=ids)
+        (learner_id, roadmap_id): (done, skipped, hours)
+        for learner_id, roadmap_id, done, skipped, *hours in Progress.objects.filter(live, learner_id__in=ids)
         .values("learner_id", "topic__placements__section__roadmap_id")
         .annotate(
             # distinct: a topic placed in two sections of one roadmap counts once
             done=Count("topic_id", distinct=True, filter=Q(status=Status.DONE)),
             skipped=Count("topic_id", distinct=True, filter=Q(status=Status.SKIPPED)),
+            **{f"hours_{status}": total for status, total in settled_hours.items()},
         )
-        .values_list("learner_id", "topic__placements__section__roadmap_id", "done", "skipped")
+        .values_list(
+            "learner_id",
+            "topic__placements__section__roadmap_id",
+            "done",
+            "skipped",
+            *(f"hours_{status}" for status in Status.values),
+        )
     }
-    # Live topics per roadmap, from the cached outlines.
-    totals = {pk: len({t.pk for s in roadmap_outline(r) for t in s.topics}) for pk, r in roadmaps.items()}
-    for learner_id, roadmap_id in (
+    # Live topics per roadmap, and their hours, from the cached outlines.
+    totals, total_hours = {}, {}
+    for pk, roadmap in roadmaps.items():
+        topics = {t.pk: t.estimated_hours for s in roadmap_outline(roadmap) for t in s.topics}
+        totals[pk], total_hours[pk] = len(topics), sum(topics.values())
+    planned = []
+    for learner_id, roadmap_id, basis, hours_per_week, target_date in (
         RoadmapFollow.objects.filter(learner_id__in=ids, roadmap_id__in=roadmaps)
         .order_by("roadmap__order", "pk")
-        .values_list("learner_id", "roadmap_id")
+        .values_list("learner_id", "roadmap_id", "plan_basis", "hours_per_week", "target_date")
     ):
-        done, skipped = counts.get((learner_id, roadmap_id), (0, 0))
-        rows[learner_id].roadmaps.append(
-            RoadmapFigure(roadmap=roadmaps[roadmap_id], done=done, skipped=skipped, total=totals[roadmap_id])
-        )
+        done, skipped, hours = counts.get((learner_id, roadmap_id), (0, 0, [0] * len(Status.values)))
+        figure = RoadmapFigure(roadmap=roadmaps[roadmap_id], done=done, skipped=skipped, total=totals[roadmap_id])
+        rows[learner_id].roadmaps.append(figure)
+        if basis and rows[learner_id].dates_shared:  # the pace is read from the dates
+            by_status = dict(zip(Status.values, (h or 0 for h in hours), strict=True))
+            figure.remaining = (
+                Decimal(total_hours[roadmap_id] - by_status[Status.DONE] - by_status[Status.SKIPPED])
+                - Decimal(by_status[Status.IN_PROGRESS]) / 2
+            )
+            figure.plan = (hours_per_week, target_date)
+            planned.append((learner_id, figure))
+    if planned:
+        # Hours completed in the weeks the actual pace looks at, per mentee and roadmap.
+        recent = {
+            (learner_id, roadmap_id): hours
+            for learner_id, roadmap_id, hours in Progress.objects.filter(
+                live,
+                learner_id__in={learner_id for learner_id, _ in planned},
+                status=Status.DONE,
+                completed_at__gte=now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS),
+            )
+            .values("learner_id", "topic__placements__section__roadmap_id")
+            .annotate(hours=Sum("topic__estimated_hours"))
+            .values_list("learner_id", "topic__placements__section__roadmap_id", "hours")
+        }
+        for learner_id, figure in planned:
+            hours_per_week, target_date = figure.plan
+            figure.forecast = pace.forecast(
+                remaining=figure.remaining,
+                hours_per_week=hours_per_week,
+                target_date=target_date,
+                done_recently_hours=recent.get((learner_id, figure.roadmap.pk), 0),
+                today=timezone.localdate(now),
+            )
     # Dates only of those who share them: the others' are never read.
     dated = [pk for pk, row in rows.items() if row.dates_shared]
     for learner_id, last in (

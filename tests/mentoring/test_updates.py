@@ -145,3 +145,17 @@ def test_a_mentor_sees_the_mentees_pace_only_with_dates_shared(client, alice, bo
 
     Mentorship.objects.filter(mentor=bob).update(share_dates=False)
     assert 'class="pace"' not in client.get("/mentoring/mentees/alice/").content.decode()
+
+
+def test_the_cohort_shows_each_mentees_pace_when_dates_are_shared(client, alice, bob, topics, track, mentoring):
+    from progress.services import set_pace
+
+    # alice: a (2 h) done just now (the `mentoring` fixture); 26 h left at 4 h a week: 46 days.
+    follow = set_pace(learner=alice, roadmap=track, today=timezone.localdate(), hours_per_week=4)
+    client.force_login(bob)
+    html = client.get("/mentoring/").content.decode()
+    # Her pace of the last 4 weeks is 0.5 h a week: 364 days for 26 h, far behind.
+    assert f"Pace: 4 h a week to {follow.target_date:%-d %b %Y}: behind by 46 weeks" in html
+
+    Mentorship.objects.filter(mentor=bob).update(share_dates=False)
+    assert "Pace:" not in client.get("/mentoring/").content.decode()
