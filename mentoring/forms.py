@@ -47,3 +47,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Plain text, up to {COMMENT_MAX_LENGTH} characters.",
     )
+
+
+class SuggestionForm(forms.Form):
+    target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))

@@ -218,3 +218,34 @@ class DigestSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.user}, week of {self.week}"
+
+
+class PaceSuggestion(models.Model):
+    """A mentor's suggested target date for a learner's roadmap, which the
+    learner accepts (it becomes their pace) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="pace_suggestions")
+    roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="pace_suggestions")
+    target_date = models.DateField()
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A new suggestion replaces the one still waiting. Also the index of that lookup.
+            models.UniqueConstraint(
+                fields=["mentorship", "roadmap"],
+                condition=Q(status="pending"),
+                name="mentoring_pacesuggestion_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentorship}: {self.roadmap} by {self.target_date} ({self.status})"

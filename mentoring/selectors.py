@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentoring.models import Comment, Mentorship, Nudge, Review
+from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, Review
 from progress import pace
 from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
@@ -457,3 +457,23 @@ def updates_for(mentor, *, now=None) -> list[MenteeUpdate]:
             if at > by_learner[learner_id].seen:
                 by_learner[learner_id].done_titles.append(title)
     return updates
+
+
+def pending_suggestions(learner) -> list:
+    """Mentors' suggested target dates waiting for the learner's answer: one query."""
+    return list(
+        PaceSuggestion.objects.filter(
+            mentorship__learner=learner,
+            mentorship__status=Mentorship.Status.ACTIVE,
+            status=PaceSuggestion.Status.PENDING,
+            roadmap__published=True,
+        ).select_related("mentorship__mentor", "roadmap")
+    )
+
+
+def suggestions_by_roadmap(mentorship) -> dict[int, object]:
+    """The latest suggestion of this mentorship per roadmap, for the mentor's page: one query."""
+    latest = {}
+    for suggestion in PaceSuggestion.objects.filter(mentorship=mentorship):
+        latest.setdefault(suggestion.roadmap_id, suggestion)
+    return latest

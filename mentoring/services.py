@@ -6,9 +6,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentoring.models import Comment, Invite, Mentorship, Nudge, Review
+from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, Review
 from mentoring.tasks import send_new_mentor_notice, send_nudge
-from progress.models import Progress, Status
+from progress.models import Progress, RoadmapFollow, Status
+from progress.services import PlanError, set_pace
 
 
 class MentoringError(Exception):
@@ -176,3 +177,40 @@ def unsubscribe_digest(*, user, kind: str) -> None:
     from mentoring.digests import FIELD
 
     type(user).objects.filter(pk=user.pk).update(**{FIELD[kind]: False})
+
+
+@transaction.atomic
+def suggest_target_date(*, mentor, learner, roadmap, target_date: dt.date, today: dt.date) -> PaceSuggestion:
+    """A mentor suggests when a learner could finish a roadmap they follow; a new
+    suggestion replaces the one still waiting for an answer."""
+    mentorship = Mentorship.objects.filter(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE).first()
+    if mentorship is None:
+        raise MentoringError("You do not mentor this learner.")
+    if target_date <= today:
+        raise MentoringError("Suggest a date after today.")
+    if not RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists():
+        raise MentoringError("The learner does not follow this roadmap.")
+    suggestion, _ = PaceSuggestion.objects.update_or_create(
+        mentorship=mentorship,
+        roadmap=roadmap,
+        status=PaceSuggestion.Status.PENDING,
+        defaults={"target_date": target_date, "created_at": timezone.now()},
+    )
+    return suggestion
+
+
+@transaction.atomic
+def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, today: dt.date) -> None:
+    """The learner accepts (the date becomes their pace, in their history) or
+    declines a mentor's suggestion. A date that cannot be a plan any more is
+    refused with progress's reason, and the suggestion keeps waiting."""
+    if suggestion.mentorship.learner_id != learner.pk or suggestion.status != PaceSuggestion.Status.PENDING:
+        raise MentoringError("This suggestion is not waiting for your answer.")
+    if accept:
+        try:
+            set_pace(learner=learner, roadmap=suggestion.roadmap, today=today, target_date=suggestion.target_date)
+        except PlanError as error:
+            raise MentoringError(str(error)) from None
+    suggestion.status = PaceSuggestion.Status.ACCEPTED if accept else PaceSuggestion.Status.DECLINED
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "decided_at"])

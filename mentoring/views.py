@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -5,13 +7,14 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring import selectors, services
-from mentoring.forms import CommentForm, InviteForm, SharingForm
-from mentoring.models import DigestKind, Invite, Mentorship
+from mentoring.forms import CommentForm, InviteForm, SharingForm, SuggestionForm
+from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
 from progress import selectors as progress_selectors
 from progress.models import Status
@@ -195,6 +198,9 @@ def mentee(request, username):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
     dashboard = selectors.mentee_dashboard(mentorship)
+    suggestions = selectors.suggestions_by_roadmap(mentorship)
+    for item in dashboard.roadmaps:
+        item.suggestion = suggestions.get(item.roadmap.pk)
     return render(
         request, "mentoring/mentee.html", {"mentorship": mentorship, "learner": learner, "dashboard": dashboard}
     )
@@ -343,3 +349,60 @@ def digest_unsubscribe(request, token):
         done = True
     context = {"kind": kind, "done": done, "subscribed": getattr(user, digests.FIELD[kind]) and not done}
     return render(request, "mentoring/digest_unsubscribe.html", context)
+
+
+@require_POST
+def mentee_suggest(request, username, slug):
+    """Suggest a target date for a roadmap the mentee follows; they answer on their dashboard."""
+    mentorship = _mentorship_or_404(request, username)
+    roadmap = published_roadmap_or_404(slug)
+    form = SuggestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.suggest_target_date(
+                mentor=request.user,
+                learner=mentorship.learner,
+                roadmap=roadmap,
+                target_date=form.cleaned_data["target_date"],
+                today=timezone.localdate(),
+            )
+        except services.MentoringError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"Suggested to {mentorship.learner.public_name}: {roadmap.title} by "
+                f"{form.cleaned_data['target_date']:%-d %b %Y}. They can accept or decline it on their dashboard.",
+            )
+    else:
+        messages.error(request, f"Nothing was suggested: {' '.join(form.errors['target_date'])}")
+    return redirect(f"{reverse('mentoring_mentee', args=[mentorship.learner.username])}#suggest-{roadmap.slug}")
+
+
+@require_POST
+def suggestion_answer(request, pk):
+    """The learner accepts or declines a mentor's suggested target date."""
+    suggestion = get_object_or_404(
+        PaceSuggestion.objects.select_related("mentorship__mentor", "roadmap"), pk=pk, mentorship__learner=request.user
+    )
+    accept = request.POST.get("action") == "accept"
+    try:
+        services.answer_suggestion(
+            suggestion=suggestion,
+            learner=request.user,
+            accept=accept,
+            today=timezone.localdate(timezone=zoneinfo.ZoneInfo(request.user.time_zone or "UTC")),
+        )
+    except services.MentoringError as error:
+        messages.error(request, str(error))
+    else:
+        mentor = suggestion.mentorship.mentor.public_name
+        if accept:
+            messages.success(
+                request,
+                f"Your pace on {suggestion.roadmap.title} now aims at {suggestion.target_date:%-d %b %Y}, "
+                f"as {mentor} suggested.",
+            )
+        else:
+            messages.success(request, f"You declined {mentor}'s suggestion; your pace is unchanged.")
+    return redirect(f"{reverse('dashboard')}#pace-{suggestion.roadmap.slug}")

@@ -35,3 +35,9 @@ def topic_feedback(context, learner, topic):
 @register.inclusion_tag("mentoring/includes/new_feedback.html")
 def new_feedback(learner):
     return {"feedback": selectors.unseen_feedback(learner)}
+
+
+@register.inclusion_tag("mentoring/includes/pace_suggestions.html")
+def pace_suggestions(learner):
+    """Mentors' suggested target dates waiting for the learner's answer, on the dashboard."""
+    return {"suggestions": selectors.pending_suggestions(learner)}
