@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring.models import Mentorship
-from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
+from progress.models import PlanBasis, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Placement, Roadmap
 
 BATCH = 5000
+PACED = 0.6  # the share of followed roadmaps with a pace set
 NOTES = [
     "Worked through the official tutorial; revisit the exercises on regularisation.",
     "Built a small notebook on a Kaggle dataset. Need more practice with pipelines.",
@@ -96,7 +97,12 @@ class Command(BaseCommand):
                     chosen = roadmaps
                 seen = set()
                 for roadmap in chosen:
-                    follows.append(RoadmapFollow(learner=user, roadmap=roadmap))
+                    follow = RoadmapFollow(learner=user, roadmap=roadmap)
+                    if rng.random() < PACED:  # a pace, as a learner sets one on the dashboard
+                        follow.plan_basis = PlanBasis.HOURS
+                        follow.hours_per_week = rng.randint(4, 15)
+                        follow.target_date = now.date() + dt.timedelta(days=rng.randint(60, 500))
+                    follows.append(follow)
                     path = topics_by_roadmap[roadmap.pk]
                     reached = int(len(path) * rng.random() ** 0.5)
                     for index, topic_id in enumerate(path[: reached + 2]):
