@@ -1,8 +1,17 @@
+import datetime as dt
+
 from django import forms
 from django.core.validators import URLValidator
 
 from mlepath.text import validate_line, validate_text
-from progress.models import MAX_HOURS_PER_WEEK, NOTE_MAX_LENGTH, PlanBasis
+from progress.models import (
+    FEED_DEFAULT_MINUTES,
+    MAX_HOURS_PER_WEEK,
+    NOTE_MAX_LENGTH,
+    CalendarFeed,
+    PlanBasis,
+    duration_label,
+)
 
 
 class NoteForm(forms.Form):
@@ -55,3 +64,23 @@ class PaceForm(forms.Form):
         if basis == PlanBasis.DATE and data.get("target_date") is None and "target_date" not in self.errors:
             self.add_error("target_date", "Enter the date you want to finish by.")
         return data
+
+
+class CalendarFeedForm(forms.Form):
+    """The weekly study block of a calendar feed (progress.services.create_or_renew_feed)."""
+
+    weekday = forms.TypedChoiceField(
+        label="Day", choices=CalendarFeed.Weekday.choices, coerce=int, initial=CalendarFeed.Weekday.SATURDAY
+    )
+    start = forms.TimeField(
+        label="Start time",
+        initial=dt.time(10, 0),
+        input_formats=["%H:%M", "%H:%M:%S"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    minutes = forms.TypedChoiceField(
+        label="Length",
+        choices=[(minutes, duration_label(minutes)) for minutes in (30, 45, 60, 90, 120, 150, 180, 240, 300, 360, 480)],
+        coerce=int,
+        initial=FEED_DEFAULT_MINUTES,
+    )

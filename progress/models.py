@@ -1,3 +1,6 @@
+import datetime as dt
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +9,8 @@ from django.utils import timezone
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 5
 MAX_HOURS_PER_WEEK = 80  # a pace above this is not a plan
+# A calendar feed's weekly study block, in minutes.
+FEED_MIN_MINUTES, FEED_DEFAULT_MINUTES, FEED_MAX_MINUTES = 30, 120, 480
 
 
 class Status(models.TextChoices):
@@ -175,3 +180,68 @@ class PlanChange(models.Model):
 
     def __str__(self):
         return f"{self.learner} · {self.roadmap}: {self.basis or 'no plan'}"
+
+
+def duration_label(minutes: int) -> str:
+    """90 → "1 hour 30 minutes"."""
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)
+
+
+class Weekday(models.IntegerChoices):
+    """Python's numbering (date.weekday()): Monday is 0."""
+
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class CalendarFeed(models.Model):
+    """A learner's private calendar subscription (progress.calendar): a weekly
+    study block holding the week's planned topics. The token in its URL is
+    random and kept only as its SHA-256 digest: the page shows the URL once;
+    renewing replaces the digest and revoking deletes the row, so an old URL
+    answers 404 at once."""
+
+    Weekday = Weekday
+
+    # Its unique index serves "this learner's feed" (the account page).
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_digest = models.CharField(max_length=64)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday, default=Weekday.SATURDAY)
+    start = models.TimeField(default=dt.time(10, 0))
+    minutes = models.PositiveSmallIntegerField(default=FEED_DEFAULT_MINUTES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the learner last set the block: the event's series starts with the
+    # first block after it, so it stays put from one fetch to the next.
+    block_set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Also the index of the feed's one lookup: by the digest of the token in its URL.
+            models.UniqueConstraint(fields=["token_digest"], name="progress_calendarfeed_unique_token"),
+            models.CheckConstraint(condition=Q(weekday__in=Weekday.values), name="progress_calendarfeed_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(minutes__range=(FEED_MIN_MINUTES, FEED_MAX_MINUTES)),
+                name="progress_calendarfeed_minutes_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner}'s calendar: {self.get_weekday_display()} {self.start:%H:%M}, {self.duration}"
+
+    @property
+    def duration(self) -> str:
+        return duration_label(self.minutes)
+
+    @staticmethod
+    def digest(token: str) -> str:
+        """What is stored of a token, and what a fetch is looked up by."""
+        return hashlib.sha256(token.encode()).hexdigest()

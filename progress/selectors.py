@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mlepath import cache
 from progress import pace
-from progress.models import Evidence, PlanChange, Progress, ProgressEvent, RoadmapFollow, Status
+from progress.models import CalendarFeed, Evidence, PlanChange, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
 
@@ -445,4 +445,22 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
         next_up=next_up,
         recently_completed=recent,
         activity=activity_for(learner, now=now),
+    )
+
+
+# --- Calendar feed ------------------------------------------------------------
+
+
+def calendar_feed_of(learner) -> CalendarFeed | None:
+    """The learner's feed, if they made one (the account page): one query."""
+    return CalendarFeed.objects.filter(learner=learner).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed a URL's token opens, with its learner, or None for an unknown,
+    renewed or revoked token or a deactivated account: one query, by digest."""
+    return (
+        CalendarFeed.objects.select_related("learner")
+        .filter(token_digest=CalendarFeed.digest(token), learner__is_active=True)
+        .first()
     )

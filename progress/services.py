@@ -3,6 +3,7 @@ in one transaction, and the request names the status wanted (never "toggle"),
 so retries, double clicks and two tabs cannot flip a tick back."""
 
 import datetime as dt
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -12,7 +13,10 @@ from django.utils import timezone
 from progress import pace
 from progress.models import (
     EVIDENCE_MAX_LINKS,
+    FEED_MAX_MINUTES,
+    FEED_MIN_MINUTES,
     MAX_HOURS_PER_WEEK,
+    CalendarFeed,
     Evidence,
     PlanBasis,
     PlanChange,
@@ -228,3 +232,68 @@ def clear_pace(*, learner, roadmap: Roadmap) -> bool:
     if cleared:
         PlanChange.objects.create(learner=learner, roadmap=roadmap, basis="")
     return bool(cleared)
+
+
+# --- Calendar feed ------------------------------------------------------------
+
+
+class FeedError(ValueError):
+    """A study block that cannot be; the message says why, for the form."""
+
+
+def _study_block(*, weekday: int, start: dt.time, minutes: int) -> dict:
+    if weekday not in CalendarFeed.Weekday.values:
+        raise FeedError("Choose a day of the week.")
+    if start.tzinfo is not None:
+        raise FeedError("Give the time as it reads on your clock, without a time zone.")
+    if not FEED_MIN_MINUTES <= minutes <= FEED_MAX_MINUTES:
+        raise FeedError(f"Choose from {FEED_MIN_MINUTES} minutes to {FEED_MAX_MINUTES // 60} hours.")
+    return {"weekday": weekday, "start": start.replace(second=0, microsecond=0), "minutes": minutes}
+
+
+def _set_block(feed: CalendarFeed, block: dict) -> list[str]:
+    """The fields that changed; a new block restarts the event's series."""
+    changed = [name for name, value in block.items() if getattr(feed, name) != value]
+    if changed:
+        for name in changed:
+            setattr(feed, name, block[name])
+        feed.block_set_at = timezone.now()
+        changed.append("block_set_at")
+    return changed
+
+
+@transaction.atomic
+def create_or_renew_feed(*, learner, weekday: int, start: dt.time, minutes: int) -> str:
+    """Give the learner a calendar feed with this weekly study block, under a new
+    token: the URL of any previous one answers 404 from now on. Returns the raw
+    token, which is stored only as its digest and cannot be shown again."""
+    block = _study_block(weekday=weekday, start=start, minutes=minutes)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.select_for_update().filter(learner=learner).first()
+    if feed is None:
+        # ON CONFLICT DO NOTHING: two first requests at once leave one row, no IntegrityError.
+        fresh = CalendarFeed(learner=learner, token_digest=CalendarFeed.digest(token), **block)
+        CalendarFeed.objects.bulk_create([fresh], ignore_conflicts=True)
+        feed = CalendarFeed.objects.select_for_update().get(learner=learner)
+    feed.token_digest = CalendarFeed.digest(token)
+    feed.save(update_fields=["token_digest", *_set_block(feed, block)])
+    return token
+
+
+@transaction.atomic
+def update_feed_block(*, learner, weekday: int, start: dt.time, minutes: int) -> bool:
+    """Move the study block; the URL stays the same. False without a feed."""
+    block = _study_block(weekday=weekday, start=start, minutes=minutes)
+    feed = CalendarFeed.objects.select_for_update().filter(learner=learner).first()
+    if feed is None:
+        return False
+    if changed := _set_block(feed, block):
+        feed.save(update_fields=changed)
+    return True
+
+
+@transaction.atomic
+def revoke_feed(*, learner) -> bool:
+    """Delete the learner's feed: its URL answers 404 from now on. False if there was none."""
+    deleted, _ = CalendarFeed.objects.filter(learner=learner).delete()
+    return bool(deleted)

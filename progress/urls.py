@@ -26,4 +26,6 @@ urlpatterns = [
     path("dashboard/export.csv", views.export_csv, name="export_csv"),
     path("dashboard/export.json", views.export_json, name="export_json"),
     path("dashboard/import/", views.import_json, name="import_json"),
+    path("calendar/", views.calendar_feed_manage, name="calendar_feed_manage"),
+    path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

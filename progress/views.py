@@ -8,7 +8,7 @@ from itertools import chain, islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
-from progress import rows, selectors, services, transfer
-from progress.forms import EvidenceForm, ImportForm, NoteForm, PaceForm
+from progress import calendar, rows, selectors, services, transfer
+from progress.forms import CalendarFeedForm, EvidenceForm, ImportForm, NoteForm, PaceForm
 from progress.models import Evidence, PlanBasis, RoadmapFollow, Status
 from roadmap import svgmap
 from roadmap.models import Roadmap, Topic
@@ -470,3 +470,81 @@ def import_json(request):
             return redirect("dashboard")
     status = 400 if form.errors else 200
     return render(request, "progress/import.html", {"form": form}, status=status)
+
+# --- Calendar feed ------------------------------------------------------------
+
+# A calendar app polls every few hours; an hour's copy in its own cache is fresh enough.
+FEED_MAX_AGE = 60 * 60
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request, token):
+    """The learner's study calendar (progress.calendar), fetched by their calendar
+    app without a session: the token in the URL is the only key. An unknown,
+    renewed or revoked token gets the site's 404."""
+    feed = selectors.calendar_feed_by_token(token)
+    if feed is None:
+        raise Http404("No calendar feed has this address.")
+    now = timezone.now()
+    body = calendar.study_calendar(
+        feed=feed,
+        dashboard=selectors.dashboard_for(feed.learner, now=now),
+        now=now,
+        absolute=request.build_absolute_uri,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _calendar_feed_refused(request, *, form=None, error: str = ""):
+    """400 with the Calendar section and what was wrong; nothing was changed."""
+    context = {"calendar_form": form, "calendar_error": error}
+    return render(request, "progress/calendar_feed.html", context, status=400)
+
+
+def _show_once(request, token: str) -> HttpResponse:
+    # The account page's Calendar section pops it (progress.templatetags.calendar_feed):
+    # the one time the full URL is shown. Only its digest is stored with the feed.
+    request.session[calendar.NEW_FEED_SESSION_KEY] = token
+    return redirect(f"{reverse('account')}#calendar")
+
+
+@require_POST
+def calendar_feed_manage(request):
+    """The account page's Calendar section: create the feed, renew its link,
+    change its study block, or revoke it (`action`)."""
+    action = request.POST.get("action")
+    if action == "revoke":
+        if services.revoke_feed(learner=request.user):
+            messages.success(request, "Your calendar link is revoked: calendar apps get nothing from it any more.")
+        return redirect(f"{reverse('account')}#calendar")
+    if action == "renew":
+        feed = selectors.calendar_feed_of(request.user)
+        if feed is None:
+            return _calendar_feed_refused(request, error="You have no calendar link to renew: create one.")
+        token = services.create_or_renew_feed(
+            learner=request.user, weekday=feed.weekday, start=feed.start, minutes=feed.minutes
+        )
+        messages.success(request, "Your calendar link is renewed, and the old one no longer works.")
+        return _show_once(request, token)
+    if action not in ("create", "update"):
+        return _calendar_feed_refused(request, error="Choose to create, renew, change or revoke your calendar link.")
+    form = CalendarFeedForm(request.POST, auto_id="calendar-%s")
+    if not form.is_valid():
+        return _calendar_feed_refused(request, form=form)
+    block = {name: form.cleaned_data[name] for name in ("weekday", "start", "minutes")}
+    try:
+        if action == "update":
+            if not services.update_feed_block(learner=request.user, **block):
+                return _calendar_feed_refused(request, error="You have no calendar link to change: create one.")
+            messages.success(request, "Your study block is changed; calendar apps show it at their next refresh.")
+            return redirect(f"{reverse('account')}#calendar")
+        token = services.create_or_renew_feed(learner=request.user, **block)
+    except services.FeedError as error:
+        form.add_error(None, str(error))
+        return _calendar_feed_refused(request, form=form)
+    messages.success(request, "Your calendar link is ready.")
+    return _show_once(request, token)

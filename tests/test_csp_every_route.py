@@ -19,6 +19,7 @@ SAMPLE = {
     "<uidb64>": "MQ",
     "<token>": "set-password",
     "<str:token>": "forged-token",
+    "<slug:token>": "forged-token",
 }
 
 

@@ -98,6 +98,15 @@ ENDPOINTS = {
     "/mentoring/mentorships/1/sharing/": fields("share_dates", "share_evidence", "share_notes"),
     "/mentoring/mentees/alice/nudge/": fields(),
     "/mentoring/mentees/alice/topics/a/review/": fields("reviewed"),
+    "/calendar/": fields("action", "weekday", "start", "minutes")
+    | st.fixed_dictionaries(
+        {
+            "action": st.sampled_from(["create", "update", "renew", "revoke"]),
+            "weekday": st.sampled_from([str(day) for day in range(7)]) | TEXT,
+            "start": st.times().map(lambda time: time.strftime("%H:%M")) | TEXT,
+            "minutes": st.sampled_from(["30", "120", "480"]) | TEXT,
+        }
+    ),
     "/accounts/sign-out-everywhere/": fields(),
     "/accounts/logout/": fields(),
 }

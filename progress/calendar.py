@@ -1,0 +1,128 @@
+"""A learner's study calendar as iCalendar (RFC 5545), for the private feed a
+calendar app subscribes to (views.calendar_feed), built with the icalendar package.
+
+It holds one recurring event: the weekly study block at the learner's day and
+time in their time zone, described with this week's planned topics of each
+roadmap with a pace (selectors.dashboard_for). Nothing else of the learner's:
+no notes, evidence, history or mentor feedback.
+
+What keeps a subscription clean in Google Calendar, Apple Calendar and Outlook:
+- the event's UID comes from the learner's id and a fixed domain, never from the
+  token, so a refresh, a renewed link or a changed block updates the one event
+  instead of adding another;
+- its series starts with the first block after the learner set it (never
+  "from today"), so past blocks stay where they were from one fetch to the next;
+- the time zone is a TZID with its VTIMEZONE, made by icalendar from the
+  zoneinfo data (Timezone.from_tzid), daylight saving time included;
+- DTSTAMP is the time of the fetch, as METHOD:PUBLISH asks. There is no
+  LAST-MODIFIED or SEQUENCE: the description follows every tick and every
+  change of pace, and no stored time says when it last changed.
+"""
+
+import datetime as dt
+import functools
+import zoneinfo
+from collections.abc import Callable
+
+from django.urls import reverse
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from progress import pace
+from progress.models import CalendarFeed, Status
+from progress.selectors import Dashboard
+
+PRODID = "-//MLE Path//Study calendar//EN"
+NAME = "MLE Path study"
+SUMMARY = "Study: MLE Path"
+UID_DOMAIN = "mlepath.local"
+# How often calendar apps are asked to fetch the feed again (REFRESH-INTERVAL,
+# and X-PUBLISHED-TTL for Outlook and Apple Calendar); Google Calendar keeps its own schedule.
+REFRESH = dt.timedelta(hours=6)
+# The years of offset changes written into the VTIMEZONE, from the series' first year.
+TIME_ZONE_YEARS = 30
+# Where a new feed's raw token waits, in the learner's session, for the one page
+# that shows its URL (views.calendar_feed_manage, templatetags.calendar_feed).
+NEW_FEED_SESSION_KEY = "progress_calendar_new_feed"
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # by Python's weekday number, as CalendarFeed.Weekday
+
+
+def block_uid(learner_id: int) -> str:
+    return f"study-block-{learner_id}@{UID_DOMAIN}"
+
+
+def first_block(feed: CalendarFeed, time_zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The first study block that starts at or after the moment the learner set
+    it, at the chosen time on the chosen day where they live."""
+    set_at = feed.block_set_at.astimezone(time_zone)
+    day = set_at.date() + dt.timedelta(days=(feed.weekday - set_at.weekday()) % 7)
+    start = dt.datetime.combine(day, feed.start, tzinfo=time_zone)
+    if start < set_at:  # today, but the time has passed
+        start = dt.datetime.combine(day + dt.timedelta(weeks=1), feed.start, tzinfo=time_zone)
+    return start
+
+
+@functools.lru_cache(maxsize=128)
+def vtimezone(tzid: str, first_year: int) -> Timezone:
+    """icalendar's VTIMEZONE for an IANA zone: every change of offset from
+    1 January of `first_year` for TIME_ZONE_YEARS years. Building one takes
+    milliseconds, so each process keeps them; a feed adds it and never changes it."""
+    return Timezone.from_tzid(
+        tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(first_year + TIME_ZONE_YEARS, 1, 1)
+    )
+
+
+def description(dashboard: Dashboard, *, week_of: dt.date, absolute: Callable[[str], str]) -> str:
+    """This week's planned topics of each roadmap with a pace, as plain text."""
+    dashboard_url = absolute(reverse("dashboard"))
+    planned = [data for data in dashboard.roadmaps if data.pace and data.pace.forecast]
+    if not planned:
+        return (
+            "You have no pace set yet. Set one on a roadmap on your dashboard (hours a week or a "
+            "target date), and this week's topics show here.\n\n"
+            f"Your dashboard: {dashboard_url}"
+        )
+    lines = [f"This week's plan (week of {week_of:%-d %b %Y}):"]
+    for data in planned:
+        lines += ["", f"{data.roadmap.title}, {data.pace.forecast.hours_per_week} h a week:"]
+        if not data.pace.week:
+            lines.append("Every topic is done or skipped.")
+        for row in data.pace.week:
+            started = "in progress, " if row.status == Status.IN_PROGRESS else ""
+            lines.append(f"- {row.topic.title} ({started}{row.topic.estimated_hours} h): {absolute(row.topic.url)}")
+    lines += ["", f"Your dashboard: {dashboard_url}"]
+    return "\n".join(lines)
+
+
+def study_calendar(
+    *, feed: CalendarFeed, dashboard: Dashboard, now: dt.datetime, absolute: Callable[[str], str]
+) -> bytes:
+    """The feed's body. `absolute` turns a path into a full URL (request.build_absolute_uri)."""
+    time_zone = zoneinfo.ZoneInfo(feed.learner.time_zone or "UTC")
+    start = first_block(feed, time_zone)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", NAME)
+    calendar.add("x-wr-timezone", time_zone.key)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
+
+    event = Event()
+    event.add("uid", block_uid(feed.learner_id))
+    event.add("dtstamp", now.astimezone(dt.UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + dt.timedelta(minutes=feed.minutes))
+    event.add("rrule", {"freq": "weekly", "byday": [BYDAY[feed.weekday]]})
+    event.add("summary", SUMMARY)
+    week_of = pace.week_start(now, time_zone).date()
+    event.add("description", description(dashboard, week_of=week_of, absolute=absolute))
+    event.add("url", absolute(reverse("dashboard")))
+
+    # UTC needs no VTIMEZONE (its times end in Z); any other zone gets its own.
+    if tzid := event["dtstart"].params.get("TZID"):
+        calendar.add_component(vtimezone(tzid, start.year))
+    calendar.add_component(event)
+    return calendar.to_ical()
