@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 
 from django.contrib import messages
@@ -318,11 +319,17 @@ def topic_comments_seen(request, slug):
     return redirect(f"{topic.get_absolute_url()}#comments")
 
 
+# A username as the sign-up form allows it: anything else names no mentee (and a NUL never reaches the database).
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
+
+
 @require_POST
 def updates_seen(request):
     """Mark what changed for one mentee (`username`) or for all as seen."""
     username = request.POST.get("username") or None
-    if username is not None and not services.mark_updates_seen(mentor=request.user, username=username[:150]):
+    if username is not None and not (
+        USERNAME.fullmatch(username) and services.mark_updates_seen(mentor=request.user, username=username)
+    ):
         raise Http404("No such mentee")
     if username is None:
         services.mark_updates_seen(mentor=request.user)

@@ -392,7 +392,7 @@ def _dashboard_page(request, *, invalid: PaceForm | None = None, status: int = 2
                 },
             )
         )
-    context = {"dashboard": data, "statuses": Status, "plan_basis": PlanBasis}
+    context = {"dashboard": data, "statuses": Status}
     return render(request, "progress/dashboard.html", context, status=status)
 
 
@@ -470,6 +470,7 @@ def import_json(request):
             return redirect("dashboard")
     status = 400 if form.errors else 200
     return render(request, "progress/import.html", {"form": form}, status=status)
+
 
 # --- Calendar feed ------------------------------------------------------------
 

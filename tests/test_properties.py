@@ -97,6 +97,10 @@ ENDPOINTS = {
     "/mentoring/mentorships/1/notes/": fields("share_notes"),
     "/mentoring/mentorships/1/sharing/": fields("share_dates", "share_evidence", "share_notes"),
     "/mentoring/mentees/alice/nudge/": fields(),
+    "/mentoring/mentees/alice/roadmaps/track/suggest/": fields("target_date"),
+    "/mentoring/suggestions/1/": fields("action"),
+    "/mentoring/updates/seen/": fields("username"),
+    "/mentoring/digests/unsubscribe/forged-token/": fields("List-Unsubscribe"),
     "/mentoring/mentees/alice/topics/a/review/": fields("reviewed"),
     "/calendar/": fields("action", "weekday", "start", "minutes")
     | st.fixed_dictionaries(
@@ -186,7 +190,18 @@ def field_names() -> list[str]:
     import mentoring.forms
     import progress.forms
 
-    names = {"status", "action", "batch", "confirm", "reviewed", "share_notes", "next", "mentor-kind"}
+    names = {
+        "status",
+        "action",
+        "batch",
+        "confirm",
+        "reviewed",
+        "share_notes",
+        "next",
+        "mentor-kind",
+        "username",
+        "List-Unsubscribe",
+    }
     for module in (accounts.forms, mentoring.forms, progress.forms):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:

@@ -17,6 +17,8 @@ ALLOWED = {
     "templates/mentoring/nudge_email.txt": 1,
     "templates/accounts/email_changed_notice.txt": 1,
     "templates/mentoring/new_mentor_email.txt": 1,
+    "templates/mentoring/digest_learner_email.txt": 1,
+    "templates/mentoring/digest_mentor_email.txt": 1,
 }
 SOURCES = ("accounts", "mentoring", "mlepath", "progress", "roadmap", "templates")
 

@@ -103,6 +103,7 @@ def test_nobody_marks_another_mentors_mentees_seen(alice, bob, dave, topics, loo
     stranger.force_login(dave)  # mentored alice once; the mentorship ended
     assert stranger.post("/mentoring/updates/seen/", {"username": "alice"}).status_code == 404
     assert stranger.post("/mentoring/updates/seen/", {"username": "x" * 5000}).status_code == 404
+    assert stranger.post("/mentoring/updates/seen/", {"username": "ali\x00ce"}).status_code == 404
     assert Mentorship.objects.get(mentor=bob, status="active").mentor_seen_at < timezone.now() - dt.timedelta(hours=23)
     assert Client().post("/mentoring/updates/seen/").status_code == 302  # to sign in
 
