@@ -157,9 +157,9 @@ def test_the_cohort_shows_every_fact_and_a_nudge_with_its_rule_on_a_phone_and_a_
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, live_server, "bob", password)
     page.goto(f"{live_server.url}/mentoring/")
-    # bob mentors: his mentees come first, then his mentors, then his links.
+    # bob mentors: what changed since he last looked, his mentees, then his mentors, then his links.
     headings = page.get_by_role("heading", level=2).all_inner_texts()
-    assert headings == ["Your mentees", "Your mentors", "Your invite links"]
+    assert headings == ["What changed since you last looked", "Your mentees", "Your mentors", "Your invite links"]
     expect(page.locator("#nudge-rule")).to_contain_text("you can nudge each mentee once a day")
     for name, week, last in (
         ("Alice Liddell", "2", re.compile(r"just now|minutes? ago")),
