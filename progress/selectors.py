@@ -352,7 +352,6 @@ class Pace:
     remaining: Decimal
     forecast: pace.Forecast | None = None  # with a plan
     week: list[TopicRow] = field(default_factory=list)  # this week's plan
-    week_hours: Decimal = Decimal(0)
     done_this_week: int = 0
 
 
@@ -378,7 +377,6 @@ def pace_of(data: RoadmapProgress, *, plan, completed: list[tuple[int, dt.dateti
             today=now.astimezone(time_zone).date(),
         ),
         week=week,
-        week_hours=pace.remaining_hours((row.topic.estimated_hours, row.status) for row in week),
         done_this_week=sum(1 for pk, at in completed if pk in hours and at >= monday),
     )
 
