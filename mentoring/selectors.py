@@ -387,18 +387,14 @@ def _count(queryset, learner_field: str):
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def _with_news(mentor, now):
+def mentees_with_news(mentor, *, now=None):
+    """The mentor's active mentorships with news, annotated with it: the list
+    below reads the figures, the navigation counts the rows (context_processors)."""
     return (
         Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
-        .annotate(**_news(now))
+        .annotate(**_news(now or timezone.now()))
         .filter(Q(new_replies__gt=0) | Q(new_evidence__gt=0) | Q(new_done__gt=0) | Q(new_stall=True))
     )
-
-
-def mentees_with_news(mentor, *, now=None):
-    """How many mentees have news for their mentor, as a subquery-ready count
-    (the navigation reads it in its one query: mentoring.context_processors)."""
-    return _with_news(mentor, now or timezone.now())
 
 
 @dataclass
@@ -431,7 +427,9 @@ def updates_for(mentor, *, now=None) -> list[MenteeUpdate]:
             done=done,
             stalled=stalled,
         )
-        for pk, learner_id, username, display_name, seen, replies, evidence, done, stalled in _with_news(mentor, now)
+        for pk, learner_id, username, display_name, seen, replies, evidence, done, stalled in mentees_with_news(
+            mentor, now=now
+        )
         .order_by("learner__username")
         .values_list(
             "pk",
