@@ -1,23 +1,28 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Subquery
+from django.db.models import Count, Exists, Subquery
 from django.db.models.functions import Coalesce
 
-from mentoring.models import Comment
+from mentoring.models import Comment, Mentorship
 from mentoring.selectors import mentees_with_news
 
 
 def navigation_counts(request):
     """What the navigation flags: a learner's unread mentor comments and, for a
-    mentor, how many mentees have news since they last looked. Both are read in
-    one query, and only when a template shows the navigation (never for htmx
-    fragments): templates call these when they read them."""
+    mentor, how many mentees have news since they last looked. Read only when a
+    template shows the navigation (never for htmx fragments): templates call
+    these when they read them.
+
+    One query reads the unread count and whether the user mentors anyone; the
+    news count is a second query, for mentors only: its SQL (a correlated count
+    per kind of news) costs several milliseconds to build, which every learner's
+    page would otherwise pay for nothing."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    counts: list[int] = []
+    first: list = []
 
-    def read() -> list[int]:
-        if not counts:
+    def unread_and_mentoring() -> list:
+        if not first:
             unread = (
                 Comment.objects.filter(learner=user, seen_at__isnull=True, topic__retired=False)
                 .exclude(author=user)
@@ -25,13 +30,17 @@ def navigation_counts(request):
                 .annotate(n=Count("pk"))
                 .values("n")
             )
-            news = mentees_with_news(user).values("mentor").annotate(n=Count("pk")).values("n")
-            counts.extend(
+            mentoring = Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE)
+            first.extend(
                 get_user_model()
                 .objects.filter(pk=user.pk)
-                .values_list(Coalesce(Subquery(unread[:1]), 0), Coalesce(Subquery(news[:1]), 0))
+                .values_list(Coalesce(Subquery(unread[:1]), 0), Exists(mentoring))
                 .get()
             )
-        return counts
+        return first
 
-    return {"unread_feedback": lambda: read()[0], "mentor_news": lambda: read()[1]}
+    def news() -> int:
+        return mentees_with_news(user).count() if unread_and_mentoring()[1] else 0
+
+    # A view that has the news already (the mentoring page) gives its own mentor_news.
+    return {"unread_feedback": lambda: unread_and_mentoring()[0], "mentor_news": news}

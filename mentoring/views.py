@@ -59,9 +59,12 @@ def index(request):
         row.html = fragment
     mentors = list(Mentorship.objects.filter(learner=user, status=Mentorship.Status.ACTIVE).select_related("mentor"))
     chosen = request.session.get(INVITE_CHOICES, {})
+    updates = selectors.updates_for(user) if cohort.size else []
     context = {
         "cohort": cohort,
-        "updates": selectors.updates_for(user) if cohort.size else [],
+        "updates": updates,
+        # The navigation's count is these rows: no second count of the same news.
+        "mentor_news": len(updates),
         "sort": sort,
         "stalled_only": stalled_only,
         "mentors": mentors,

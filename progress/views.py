@@ -372,64 +372,83 @@ def topic_evidence_delete(request, slug, evidence_id):
 @require_safe
 @never_cache
 def dashboard(request):
-    return _dashboard_page(request)
-
-
-def _dashboard_page(request, *, invalid: PaceForm | None = None, status: int = 200):
-    """The dashboard; after a pace that could not be saved, with that form's errors."""
     data = selectors.dashboard_for(request.user)
-    for item in data.roadmaps:
-        roadmap = item.roadmap
-        item.pace_form = (
-            invalid
-            if invalid is not None and invalid.prefix == roadmap.slug
-            else PaceForm(
-                prefix=roadmap.slug,
-                initial={
-                    "basis": roadmap.plan_basis or PlanBasis.HOURS,
-                    "hours_per_week": roadmap.hours_per_week,
-                    "target_date": roadmap.target_date,
-                },
-            )
-        )
-    context = {"dashboard": data, "statuses": Status}
-    return render(request, "progress/dashboard.html", context, status=status)
+    return render(request, "progress/dashboard.html", {"dashboard": data, "statuses": Status})
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
 def pace(request, slug):
-    """Set the pace of a followed roadmap (hours a week or a target date), or
-    remove it; back to the dashboard, where the forecast shows."""
+    """The pace of a followed roadmap: set it (hours a week or a target date) or
+    remove it, then back to the dashboard, where the forecast shows. The
+    dashboard opens this form in place with htmx (the form alone, errors shown
+    in place) and links here without JavaScript; it is not rendered on every
+    card, only for the learner who opens it."""
     roadmap = published_roadmap_or_404(slug)
-    if not RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).exists():
-        messages.error(request, f"Follow {roadmap.title} to set a pace on it: it then appears on your dashboard.")
-        return redirect(roadmap)
-    if request.POST.get("action") == "clear":
+    follow = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).first()
+    if follow is None:
+        if request.method == "POST":
+            messages.error(request, f"Follow {roadmap.title} to set a pace on it: it then appears on your dashboard.")
+            return redirect(roadmap)
+        return render(request, "progress/roadmap_pace.html", {"roadmap": roadmap, "follow": None})
+    status = 200
+    if request.method != "POST":
+        form = PaceForm(
+            prefix=roadmap.slug,
+            initial={
+                "basis": follow.plan_basis or PlanBasis.HOURS,
+                "hours_per_week": follow.hours_per_week,
+                "target_date": follow.target_date,
+            },
+        )
+    elif request.POST.get("action") == "clear":
         if services.clear_pace(learner=request.user, roadmap=roadmap):
             messages.success(request, f"Your pace on {roadmap.title} is removed.")
-        return redirect(f"{reverse('dashboard')}#pace-{roadmap.slug}")
-    form = PaceForm(request.POST, prefix=roadmap.slug)
-    if form.is_valid():
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(request.user.time_zone or "UTC"))
-        by_hours = form.cleaned_data["basis"] == PlanBasis.HOURS
-        try:
-            follow = services.set_pace(
-                learner=request.user,
-                roadmap=roadmap,
-                today=today,
-                hours_per_week=form.cleaned_data["hours_per_week"] if by_hours else None,
-                target_date=None if by_hours else form.cleaned_data["target_date"],
-            )
-        except services.PlanError as error:
-            form.add_error("hours_per_week" if by_hours else "target_date", str(error))
-        else:
-            messages.success(
-                request,
-                f"Planned: {roadmap.title} at {follow.hours_per_week} hours a week, "
-                f"to finish by {follow.target_date:%-d %b %Y}.",
-            )
-            return redirect(f"{reverse('dashboard')}#pace-{roadmap.slug}")
-    return _dashboard_page(request, invalid=form, status=400)
+        return _to_dashboard_card(request, roadmap)
+    else:
+        form = PaceForm(request.POST, prefix=roadmap.slug)
+        if form.is_valid():
+            today = timezone.localdate(timezone=zoneinfo.ZoneInfo(request.user.time_zone or "UTC"))
+            by_hours = form.cleaned_data["basis"] == PlanBasis.HOURS
+            try:
+                follow = services.set_pace(
+                    learner=request.user,
+                    roadmap=roadmap,
+                    today=today,
+                    hours_per_week=form.cleaned_data["hours_per_week"] if by_hours else None,
+                    target_date=None if by_hours else form.cleaned_data["target_date"],
+                )
+            except services.PlanError as error:
+                form.add_error("hours_per_week" if by_hours else "target_date", str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Planned: {roadmap.title} at {follow.hours_per_week} hours a week, "
+                    f"to finish by {follow.target_date:%-d %b %Y}.",
+                )
+                return _to_dashboard_card(request, roadmap)
+        # 422 is swapped by htmx (see htmx-config in base.html), so the errors show in place.
+        status = 422 if request.htmx else 400
+    data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), selectors.statuses_of(request.user))
+    context = {
+        "roadmap": roadmap,
+        "follow": follow,
+        "form": form,
+        "remaining": data.completion.remaining_hours,
+        "in_place": request.htmx,  # opened on the dashboard: posted with htmx, answered in place
+    }
+    template = "progress/roadmap_pace.html#pace-form" if request.htmx else "progress/roadmap_pace.html"
+    return render(request, template, context, status=status)
+
+
+def _to_dashboard_card(request, roadmap):
+    """Back to the roadmap's card on the dashboard. With htmx the form was opened
+    on the dashboard itself: reloading it shows the new forecast and the message
+    where the learner was (a redirect to the same page would only scroll)."""
+    if request.htmx:
+        return HttpResponseClientRefresh()
+    return redirect(f"{reverse('dashboard')}#pace-{roadmap.slug}")
 
 
 def _attachment(request, content: str, content_type: str, extension: str) -> HttpResponse:

@@ -1,7 +1,8 @@
 """Issue #16, item 1 and 2 in Chromium: setting a pace on the dashboard (by
 hours a week, then by a date), reading the forecast and this week's plan, a
 mistake answered in place, and removing the pace; at 360 and 1280 px, light
-and dark, with axe-core on every page."""
+and dark, with axe-core on every page. Without JavaScript, the same through the
+pace's own page."""
 
 import datetime as dt
 import zoneinfo
@@ -32,7 +33,8 @@ def test_a_learner_sets_a_pace_and_reads_the_forecast(
     sign_in(page, live_server, "alice", password)
     card = page.get_by_role("region", name="ML Engineer for software engineers")
     expect(card).to_contain_text("Set a pace to see when you will finish")
-    card.locator("summary", has_text="Set a pace").click()
+    card.get_by_role("link", name="Set a pace").click()  # htmx opens the form in the card, focused
+    expect(card.locator("form.pace-form")).to_be_focused()
     card.get_by_label("Hours a week", exact=True).fill("10")
     card.get_by_role("button", name="Save pace").click()
 
@@ -48,13 +50,15 @@ def test_a_learner_sets_a_pace_and_reads_the_forecast(
     page.screenshot(path=f"screenshots/pace-{width}-{scheme}.png", full_page=True)
 
     # A date too close is answered in place, and nothing changes.
-    card.locator("summary", has_text="Change or remove your pace").click()
+    card.get_by_role("link", name="Change or remove your pace").click()
+    expect(card.get_by_role("radio", name="By hours a week")).to_be_checked()
     card.get_by_role("radio", name="By a target date").check()
     card.get_by_label("Target date", exact=True).fill((today + dt.timedelta(days=2)).isoformat())
     card.get_by_role("button", name="Save pace").click()
     card = page.get_by_role("region", name="ML Engineer for software engineers")
     expect(card.get_by_role("alert")).to_contain_text("Please correct the errors below.")
     expect(card).to_contain_text("That date needs")
+    assert page.url.endswith("/dashboard/")  # still the dashboard, the form answered in place
     assert RoadmapFollow.objects.get(learner=alice, roadmap=track).hours_per_week == 10
     assert_accessible(page)
     page.screenshot(path=f"screenshots/pace-error-{width}-{scheme}.png", full_page=True)
@@ -63,3 +67,42 @@ def test_a_learner_sets_a_pace_and_reads_the_forecast(
     card = page.get_by_role("region", name="ML Engineer for software engineers")
     expect(card).to_contain_text("Set a pace to see when you will finish")
     assert RoadmapFollow.objects.get(learner=alice, roadmap=track).plan_basis == ""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_pace_has_a_page_of_its_own(live_server, browser, content, alice, password, assert_accessible, width):
+    track = Roadmap.objects.get(slug=TRACK)
+    services.follow_roadmap(learner=alice, roadmap=track)
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}/roadmaps/{TRACK}/pace/")  # a new tab from the dashboard's link, say
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your pace on ML Engineer for software engineers")
+    assert_accessible(page)
+
+    page.get_by_label("Hours a week", exact=True).fill("200")
+    page.get_by_role("button", name="Save pace").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the errors below.")
+    expect(page.locator("form.pace-form")).to_contain_text("less than or equal to 80")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/pace-page-error-{width}.png", full_page=True)
+
+    page.get_by_label("Hours a week", exact=True).fill("12")
+    page.get_by_role("button", name="Save pace").click()
+    expect(page.locator(".messages")).to_contain_text("at 12 hours a week")
+    assert page.url.endswith(f"/dashboard/#pace-{TRACK}")
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).hours_per_week == 12
+
+
+def test_without_javascript_the_dashboard_links_to_that_page(live_server, browser, content, alice, password):
+    track = Roadmap.objects.get(slug=TRACK)
+    services.follow_roadmap(learner=alice, roadmap=track)
+    page = browser.new_context(java_script_enabled=False).new_page()
+    sign_in(page, live_server, "alice", password)
+    page.get_by_role("region", name="ML Engineer for software engineers").get_by_role("link", name="Set a pace").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your pace on ML Engineer for software engineers")
+    page.get_by_role("radio", name="By a target date").check()
+    page.get_by_label("Target date", exact=True).fill("2099-01-01")
+    page.get_by_role("button", name="Save pace").click()
+    expect(page.locator(".messages")).to_contain_text("to finish by 1 Jan 2099")
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).target_date == dt.date(2099, 1, 1)

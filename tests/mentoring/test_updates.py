@@ -108,20 +108,29 @@ def test_nobody_marks_another_mentors_mentees_seen(alice, bob, dave, topics, loo
     assert Client().post("/mentoring/updates/seen/").status_code == 302  # to sign in
 
 
-def test_the_navigation_reads_both_counts_in_one_query(alice, bob, topics, looked_yesterday):
+def test_the_navigation_counts_news_only_for_mentors(alice, bob, charlie, topics, looked_yesterday):
+    """One query reads a learner's unread count and whether they mentor anyone;
+    only a mentor's page pays the second, the count of mentees with news."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     services.add_comment(author=alice, learner=alice, topic=topics["a"], body="A question")
     services.add_comment(author=bob, learner=bob, topic=topics["a"], body="bob learns too")  # bob is no one's mentee
-    client = Client()
-    client.force_login(bob)
-    client.get("/accounts/")
-    with CaptureQueriesContext(connection) as captured:
-        html = client.get("/accounts/").content.decode()
+
+    def navigation_queries(user):
+        client = Client()
+        client.force_login(user)
+        client.get("/accounts/")
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/accounts/").content.decode()
+        return html, [q["sql"] for q in captured if "seen_at" in q["sql"]]
+
+    html, navigation = navigation_queries(bob)
     assert BADGE in html
-    navigation = [q["sql"] for q in captured if "mentor_seen_at" in q["sql"]]
-    assert len(navigation) == 1 and "seen_at" in navigation[0]
+    assert len(navigation) == 2 and "mentor_seen_at" in navigation[1]
+    html, navigation = navigation_queries(charlie)  # mentors no one
+    assert BADGE not in html
+    assert len(navigation) == 1 and "mentor_seen_at" not in navigation[0]
 
 
 def test_a_mentee_who_never_started_is_news_two_weeks_after_joining(client, bob, charlie, looked_yesterday):

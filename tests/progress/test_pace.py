@@ -207,7 +207,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(alice_client, alice, t
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert '<details class="pace-edit" open>' in html
+    assert "<h1>Your pace on Track</h1>" in html and 'class="pace-form"' in html  # the form again, with the error
     assert not RoadmapFollow.objects.filter(learner=alice, roadmap=track).exclude(plan_basis="").exists()
     assert not PlanChange.objects.exists()
 
@@ -236,14 +236,71 @@ def test_pace_needs_a_signed_in_post_on_a_followed_published_roadmap(alice_clien
 
     response = Client().post("/roadmaps/track/pace/", {"track-basis": "hours", "track-hours_per_week": "5"})
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert Client().get("/roadmaps/track/pace/").url.startswith("/accounts/login/")
     bob_client = Client()
     bob_client.force_login(bob)
     response = bob_client.post("/roadmaps/track/pace/", {"track-basis": "hours", "track-hours_per_week": "5"})
     assert response.status_code == 302 and response.url == "/roadmaps/track/"
     assert "Follow Track to set a pace on it" in bob_client.get(response.url).content.decode()
     assert not PlanChange.objects.exists()
-    assert alice_client.get("/roadmaps/track/pace/").status_code == 405
+    page = bob_client.get("/roadmaps/track/pace/")
+    assert page.status_code == 200 and "You do not follow Track." in page.content.decode()
+    assert 'class="pace-form"' not in page.content.decode()
+    assert alice_client.put("/roadmaps/track/pace/").status_code == 405
     assert alice_client.post("/roadmaps/nope/pace/", {}).status_code == 404
+    assert alice_client.get("/roadmaps/nope/pace/").status_code == 404
+
+
+def test_the_dashboard_links_to_the_pace_form_and_htmx_opens_it_in_place(alice_client, alice, track):
+    dashboard = alice_client.get("/dashboard/").content.decode()
+    assert 'hx-get="/roadmaps/track/pace/"' in dashboard and "Set a pace" in dashboard
+    assert 'class="pace-form"' not in dashboard  # rendered only when opened
+
+    page = alice_client.get("/roadmaps/track/pace/")
+    html = page.content.decode()
+    assert page.status_code == 200 and html.startswith("<!doctype html>")
+    assert "About 28 hours left." in html and 'value="hours" id="id_track-basis_0" required checked' in html
+    assert "Remove pace" not in html  # nothing to remove yet
+    assert "hx-post" not in html and "autofocus" not in html  # a page of its own: a plain form
+
+    fragment = alice_client.get("/roadmaps/track/pace/", headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert html.lstrip().startswith('<form method="post" action="/roadmaps/track/pace/" class="pace-form"')
+    assert "<!doctype" not in html and 'hx-post="/roadmaps/track/pace/"' in html and "autofocus" in html
+    assert fragment["Vary"].count("HX-Request") == 1
+
+
+def test_the_form_shows_the_pace_set_and_offers_to_remove_it(alice_client, alice, track):
+    target = local_today(alice) + dt.timedelta(days=28)
+    post_pace(alice_client, basis="date", target_date=target.isoformat())
+    html = alice_client.get("/roadmaps/track/pace/").content.decode()
+    assert (
+        'value="date" id="id_track-basis_1" required checked' in html
+        and f'value="{target.isoformat()}"' in html
+        and 'value="7"' in html
+    )
+    assert "Remove pace" in html
+    assert "Change or remove your pace" in alice_client.get("/dashboard/").content.decode()
+
+
+def test_with_htmx_an_error_shows_in_place_and_a_saved_pace_reloads_the_dashboard(alice_client, alice, track):
+    htmx = {"HX-Request": "true"}
+    response = alice_client.post(
+        "/roadmaps/track/pace/", {"track-basis": "hours", "track-hours_per_week": "0"}, headers=htmx
+    )
+    html = response.content.decode()
+    assert response.status_code == 422 and html.lstrip().startswith("<form") and "greater than or equal to 1" in html
+    assert not PlanChange.objects.exists()
+
+    response = alice_client.post(
+        "/roadmaps/track/pace/", {"track-basis": "hours", "track-hours_per_week": "7"}, headers=htmx
+    )
+    assert response.status_code == 200 and response["HX-Refresh"] == "true"  # the dashboard it was opened on
+    assert RoadmapFollow.objects.get(learner=alice).hours_per_week == 7
+    response = alice_client.post("/roadmaps/track/pace/", {"action": "clear"}, headers=htmx)
+    assert response["HX-Refresh"] == "true"
+    assert RoadmapFollow.objects.get(learner=alice).plan_basis == ""
 
 
 def test_another_learners_pace_is_not_touched(alice_client, bob, track):
