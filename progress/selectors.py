@@ -224,7 +224,7 @@ class CalendarDay:
 
 @dataclass
 class Activity:
-    days: list[CalendarDay]
+    active: list[CalendarDay]  # the days with progress, oldest first: the others are the pattern's
     months: list[tuple[int, str]]
     active_days: int
     total: int
@@ -242,10 +242,6 @@ class Activity:
     weeks_width: int = 0
     this_week_x: int = 0
     this_week_height: int = 0
-
-    @property
-    def active(self) -> list[CalendarDay]:
-        return [day for day in self.days if day.count]
 
 
 CELL = 13
@@ -291,21 +287,21 @@ def activity_for(learner, *, now=None) -> Activity:
     key = cache.activity_key(learner_id=learner.pk, time_zone=tz.key, count=version["count"], last=version["last"])
     counts = cache.get_or_set(key, lambda: _day_counts(events, tz))
     current, longest = _streaks(set(counts), today)
-    # 52 full weeks plus this one, Monday first, ending today.
+    # 52 full weeks plus this one, Monday first, ending today: a day's cell is
+    # its week's column and its weekday's row.
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=CALENDAR_WEEKS)
-    days, months = [], []
-    day = start
-    while day <= today:
-        week, weekday = divmod((day - start).days, 7)
-        if day.day == 1 or day == start:
-            months.append((CALENDAR_LEFT + week * CELL, day.strftime("%b")))
-        days.append(
-            CalendarDay(
-                date=day, count=counts.get(day, 0), x=CALENDAR_LEFT + week * CELL, y=CALENDAR_TOP + weekday * CELL
-            )
-        )
-        day += dt.timedelta(days=1)
-    shown = [d for d in days if d.count]
+
+    def column(day: dt.date) -> int:
+        return CALENDAR_LEFT + (day - start).days // 7 * CELL
+
+    shown = [
+        CalendarDay(date=day, count=n, x=column(day), y=CALENDAR_TOP + day.weekday() * CELL)
+        for day, n in sorted(counts.items())
+        if start <= day <= today and n
+    ]
+    months, first = [(column(start), start.strftime("%b"))], start.replace(day=1)
+    while (first := (first + dt.timedelta(days=31)).replace(day=1)) <= today:
+        months.append((column(first), first.strftime("%b")))
     return Activity(
         left=CALENDAR_LEFT,
         top=CALENDAR_TOP,
@@ -313,7 +309,7 @@ def activity_for(learner, *, now=None) -> Activity:
         weeks_width=CALENDAR_WEEKS * CELL,
         this_week_x=CALENDAR_LEFT + CALENDAR_WEEKS * CELL,
         this_week_height=(today.weekday() + 1) * CELL,
-        days=days,
+        active=shown,
         months=months[1:] if len(months) > 1 and months[1][0] - months[0][0] < 3 * CELL else months,
         active_days=len(shown),
         total=sum(d.count for d in shown),
