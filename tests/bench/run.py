@@ -43,6 +43,7 @@ class Endpoint(NamedTuple):
     target: float | None = None  # least share of the ceiling's requests per second
     p99_ms: float | None = None  # highest p99 latency
     mentor: bool = False  # signed in as the mentor rather than as learners
+    unpaced: bool = False  # signed in as learners without a pace rather than with one
 
 
 ENDPOINTS = {
@@ -54,6 +55,8 @@ ENDPOINTS = {
     "set_status": Endpoint(None, "status", 0.12, p99_ms=100),
     "roadmap_page": Endpoint(f"/roadmaps/{ROADMAP}/", "get", 0.15),
     "dashboard": Endpoint("/dashboard/", "get", 0.20),
+    # The same page for learners who set no pace: what a pace costs (issue #16).
+    "dashboard_unpaced": Endpoint("/dashboard/", "get", unpaced=True),
     "topic_page": Endpoint(None, "topic", 0.10),
     "topic_panel": Endpoint("/topics/supervised-learning/", "htmx"),
     # Each learner in turn ticks a topic, then opens the roadmap page, the
@@ -136,6 +139,10 @@ roadmap = os.environ["BENCH_ROADMAP"]
 learners = list(
     User.objects.filter(follows__roadmap__slug=roadmap, follows__plan_basis="hours").order_by("username")[:16]
 )
+unpaced = list(
+    User.objects.filter(follows__roadmap__slug=roadmap, follows__plan_basis="")
+    .exclude(follows__plan_basis__in=["hours", "date"]).order_by("username")[:16]
+)
 mentor = User.objects.get(username="demo-mentor-001")
 topics = list(
     Placement.objects.filter(section__roadmap__slug=roadmap)
@@ -143,6 +150,7 @@ topics = list(
 )
 sessions = {
     "learners": [session_for(u) for u in learners],
+    "unpaced": [session_for(u) for u in unpaced],
     "mentor": session_for(mentor),
     "topics": [slug for slug, _ in topics],
     "titles": dict(topics),
@@ -340,6 +348,7 @@ def main():
     csrf = secrets.token_hex(16)  # a 32-character secret: Django accepts it as cookie and header alike
     cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["learners"]]
     mentor_cookie = f"sessionid={sessions['mentor']}; csrftoken={csrf}"
+    unpaced_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["unpaced"]]
     # The ceiling configures Django in code: no settings module.
     ceiling_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
 
@@ -379,7 +388,7 @@ def main():
             if args.only and name not in args.only:
                 continue
             cpu_before = cpu_seconds() if args.cpu else None
-            cookie_list = [mentor_cookie] if endpoint.mentor else cookies
+            cookie_list = [mentor_cookie] if endpoint.mentor else unpaced_cookies if endpoint.unpaced else cookies
             url = base + (endpoint.path or "/")
             # Warm up the workers (connections, template cache) before measuring.
             wrk(url, endpoint.mode, cookie_list, 2, connections=4)
@@ -392,10 +401,10 @@ def main():
             ceilings.append(ceiling_window())
             results[name]["ceiling_rps"] = (ceilings[-2]["rps"] + ceilings[-1]["rps"]) / 2
             print(
-                f"  {name:13} {results[name]['rps']:8.1f} req/s, ceiling {results[name]['ceiling_rps']:.1f}", flush=True
+                f"  {name:17} {results[name]['rps']:8.1f} req/s, ceiling {results[name]['ceiling_rps']:.1f}", flush=True
             )
             if cpu_before:
-                print(f"  {'':13} CPU per request (warm-up included): {per}", flush=True)
+                print(f"  {'':17} CPU per request (warm-up included): {per}", flush=True)
         results = {"ceiling": _mean_of(ceilings)} | results
 
     ceiling = results["ceiling"]["rps"]
@@ -415,7 +424,7 @@ def main():
     ok = True
     columns = ("req/s", "p50 ms", "p95 ms", "p99 ms")
     header = (
-        f"{'endpoint':14}"
+        f"{'endpoint':18}"
         + "".join(f"{c:>9}" for c in columns)
         + f"{'errors':>8}{'ratio':>8}{'target':>8}{'p99 <':>8}  verdict"
     )
@@ -445,7 +454,7 @@ def main():
         target = f"{endpoint.target:.0%}" if endpoint.target else "-"
         p99_target = f"{endpoint.p99_ms:.0f}" if endpoint.p99_ms else "-"
         print(
-            f"{name:14}{data['rps']:9.1f}{data['p50_ms']:9.1f}{data['p95_ms']:9.1f}{data['p99_ms']:9.1f}"
+            f"{name:18}{data['rps']:9.1f}{data['p50_ms']:9.1f}{data['p95_ms']:9.1f}{data['p99_ms']:9.1f}"
             f"{data['errors']:8d}{ratio:8.1%}{target:>8}{p99_target:>8}  "
             + (f"MISS ({', '.join(missed)})" if missed else "ok")
         )
