@@ -51,3 +51,25 @@ class CommentForm(forms.Form):
 
 class SuggestionForm(forms.Form):
     target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProjectReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[("approve", "Approve"), ("changes", "Request changes")],
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="Comments",
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Posted in the project's thread. Needed when you request changes: say what to change.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "changes" and not (data.get("body") or "").strip():
+            self.add_error("body", "Say what to change: the learner needs to know.")
+        return data

@@ -249,3 +249,25 @@ class PaceSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.mentorship}: {self.roadmap} by {self.target_date} ({self.status})"
+
+
+class ProjectComment(models.Model):
+    """A message in the thread of one learner's project, between the learner and
+    their mentors: a review's comments are posted here. Plain text, newest last."""
+
+    work = models.ForeignKey("progress.ProjectWork", on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the learner first saw a mentor's comment (their own are seen): "new feedback".
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The thread on a project's page.
+            models.Index(fields=["work", "created_at"], name="mentoring_projcomment_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.work}"

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, Review
 from progress import pace
-from progress.models import Evidence, Progress, ProgressEvent, RoadmapFollow, Status
+from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
 from roadmap.models import Roadmap
 from roadmap.selectors import roadmap_outline
@@ -475,3 +475,16 @@ def suggestions_by_roadmap(mentorship) -> dict[int, object]:
     for suggestion in PaceSuggestion.objects.filter(mentorship=mentorship):
         latest.setdefault(suggestion.roadmap_id, suggestion)
     return latest
+
+
+def review_queue_for(mentor) -> list:
+    """Submitted work of the mentor's active mentees, oldest submission first: one query."""
+    return list(
+        ProjectWork.objects.filter(
+            state=ProjectState.SUBMITTED,
+            learner__mentorships_as_learner__mentor=mentor,
+            learner__mentorships_as_learner__status=Mentorship.Status.ACTIVE,
+        )
+        .select_related("learner", "project")
+        .order_by("submitted_at", "pk")
+    )

@@ -6,10 +6,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, Review
-from mentoring.tasks import send_new_mentor_notice, send_nudge
-from progress.models import Progress, RoadmapFollow, Status
-from progress.services import PlanError, set_pace
+from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
+from mentoring.tasks import send_new_mentor_notice, send_nudge, send_review_notice
+from progress.models import Progress, ProjectState, ProjectWork, RoadmapFollow, Status
+from progress.services import PlanError, move_project, set_pace
 
 
 class MentoringError(Exception):
@@ -214,3 +214,66 @@ def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, toda
     suggestion.status = PaceSuggestion.Status.ACCEPTED if accept else PaceSuggestion.Status.DECLINED
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["status", "decided_at"])
+
+
+# --- Projects: submitting, reviewing, and their threads ---------------------------
+
+
+def has_active_mentor(*, learner) -> bool:
+    return Mentorship.objects.filter(learner=learner, status=Mentorship.Status.ACTIVE).exists()
+
+
+def submit_project(*, learner, work: ProjectWork) -> ProjectWork:
+    """Ask the learner's mentors for a review."""
+    if work.learner_id != learner.pk:
+        raise MentoringError("Only the learner submits their work.")
+    if not has_active_mentor(learner=learner):
+        raise MentoringError("You have no mentor to review it: mark it complete yourself (self-assessed).")
+    return move_project(work=work, to_state=ProjectState.SUBMITTED, actor=learner)
+
+
+def self_assess_project(*, learner, work: ProjectWork) -> ProjectWork:
+    """Without a mentor, the learner marks their work complete: self-assessed,
+    and shown as such wherever it counts."""
+    if work.learner_id != learner.pk:
+        raise MentoringError("Only the learner marks their work complete.")
+    if has_active_mentor(learner=learner):
+        raise MentoringError("You have a mentor: submit your work for their review instead.")
+    return move_project(work=work, to_state=ProjectState.SELF_ASSESSED, actor=learner)
+
+
+@transaction.atomic
+def review_project(*, mentor, work: ProjectWork, approve: bool, body: str, project_url: str = "") -> ProjectWork:
+    """An active mentor approves submitted work or requests changes; what they
+    write goes into the project's thread, and the learner is told by mail."""
+    body = body.strip()
+    if not is_active_mentor(mentor=mentor, learner=work.learner):
+        raise MentoringError("Only the learner's mentors can review their work.")
+    if not approve and not body:
+        raise MentoringError("Say what to change: the learner needs to know.")
+    work = move_project(
+        work=work, to_state=ProjectState.APPROVED if approve else ProjectState.CHANGES_REQUESTED, actor=mentor
+    )
+    if body:
+        ProjectComment.objects.create(work=work, author=mentor, body=body)
+    # The database backend stores the task in this transaction: no mail for a review that failed.
+    send_review_notice.enqueue(work_id=work.pk, mentor_id=mentor.pk, approved=approve, project_url=project_url)
+    return work
+
+
+def add_project_comment(*, author, work: ProjectWork, body: str) -> ProjectComment:
+    """The learner writes in their project's thread; an active mentor in a mentee's."""
+    body = body.strip()
+    if not body:
+        raise MentoringError("Write something first.")
+    if author.pk != work.learner_id and not is_active_mentor(mentor=author, learner=work.learner):
+        raise MentoringError("Only the learner and their mentors can comment here.")
+    seen_at = timezone.now() if author.pk == work.learner_id else None
+    return ProjectComment.objects.create(work=work, author=author, body=body, seen_at=seen_at)
+
+
+def mark_project_comments_seen(*, learner, work: ProjectWork) -> int:
+    """The learner has read their project's thread (an explicit POST, never a page view)."""
+    if work.learner_id != learner.pk:
+        return 0
+    return ProjectComment.objects.filter(work=work, seen_at__isnull=True).update(seen_at=timezone.now())

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mentoring.models import DigestKind, DigestSent, Mentorship, Nudge
 from mlepath.mail import MAIL_QUEUE, send_or_retry
+from progress.models import ProjectWork
 
 
 def one_line(text: str) -> str:
@@ -81,4 +82,29 @@ def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None
         to=[user.email],
         on_give_up=DigestSent.objects.filter(user_id=user_id, kind=kind, week=week).delete,
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_review_notice(*, work_id: int, mentor_id: int, approved: bool, project_url: str, attempt: int = 1) -> None:
+    """Tell the learner their mentor reviewed a project: approved, or changes requested."""
+    work = ProjectWork.objects.select_related("learner", "project").filter(pk=work_id).first()
+    mentor = get_user_model().objects.filter(pk=mentor_id).first()
+    if work is None or mentor is None:
+        return  # an account was deleted since
+    context = {
+        "work": work,
+        "mentor": mentor,
+        "learner": work.learner,
+        "approved": approved,
+        "project_url": project_url,
+    }
+    verdict = "approved your project" if approved else "asks for changes to your project"
+    send_or_retry(
+        send_review_notice,
+        attempt=attempt,
+        task_kwargs={"work_id": work_id, "mentor_id": mentor_id, "approved": approved, "project_url": project_url},
+        subject=f"{one_line(mentor.public_name)} {verdict}: {one_line(work.project.title)}",
+        body=render_to_string("mentoring/review_email.txt", context),
+        to=[work.learner.email],
     )

@@ -1,9 +1,9 @@
 from django.urls import path, register_converter
 
-from mentoring import views
-from mentoring.converters import TokenConverter, UsernameConverter
+from mentoring import projects, views
+from mentoring.converters import TokenConverter
+from mlepath import converters  # noqa: F401 (registers <username:>)
 
-register_converter(UsernameConverter, "username")
 register_converter(TokenConverter, "token")
 
 urlpatterns = [
@@ -24,10 +24,27 @@ urlpatterns = [
     path("mentees/<username:username>/roadmaps/<slug:slug>/", views.mentee_roadmap, name="mentoring_mentee_roadmap"),
     path("mentees/<username:username>/topics/<slug:slug>/", views.mentee_topic, name="mentoring_mentee_topic"),
     path("mentees/<username:username>/topics/<slug:slug>/review/", views.mentee_review, name="mentoring_review"),
+    path("reviews/", projects.review_queue, name="mentoring_review_queue"),
+    path("mentees/<username:username>/projects/<slug:slug>/", projects.mentee_project, name="mentoring_mentee_project"),
+    path(
+        "mentees/<username:username>/projects/<slug:slug>/review/",
+        projects.mentee_project_review,
+        name="mentoring_project_review",
+    ),
 ]
 
 # The learner's thread on their own topic page, under /topics/ (mlepath.urls).
 topic_urlpatterns = [
     path("<slug:slug>/comments/", views.topic_comment, name="topic_comment"),
     path("<slug:slug>/comments/seen/", views.topic_comments_seen, name="topic_comments_seen"),
+]
+
+# Projects, under /projects/ (mlepath.urls): the brief for everyone, the learner's work on it.
+project_urlpatterns = [
+    path("<slug:slug>/", projects.project_detail, name="project_detail"),
+    path("<slug:slug>/start/", projects.project_start, name="project_start"),
+    path("<slug:slug>/work/", projects.project_work, name="project_work"),
+    path("<slug:slug>/reopen/", projects.project_reopen, name="project_reopen"),
+    path("<slug:slug>/comments/", projects.project_comment, name="project_comment"),
+    path("<slug:slug>/comments/seen/", projects.project_comments_seen, name="project_comments_seen"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mentoring.urls import topic_urlpatterns
+from mentoring.urls import project_urlpatterns, topic_urlpatterns
 from mlepath import views
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("topics/", include(topic_urlpatterns)),
+    path("projects/", include(project_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

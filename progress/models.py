@@ -245,3 +245,126 @@ class CalendarFeed(models.Model):
     def digest(token: str) -> str:
         """What is stored of a token, and what a fetch is looked up by."""
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Projects and the portfolio ------------------------------------------------
+
+PROJECT_NOTE_MAX_LENGTH = 2_000
+
+
+class ProjectState(models.TextChoices):
+    """A learner's work on a project; "not started" is no row at all."""
+
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted for review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved by a mentor"
+    SELF_ASSESSED = "self_assessed", "Complete (self-assessed)"
+
+
+# A project counts as complete in either state: approved by a mentor, or marked
+# complete by a learner who has no mentor (shown as self-assessed everywhere).
+PROJECT_COMPLETE = (ProjectState.APPROVED, ProjectState.SELF_ASSESSED)
+
+
+class ProjectWork(models.Model):
+    """One learner's work on one project: the criteria they ticked, the links
+    they submit and its review state. Projects are retired, never deleted, so
+    this row survives every content update."""
+
+    State = ProjectState
+
+    # No index of its own: the unique (learner, project) constraint serves "this learner's projects".
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="project_work", db_index=False
+    )
+    project = models.ForeignKey("roadmap.Project", on_delete=models.CASCADE, related_name="work")
+    state = models.CharField(max_length=17, choices=ProjectState, default=ProjectState.IN_PROGRESS)
+    checked = models.ManyToManyField("roadmap.ProjectCriterion", blank=True, related_name="+")
+    repository_url = models.URLField("Repository", max_length=500, blank=True)
+    writeup_url = models.URLField("Write-up", max_length=500, blank=True)
+    demo_url = models.URLField("Demo", max_length=500, blank=True)
+    note = models.TextField(blank=True, max_length=PROJECT_NOTE_MAX_LENGTH)
+    started_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # The learner's choice, for approved work: shown on their public portfolio.
+    on_portfolio = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        indexes = [
+            # The mentors' review queue: submitted work, oldest first.
+            models.Index(fields=["submitted_at"], name="progress_projectwork_queue", condition=Q(state="submitted")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "project"], name="progress_projectwork_unique_learner_project"),
+            models.CheckConstraint(condition=Q(state__in=ProjectState.values), name="progress_projectwork_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=PROJECT_COMPLETE, completed_at__isnull=False)
+                | (~Q(state__in=PROJECT_COMPLETE) & Q(completed_at__isnull=True)),
+                name="progress_projectwork_complete_has_completed_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ProjectState.SUBMITTED) | Q(submitted_at__isnull=False),
+                name="progress_projectwork_submitted_has_submitted_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.project}: {self.get_state_display()}"
+
+    @property
+    def complete(self) -> bool:
+        return self.state in PROJECT_COMPLETE
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        return [
+            (label, url)
+            for label, url in (
+                ("Repository", self.repository_url),
+                ("Write-up", self.writeup_url),
+                ("Demo", self.demo_url),
+            )
+            if url
+        ]
+
+
+class ProjectEvent(models.Model):
+    """Append-only history of a project's states, for the roadmap history and
+    the export: who moved it (the learner, or the mentor who reviewed it)."""
+
+    work = models.ForeignKey(ProjectWork, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=17, choices=ProjectState, blank=True)  # blank: started
+    to_state = models.CharField(max_length=17, choices=ProjectState)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.work}: {self.from_state or 'start'} → {self.to_state}"
+
+
+class Portfolio(models.Model):
+    """A learner's public page, /u/<username>/: off until they turn it on, and
+    showing only what they choose of their approved work and completion."""
+
+    learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
+    public = models.BooleanField("Show my portfolio", default=False)
+    show_completion = models.BooleanField("Show my roadmap completion", default=True)
+    bio = models.TextField("Short bio", max_length=600, blank=True)
+    link_1 = models.URLField("Link", max_length=300, blank=True)
+    link_2 = models.URLField("Link", max_length=300, blank=True)
+    link_3 = models.URLField("Link", max_length=300, blank=True)
+    noindex = models.BooleanField("Ask search engines not to index it", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.learner}'s portfolio ({'public' if self.public else 'off'})"
+
+    @property
+    def links(self) -> list[str]:
+        return [url for url in (self.link_1, self.link_2, self.link_3) if url]

@@ -442,6 +442,14 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
     )
 
 
+def completion_of_followed(learner) -> list[RoadmapProgress]:
+    """The completion of each published roadmap the learner follows (the
+    portfolio): two queries, the outlines coming from the cache."""
+    roadmaps = Roadmap.objects.published().with_content_version().filter(follows__learner=learner).order_by("order")
+    statuses = statuses_of(learner)
+    return [roadmap_progress(roadmap, roadmap_outline(roadmap), statuses) for roadmap in roadmaps]
+
+
 # --- Calendar feed ------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from progress import views
+from mlepath import converters  # noqa: F401 (registers <username:>)
+from progress import portfolio, views
 
 urlpatterns = [
     path("roadmaps/", views.roadmap_list, name="roadmap_list"),
@@ -28,4 +29,6 @@ urlpatterns = [
     path("dashboard/import/", views.import_json, name="import_json"),
     path("calendar/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("calendar/<slug:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("portfolio/", portfolio.portfolio_edit, name="portfolio_edit"),
+    path("u/<username:username>/", portfolio.portfolio_page, name="portfolio"),
 ]

@@ -1,7 +1,8 @@
 """The roadmap content files: reading and validating them, and writing them back.
 
-Files live in ``roadmap/content/``: ``topics.yaml`` holds every topic, and
-``roadmaps/<slug>.yaml`` one roadmap each, placing topics into sections by slug.
+Files live in ``roadmap/content/``: ``topics.yaml`` holds every topic,
+``projects.yaml`` every hands-on project, and ``roadmaps/<slug>.yaml`` one
+roadmap each, placing topics and projects into sections by slug.
 Everything is validated before anything is written, and every problem is
 reported with its file, slug and what is wrong.
 """
@@ -18,6 +19,7 @@ from roadmap.models import ResourceKind
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "content"
 TOPICS_FILE = "topics.yaml"
+PROJECTS_FILE = "projects.yaml"
 ROADMAPS_DIR = "roadmaps"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_HOURS = 500
@@ -43,11 +45,30 @@ class TopicSpec:
 
 
 @dataclass(frozen=True)
+class DatasetSpec:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    slug: str
+    title: str
+    brief: str
+    hours: int
+    criteria: tuple[str, ...]
+    datasets: tuple[DatasetSpec, ...] = ()
+    tools: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     slug: str
     title: str
     summary: str
     topics: tuple[str, ...]
+    projects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,7 @@ class RoadmapSpec:
 class Content:
     topics: list[TopicSpec] = field(default_factory=list)
     roadmaps: list[RoadmapSpec] = field(default_factory=list)
+    projects: list[ProjectSpec] = field(default_factory=list)
 
 
 class ContentError(Exception):
@@ -105,12 +127,27 @@ class _Reader:
             self.error(where, slug, "slug must be lowercase letters, digits and single hyphens")
         return slug
 
-    def slug_list(self, where, slug, data, key) -> tuple[str, ...]:
+    def slug_list(self, where, slug, data, key, *, of="topic slugs") -> tuple[str, ...]:
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            self.error(where, slug, f"'{key}' must be a list of topic slugs")
+            self.error(where, slug, f"'{key}' must be a list of {of}")
             return ()
         return tuple(value)
+
+    def hours(self, where, slug, data) -> int:
+        hours = data.get("hours")
+        if hours is None:
+            self.error(where, slug, "missing required field 'hours'")
+        elif not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= MAX_HOURS:
+            self.error(where, slug, f"'hours' must be a whole number from 1 to {MAX_HOURS}")
+        return hours if isinstance(hours, int) and not isinstance(hours, bool) else 0
+
+    def url(self, where, slug, url: str, what: str) -> None:
+        if url:
+            try:
+                _url_validator(url)
+            except ValidationError:
+                self.error(where, slug, f"{what} has a malformed URL: {url!r}")
 
 
 def _load_yaml(path: Path, reader: _Reader) -> dict | None:
@@ -139,11 +176,7 @@ def _read_topics(path: Path, reader: _Reader) -> list[TopicSpec]:
         slug = reader.slug(where, item, "a topic")
         if slug is None:
             continue
-        hours = item.get("hours")
-        if hours is None:
-            reader.error(where, slug, "missing required field 'hours'")
-        elif not isinstance(hours, int) or isinstance(hours, bool) or not 1 <= hours <= MAX_HOURS:
-            reader.error(where, slug, f"'hours' must be a whole number from 1 to {MAX_HOURS}")
+        hours = reader.hours(where, slug, item)
         resources = []
         raw_resources = item.get("resources") or []
         if not isinstance(raw_resources, list):
@@ -156,11 +189,7 @@ def _read_topics(path: Path, reader: _Reader) -> list[TopicSpec]:
             title = reader.text(where, slug, raw, "title")
             url = reader.text(where, slug, raw, "url")
             kind = raw.get("kind")
-            if url:
-                try:
-                    _url_validator(url)
-                except ValidationError:
-                    reader.error(where, slug, f"resource {number} has a malformed URL: {url!r}")
+            reader.url(where, slug, url, f"resource {number}")
             if kind not in ResourceKind.values:
                 reader.error(where, slug, f"resource {number} kind must be one of {', '.join(ResourceKind.values)}")
             resources.append(ResourceSpec(title=title, url=url, kind=str(kind)))
@@ -172,12 +201,65 @@ def _read_topics(path: Path, reader: _Reader) -> list[TopicSpec]:
                 slug=slug,
                 title=reader.text(where, slug, item, "title"),
                 summary=reader.text(where, slug, item, "summary"),
-                hours=hours if isinstance(hours, int) else 0,
+                hours=hours,
                 prerequisites=reader.slug_list(where, slug, item, "prerequisites"),
                 resources=tuple(resources),
             )
         )
     return topics
+
+
+MAX_CRITERION_LENGTH = 300
+
+
+def _read_projects(path: Path, reader: _Reader) -> list[ProjectSpec]:
+    data = _load_yaml(path, reader)
+    if data is None:
+        return []
+    where = path.name
+    items = data.get("projects")
+    if not isinstance(items, list):
+        reader.error(where, None, "must have a 'projects' list")
+        return []
+    projects = []
+    for item in items:
+        slug = reader.slug(where, item, "a project")
+        if slug is None:
+            continue
+        raw_criteria = item.get("criteria")
+        if not isinstance(raw_criteria, list) or not raw_criteria or not all(isinstance(c, str) for c in raw_criteria):
+            reader.error(where, slug, "'criteria' must be a non-empty list of texts")
+            raw_criteria = []
+        criteria = tuple(" ".join(c.split()) for c in raw_criteria)
+        for number, criterion in enumerate(criteria, start=1):
+            if not criterion or len(criterion) > MAX_CRITERION_LENGTH:
+                reader.error(where, slug, f"criterion {number} must have 1 to {MAX_CRITERION_LENGTH} characters")
+        datasets = []
+        raw_datasets = item.get("datasets") or []
+        if not isinstance(raw_datasets, list):
+            reader.error(where, slug, "'datasets' must be a list")
+            raw_datasets = []
+        for number, raw in enumerate(raw_datasets, start=1):
+            if not isinstance(raw, dict):
+                reader.error(where, slug, f"data set {number} must be a mapping with title and url")
+                continue
+            url = reader.text(where, slug, raw, "url")
+            reader.url(where, slug, url, f"data set {number}")
+            datasets.append(DatasetSpec(title=reader.text(where, slug, raw, "title"), url=url))
+        projects.append(
+            ProjectSpec(
+                slug=slug,
+                title=reader.text(where, slug, item, "title"),
+                brief=reader.text(where, slug, item, "brief"),
+                hours=reader.hours(where, slug, item),
+                criteria=criteria,
+                datasets=tuple(datasets),
+                tools=reader.slug_list(where, slug, item, "tools", of="tool names"),
+                # A set: their order carries no meaning (pages list them by title).
+                topics=tuple(sorted(reader.slug_list(where, slug, item, "topics"))),
+            )
+        )
+    return projects
 
 
 def _read_roadmap(path: Path, reader: _Reader) -> RoadmapSpec | None:
@@ -205,6 +287,7 @@ def _read_roadmap(path: Path, reader: _Reader) -> RoadmapSpec | None:
                 title=reader.text(where, section_slug, raw, "title"),
                 summary=reader.text(where, section_slug, raw, "summary", required=False),
                 topics=reader.slug_list(where, section_slug, raw, "topics"),
+                projects=reader.slug_list(where, section_slug, raw, "projects", of="project slugs"),
             )
         )
     order = data.get("order", 0)
@@ -299,6 +382,42 @@ def _check_references(content: Content, reader: _Reader) -> None:
             reader.error(
                 TOPICS_FILE, topic.slug, "is not placed in any roadmap (remove it from topics.yaml to retire it)"
             )
+    _check_projects(content, reader, topic_slugs=seen)
+
+
+def _check_projects(content: Content, reader: _Reader, *, topic_slugs: set[str]) -> None:
+    projects = {}
+    for project in content.projects:
+        if project.slug in projects:
+            reader.error(PROJECTS_FILE, project.slug, "duplicate project slug")
+        projects[project.slug] = project
+        for topic_slug in project.topics:
+            if topic_slug not in topic_slugs:
+                reader.error(PROJECTS_FILE, project.slug, f"unknown topic '{topic_slug}'")
+    placed: set[str] = set()
+    for roadmap in content.roadmaps:
+        where = f"{ROADMAPS_DIR}/{roadmap.slug}.yaml"
+        in_roadmap = {topic for section in roadmap.sections for topic in section.topics}
+        seen_here: set[str] = set()
+        for section in roadmap.sections:
+            for project_slug in section.projects:
+                project = projects.get(project_slug)
+                if project is None:
+                    reader.error(where, section.slug, f"unknown project '{project_slug}'")
+                    continue
+                if project_slug in seen_here:
+                    reader.error(where, section.slug, f"project '{project_slug}' is placed twice in this roadmap")
+                seen_here.add(project_slug)
+                for topic_slug in sorted(set(project.topics) - in_roadmap - set(roadmap.assumes)):
+                    reader.error(
+                        where, section.slug, f"project '{project_slug}' exercises '{topic_slug}', not in this roadmap"
+                    )
+        placed |= seen_here
+    for project in content.projects:
+        if project.slug not in placed:
+            reader.error(
+                PROJECTS_FILE, project.slug, "is not placed in any roadmap (remove it from projects.yaml to retire it)"
+            )
 
 
 def read_content(directory: Path = DEFAULT_DIRECTORY) -> Content:
@@ -309,6 +428,9 @@ def read_content(directory: Path = DEFAULT_DIRECTORY) -> Content:
     if not topics_path.is_file():
         raise ContentError([f"{TOPICS_FILE}: (no slug): file not found in {directory}"])
     content = Content(topics=_read_topics(topics_path, reader))
+    # Projects are optional: content without them (older content, test fixtures) still loads.
+    if (projects_path := directory / PROJECTS_FILE).is_file():
+        content.projects = _read_projects(projects_path, reader)
     roadmap_paths = sorted((directory / ROADMAPS_DIR).glob("*.yaml"))
     if not roadmap_paths:
         reader.error(ROADMAPS_DIR, None, f"no roadmap files found in {directory / ROADMAPS_DIR}")
@@ -354,6 +476,25 @@ def write_content(content: Content, directory: Path) -> list[Path]:
     header = "# Every topic of MLE Path. Slugs are permanent: learners' progress is keyed on them.\n"
     written = [directory / TOPICS_FILE]
     written[0].write_text(header + _dump({"topics": topics}), encoding="utf-8")
+    if content.projects:
+        projects = []
+        for project in sorted(content.projects, key=lambda p: p.slug):
+            projects.append(
+                {
+                    "slug": project.slug,
+                    "title": project.title,
+                    "brief": project.brief,
+                    "hours": project.hours,
+                    "criteria": list(project.criteria),
+                    "datasets": [{"title": d.title, "url": d.url} for d in project.datasets],
+                    "tools": _FlowList(project.tools),
+                    "topics": _FlowList(project.topics),
+                }
+            )
+        header = "# Every project of MLE Path. Slugs are permanent: learners' work is keyed on them.\n"
+        path = directory / PROJECTS_FILE
+        path.write_text(header + _dump({"projects": projects}), encoding="utf-8")
+        written.append(path)
     for roadmap in content.roadmaps:
         data = {
             "slug": roadmap.slug,
@@ -364,7 +505,13 @@ def write_content(content: Content, directory: Path) -> list[Path]:
             "published": roadmap.published,
             **({"assumes": _FlowList(sorted(roadmap.assumes))} if roadmap.assumes else {}),
             "sections": [
-                {"slug": s.slug, "title": s.title, "summary": s.summary, "topics": list(s.topics)}
+                {
+                    "slug": s.slug,
+                    "title": s.title,
+                    "summary": s.summary,
+                    "topics": list(s.topics),
+                    **({"projects": list(s.projects)} if s.projects else {}),
+                }
                 for s in roadmap.sections
             ],
         }

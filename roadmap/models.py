@@ -209,3 +209,86 @@ class Prerequisite(models.Model):
 
     def __str__(self):
         return f"{self.topic} requires {self.requires}"
+
+
+class Project(models.Model):
+    """A hands-on project: a brief, acceptance criteria, suggested data sets and
+    tools, and the topics it exercises. Like a topic it is retired, never
+    deleted, when it leaves the content files: learners' work on it survives."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
+    title = models.CharField(max_length=160)
+    brief = models.TextField()
+    estimated_hours = models.PositiveSmallIntegerField(help_text="Hours a learner typically needs.")
+    tools = models.JSONField(default=list, blank=True, help_text="Names of the suggested tools, in order.")
+    retired = models.BooleanField(
+        default=False,
+        help_text="Removed from the content files: hidden from roadmaps, but kept so learners' work survives.",
+    )
+    topics = models.ManyToManyField(Topic, related_name="projects", blank=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_hours__gte=1), name="roadmap_project_hours_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("project_detail", args=[self.slug])
+
+
+class ProjectCriterion(models.Model):
+    """One acceptance criterion of a project, by its place in the list: the
+    loader rewrites a criterion's text in place, so a learner's tick survives an
+    edit of its wording."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["project", "order"]
+        verbose_name_plural = "project criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="roadmap_projectcriterion_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class ProjectDataset(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="datasets")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class ProjectPlacement(models.Model):
+    """A project's place in a section: one project can close a section of each track."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="project_placements")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="placements")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "project"], name="roadmap_projectplacement_unique_project_per_section"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.section}: {self.project}"

@@ -9,8 +9,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from mlepath import cache
-from roadmap.content import Content, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
-from roadmap.models import ContentVersion, Placement, Roadmap, Section, Topic, content_version_subquery
+from roadmap.content import Content, DatasetSpec, ProjectSpec, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
+from roadmap.models import ContentVersion, Placement, Project, Roadmap, Section, Topic, content_version_subquery
 
 
 def content_from_database() -> Content:
@@ -27,7 +27,22 @@ def content_from_database() -> Content:
         )
         for topic in Topic.objects.live().prefetch_related("resources", "prerequisites").order_by("slug")
     ]
-    sections = Section.objects.prefetch_related("placements__topic").order_by("order", "pk")
+    projects = [
+        ProjectSpec(
+            slug=project.slug,
+            title=project.title,
+            brief=project.brief,
+            hours=project.estimated_hours,
+            criteria=tuple(c.text for c in project.criteria.all()),
+            datasets=tuple(DatasetSpec(title=d.title, url=d.url) for d in project.datasets.all()),
+            tools=tuple(project.tools),
+            topics=tuple(sorted(t.slug for t in project.topics.all() if not t.retired)),
+        )
+        for project in Project.objects.live().prefetch_related("criteria", "datasets", "topics").order_by("slug")
+    ]
+    sections = Section.objects.prefetch_related("placements__topic", "project_placements__project").order_by(
+        "order", "pk"
+    )
     roadmaps = [
         RoadmapSpec(
             slug=roadmap.slug,
@@ -42,6 +57,7 @@ def content_from_database() -> Content:
                     title=section.title,
                     summary=section.summary,
                     topics=tuple(p.topic.slug for p in section.placements.all() if not p.topic.retired),
+                    projects=tuple(p.project.slug for p in section.project_placements.all() if not p.project.retired),
                 )
                 for section in roadmap.sections.all()
             ),
@@ -51,7 +67,7 @@ def content_from_database() -> Content:
             Prefetch("sections", queryset=sections), "assumed_topics"
         ).order_by("order", "slug")
     ]
-    return Content(topics=topics, roadmaps=roadmaps)
+    return Content(topics=topics, roadmaps=roadmaps, projects=projects)
 
 
 @dataclass(frozen=True)

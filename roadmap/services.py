@@ -7,8 +7,20 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, QuerySet
 
-from roadmap.content import Content, RoadmapSpec, TopicSpec
-from roadmap.models import ContentVersion, Placement, Prerequisite, Resource, Roadmap, Section, Topic
+from roadmap.content import Content, ProjectSpec, RoadmapSpec, TopicSpec
+from roadmap.models import (
+    ContentVersion,
+    Placement,
+    Prerequisite,
+    Project,
+    ProjectCriterion,
+    ProjectDataset,
+    ProjectPlacement,
+    Resource,
+    Roadmap,
+    Section,
+    Topic,
+)
 
 
 @dataclass
@@ -16,12 +28,13 @@ class LoadReport:
     topics: Counter = field(default_factory=Counter)
     roadmaps: Counter = field(default_factory=Counter)
     sections: Counter = field(default_factory=Counter)
+    projects: Counter = field(default_factory=Counter)
 
     @property
     def changed(self) -> bool:
         return any(
             count
-            for counter in (self.topics, self.roadmaps, self.sections)
+            for counter in (self.topics, self.roadmaps, self.sections, self.projects)
             for outcome, count in counter.items()
             if outcome != "unchanged"
         )
@@ -34,6 +47,7 @@ class LoadReport:
             line("Topics", self.topics, ("created", "updated", "retired", "unchanged")),
             line("Roadmaps", self.roadmaps, ("created", "updated", "retired", "unchanged")),
             line("Sections", self.sections, ("created", "updated", "removed", "unchanged")),
+            line("Projects", self.projects, ("created", "updated", "retired", "unchanged")),
         ]
 
 
@@ -90,7 +104,60 @@ def _upsert_topics(specs: list[TopicSpec], report: LoadReport) -> dict[str, Topi
     return by_slug
 
 
-def _upsert_roadmap(spec: RoadmapSpec, roadmap: Roadmap | None, topics: dict[str, Topic], report: LoadReport):
+def _upsert_projects(specs: list[ProjectSpec], topics: dict[str, Topic], report: LoadReport) -> dict[str, Project]:
+    existing = {p.slug: p for p in Project.objects.prefetch_related("criteria", "datasets", "topics")}
+    by_slug = {}
+    for spec in specs:
+        project = existing.get(spec.slug)
+        wanted = {
+            "title": spec.title,
+            "brief": spec.brief,
+            "estimated_hours": spec.hours,
+            "tools": list(spec.tools),
+            "retired": False,
+        }
+        if project is None:
+            project = Project.objects.create(slug=spec.slug, **wanted)
+            criteria, datasets, project_topics = [], [], set()
+            outcome = "created"
+        else:
+            criteria = [c.text for c in project.criteria.all()]
+            datasets = [(d.title, d.url) for d in project.datasets.all()]
+            project_topics = {t.slug for t in project.topics.all()}
+            outcome = "unchanged"
+            if any(getattr(project, name) != value for name, value in wanted.items()):
+                Project.objects.filter(pk=project.pk).update(**wanted)
+                outcome = "updated"
+        if criteria != list(spec.criteria):
+            # By place in the list: a reworded criterion keeps the learners' ticks on it.
+            for order, text in enumerate(spec.criteria):
+                ProjectCriterion.objects.update_or_create(project=project, order=order, defaults={"text": text})
+            ProjectCriterion.objects.filter(project=project, order__gte=len(spec.criteria)).delete()
+            outcome = "updated" if outcome == "unchanged" else outcome
+        if datasets != [(d.title, d.url) for d in spec.datasets]:
+            ProjectDataset.objects.filter(project=project).delete()
+            ProjectDataset.objects.bulk_create(
+                ProjectDataset(project=project, title=d.title, url=d.url, order=number)
+                for number, d in enumerate(spec.datasets)
+            )
+            outcome = "updated" if outcome == "unchanged" else outcome
+        if project_topics != set(spec.topics):
+            project.topics.set([topics[slug] for slug in spec.topics])
+            outcome = "updated" if outcome == "unchanged" else outcome
+        report.projects[outcome] += 1
+        by_slug[spec.slug] = project
+    gone = [p.pk for slug, p in existing.items() if slug not in by_slug and not p.retired]
+    report.projects["retired"] += Project.objects.filter(pk__in=gone).update(retired=True)
+    return by_slug
+
+
+def _upsert_roadmap(
+    spec: RoadmapSpec,
+    roadmap: Roadmap | None,
+    topics: dict[str, Topic],
+    projects: dict[str, Project],
+    report: LoadReport,
+):
     wanted = {
         "title": spec.title,
         "audience": spec.audience,
@@ -110,17 +177,20 @@ def _upsert_roadmap(spec: RoadmapSpec, roadmap: Roadmap | None, topics: dict[str
         report.roadmaps["unchanged"] += 1
     roadmap.assumed_topics.set([topics[slug] for slug in spec.assumes])
 
-    sections = {s.slug: s for s in roadmap.sections.prefetch_related("placements__topic")}
+    sections = {
+        s.slug: s for s in roadmap.sections.prefetch_related("placements__topic", "project_placements__project")
+    }
     for order, section_spec in enumerate(spec.sections):
         section = sections.pop(section_spec.slug, None)
         wanted_section = {"title": section_spec.title, "summary": section_spec.summary, "order": order}
         if section is None:
             section = Section.objects.create(roadmap=roadmap, slug=section_spec.slug, **wanted_section)
-            current_topics = []
+            current_topics, current_projects = [], []
             report.sections["created"] += 1
             outcome = None
         else:
             current_topics = [p.topic.slug for p in section.placements.all()]
+            current_projects = [p.project.slug for p in section.project_placements.all()]
             outcome = "unchanged"
             if any(getattr(section, name) != value for name, value in wanted_section.items()):
                 Section.objects.filter(pk=section.pk).update(**wanted_section)
@@ -130,6 +200,13 @@ def _upsert_roadmap(spec: RoadmapSpec, roadmap: Roadmap | None, topics: dict[str
             Placement.objects.bulk_create(
                 Placement(section=section, topic=topics[slug], order=number)
                 for number, slug in enumerate(section_spec.topics)
+            )
+            outcome = outcome and "updated"
+        if current_projects != list(section_spec.projects):
+            ProjectPlacement.objects.filter(section=section).delete()
+            ProjectPlacement.objects.bulk_create(
+                ProjectPlacement(section=section, project=projects[slug], order=number)
+                for number, slug in enumerate(section_spec.projects)
             )
             outcome = outcome and "updated"
         if outcome:
@@ -145,9 +222,10 @@ def load_content(*, content: Content) -> LoadReport:
     """Upsert validated content in one transaction; idempotent."""
     report = LoadReport()
     topics = _upsert_topics(content.topics, report)
+    projects = _upsert_projects(content.projects, topics, report)
     existing = {r.slug: r for r in Roadmap.objects.all()}
     for spec in content.roadmaps:
-        _upsert_roadmap(spec, existing.pop(spec.slug, None), topics, report)
+        _upsert_roadmap(spec, existing.pop(spec.slug, None), topics, projects, report)
     for roadmap in existing.values():
         # A roadmap gone from the files is unpublished, never deleted.
         if roadmap.published:

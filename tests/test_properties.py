@@ -28,6 +28,7 @@ from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite
 from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm
+from roadmap.models import Project
 from tests.test_bad_input import multipart, wsgi_post
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "100"))
@@ -113,6 +114,23 @@ ENDPOINTS = {
     ),
     "/accounts/sign-out-everywhere/": fields(),
     "/accounts/logout/": fields(),
+    "/projects/pipeline/start/": fields(),
+    "/projects/pipeline/work/": fields("action", "checked", "repository_url", "writeup_url", "demo_url", "note")
+    | st.fixed_dictionaries(
+        {
+            "action": st.sampled_from(["save", "submit", "complete"]) | TEXT,
+            "checked": st.lists(st.integers(min_value=-1, max_value=10**12).map(str) | TEXT, max_size=3),
+            "repository_url": st.sampled_from(["https://git.example.org/x", ""]) | TEXT,
+            "note": TEXT,
+        }
+    ),
+    "/projects/pipeline/reopen/": fields(),
+    "/projects/pipeline/comments/": form_data(CommentForm),
+    "/projects/pipeline/comments/seen/": fields(),
+    "/mentoring/mentees/alice/projects/pipeline/": form_data(CommentForm),
+    "/mentoring/mentees/alice/projects/pipeline/review/": fields("decision", "body")
+    | st.fixed_dictionaries({"decision": st.sampled_from(["approve", "changes"]) | TEXT, "body": TEXT}),
+    "/portfolio/": fields("public", "show_completion", "bio", "link_1", "link_2", "link_3", "noindex", "shown"),
 }
 
 
@@ -122,6 +140,9 @@ def world(alice, bob, topics, track):
     mentoring_services.accept_invite(invite=invite, user=alice)
     for learner in (alice, bob):  # so that a pace is read and saved, not refused for an unfollowed roadmap
         progress_services.follow_roadmap(learner=learner, roadmap=track)
+    pipeline = Project.objects.create(slug="pipeline", title="Pipeline", brief="Build it.", estimated_hours=5)
+    pipeline.criteria.create(order=0, text="It runs.")
+    progress_services.start_project(learner=alice, project=pipeline)  # so that a review reaches the form
     return {"alice": alice, "bob": bob, "token": invite.token}
 
 

@@ -19,6 +19,7 @@ ALLOWED = {
     "templates/mentoring/new_mentor_email.txt": 1,
     "templates/mentoring/digest_learner_email.txt": 1,
     "templates/mentoring/digest_mentor_email.txt": 1,
+    "templates/mentoring/review_email.txt": 1,
 }
 SOURCES = ("accounts", "mentoring", "mlepath", "progress", "roadmap", "templates")
 

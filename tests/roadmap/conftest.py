@@ -41,8 +41,10 @@ class ContentFiles:
         self.directory = directory
         (directory / "roadmaps").mkdir(parents=True, exist_ok=True)
 
-    def write(self, topics, roadmaps):
+    def write(self, topics, roadmaps, projects=None):
         (self.directory / "topics.yaml").write_text(yaml.safe_dump({"topics": topics}, sort_keys=False))
+        if projects is not None:
+            (self.directory / "projects.yaml").write_text(yaml.safe_dump({"projects": projects}, sort_keys=False))
         for old in (self.directory / "roadmaps").glob("*.yaml"):
             old.unlink()
         for item in roadmaps:
@@ -58,3 +60,16 @@ def content_files(tmp_path):
 def small_content(n_topics=3, slug="track"):
     topics = [topic(f"topic-{i}", prerequisites=[f"topic-{i - 1}"] if i else []) for i in range(n_topics)]
     return topics, [roadmap(slug, [("basics", [t["slug"] for t in topics])])]
+
+
+def project(slug, *, topics=("a",), criteria=None, hours=6, title=None):
+    return {
+        "slug": slug,
+        "title": title or slug.replace("-", " ").capitalize(),
+        "brief": f"Build {slug} with public data and show what you learned.",
+        "hours": hours,
+        "criteria": criteria or [f"{slug} runs from a clean clone.", f"{slug} has a README with results."],
+        "datasets": [{"title": f"{slug} data", "url": f"https://data.example.org/{slug}"}],
+        "tools": ["pandas", "scikit-learn"],
+        "topics": list(topics),
+    }

@@ -266,6 +266,7 @@ def test_the_downloaded_content_files_carry_an_admin_edit_and_load_again(admin_c
     assert response["Content-Disposition"] == 'attachment; filename="mlepath-content.zip"'
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == [
+            "roadmap/content/projects.yaml",
             "roadmap/content/roadmaps/ml-engineer-for-software-engineers.yaml",
             "roadmap/content/roadmaps/ml-engineer-from-scratch.yaml",
             "roadmap/content/topics.yaml",

@@ -1,0 +1,249 @@
+"""Projects (views): the brief for everyone, the learner's work on it, and their
+mentors' review. They sit with mentoring, the top layer, because a project page
+joins the content (roadmap), the learner's work (progress) and the review and
+its thread (mentoring)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from mentoring import selectors, services
+from mentoring.forms import CommentForm, ProjectReviewForm
+from mentoring.models import ProjectComment
+from progress import services as progress_services
+from progress.forms import ProjectWorkForm
+from progress.models import ProjectState, ProjectWork
+from roadmap.models import Project, ProjectPlacement, Topic
+
+
+def _project_or_404(slug: str) -> Project:
+    return get_object_or_404(
+        Project.objects.live().prefetch_related(
+            "criteria", "datasets", Prefetch("topics", queryset=Topic.objects.live().order_by("title"))
+        ),
+        slug=slug,
+    )
+
+
+def _work_of(learner, project: Project) -> ProjectWork | None:
+    return ProjectWork.objects.filter(learner=learner, project=project).prefetch_related("checked").first()
+
+
+def _thread(work: ProjectWork | None) -> list[ProjectComment]:
+    if work is None:
+        return []
+    return list(ProjectComment.objects.filter(work=work).select_related("author"))
+
+
+def _work_form(project: Project, work: ProjectWork | None, data=None) -> ProjectWorkForm:
+    initial = {}
+    if work is not None:
+        initial = {
+            "checked": [criterion.pk for criterion in work.checked.all()],
+            "repository_url": work.repository_url,
+            "writeup_url": work.writeup_url,
+            "demo_url": work.demo_url,
+            "note": work.note,
+        }
+    return ProjectWorkForm(data, criteria=project.criteria.all(), initial=initial)
+
+
+@login_not_required
+@require_safe
+@never_cache
+def project_detail(request, slug):
+    return _project_page(request, slug)
+
+
+def _project_page(request, slug, *, status=200, work_form=None, comment_form=None):
+    project = _project_or_404(slug)
+    context = {
+        "project": project,
+        "placements": ProjectPlacement.objects.filter(project=project, section__roadmap__published=True)
+        .select_related("section__roadmap")
+        .order_by("section__roadmap__order", "section__order"),
+        "states": ProjectState,
+    }
+    if request.user.is_authenticated:
+        work = _work_of(request.user, project)
+        thread = _thread(work)
+        context |= {
+            "work": work,
+            "checked": {criterion.pk for criterion in work.checked.all()} if work else set(),
+            "has_mentor": services.has_active_mentor(learner=request.user),
+            "work_form": work_form or _work_form(project, work),
+            "thread": thread,
+            "learner": request.user,
+            "unread": any(comment.seen_at is None for comment in thread),
+            "comment_form": comment_form or CommentForm(),
+        }
+    return render(request, "mentoring/project_detail.html", context, status=status)
+
+
+def _back(project: Project, anchor: str = "work") -> HttpResponse:
+    return redirect(f"{project.get_absolute_url()}#{anchor}")
+
+
+@require_POST
+def project_start(request, slug):
+    project = _project_or_404(slug)
+    progress_services.start_project(learner=request.user, project=project)
+    messages.success(request, f"Started: {project.title}. Tick the criteria as you meet them.")
+    return _back(project)
+
+
+@require_POST
+def project_work(request, slug):
+    """Save the learner's ticks, links and note; with action=submit or complete,
+    then ask for a review or (without a mentor) mark it complete."""
+    project = _project_or_404(slug)
+    work = _work_of(request.user, project)
+    if work is None:
+        raise Http404("Start the project first")
+    form = _work_form(project, work, request.POST)
+    action = request.POST.get("action", "save")
+    if form.is_valid() and action in {"save", "submit", "complete"}:
+        try:
+            progress_services.save_project_work(work=work, **form.cleaned_data)
+            if action == "submit":
+                services.submit_project(learner=request.user, work=work)
+                messages.success(request, "Submitted: your mentors see it in their review queue.")
+            elif action == "complete":
+                services.self_assess_project(learner=request.user, work=work)
+                messages.success(request, "Marked complete (self-assessed).")
+            else:
+                messages.success(request, "Saved.")
+        except (progress_services.ProjectError, services.MentoringError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _back(project)
+    return _project_page(request, slug, status=400, work_form=form)
+
+
+@require_POST
+def project_reopen(request, slug):
+    """Withdraw a submission, or reopen work marked complete, to change it."""
+    project = _project_or_404(slug)
+    work = _work_of(request.user, project)
+    if work is None:
+        raise Http404("Start the project first")
+    try:
+        progress_services.move_project(work=work, to_state=ProjectState.IN_PROGRESS, actor=request.user)
+    except progress_services.ProjectError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Back in progress: change what you need, then submit again.")
+    return _back(project)
+
+
+@require_POST
+def project_comment(request, slug):
+    project = _project_or_404(slug)
+    work = _work_of(request.user, project)
+    if work is None:
+        raise Http404("Start the project first")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_project_comment(author=request.user, work=work, body=form.cleaned_data["body"])
+        except services.MentoringError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return _back(project, "comments")
+    return _project_page(request, slug, status=400, comment_form=form)
+
+
+@require_POST
+def project_comments_seen(request, slug):
+    project = _project_or_404(slug)
+    work = _work_of(request.user, project)
+    if work is not None:
+        services.mark_project_comments_seen(learner=request.user, work=work)
+    if request.htmx:
+        return HttpResponse("")
+    return _back(project, "comments")
+
+
+# --- The mentor's side ------------------------------------------------------------
+
+
+@require_safe
+@never_cache
+def review_queue(request):
+    """Submitted work of the mentor's mentees, oldest first."""
+    return render(request, "mentoring/review_queue.html", {"queue": selectors.review_queue_for(request.user)})
+
+
+def _mentee_work_or_404(request, username, slug) -> tuple:
+    mentorship = selectors.mentorship_for_mentor(mentor=request.user, username=username)
+    if mentorship is None:
+        raise Http404("No such mentee")
+    project = _project_or_404(slug)
+    work = _work_of(mentorship.learner, project)
+    if work is None:
+        raise Http404("Not started")
+    return mentorship, project, work
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def mentee_project(request, username, slug):
+    """A mentee's work on a project, the review form while it waits for one, and
+    the thread (a POST here is a comment in it)."""
+    mentorship, project, work = _mentee_work_or_404(request, username, slug)
+    comment_form = CommentForm(request.POST or None)
+    if request.method == "POST" and comment_form.is_valid():
+        try:
+            services.add_project_comment(author=request.user, work=work, body=comment_form.cleaned_data["body"])
+        except services.MentoringError as exc:
+            comment_form.add_error("body", str(exc))
+        else:
+            return redirect(f"{request.path}#comments")
+    return _mentee_project_page(
+        request, mentorship, project, work, comment_form=comment_form, status=400 if comment_form.errors else 200
+    )
+
+
+def _mentee_project_page(request, mentorship, project, work, *, comment_form=None, review_form=None, status=200):
+    context = {
+        "mentorship": mentorship,
+        "learner": mentorship.learner,
+        "project": project,
+        "work": work,
+        "checked": {criterion.pk for criterion in work.checked.all()},
+        "states": ProjectState,
+        "thread": _thread(work),
+        "comment_form": comment_form or CommentForm(),
+        "review_form": review_form or ProjectReviewForm(),
+    }
+    return render(request, "mentoring/mentee_project.html", context, status=status)
+
+
+@require_POST
+def mentee_project_review(request, username, slug):
+    mentorship, project, work = _mentee_work_or_404(request, username, slug)
+    form = ProjectReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.review_project(
+                mentor=request.user,
+                work=work,
+                approve=approve,
+                body=form.cleaned_data["body"],
+                project_url=request.build_absolute_uri(project.get_absolute_url()),
+            )
+        except (services.MentoringError, progress_services.ProjectError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            name = mentorship.learner.public_name
+            messages.success(
+                request, f"Approved {name}'s {project.title}." if approve else f"Changes requested from {name}."
+            )
+            return redirect(reverse("mentoring_review_queue"))
+    return _mentee_project_page(request, mentorship, project, work, review_form=form, status=400)

@@ -1,0 +1,69 @@
+"""The portfolio (views): a learner's public page, /u/<username>/, and the page
+where they choose what it shows. Off by default; turned off, it answers 404 for
+everyone at once (it is never cached). It shows only approved projects the
+learner picked, their roadmap completion if they choose, a bio and links:
+never notes, feedback or unapproved work."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from progress import selectors
+from progress.forms import PortfolioForm
+from progress.models import Portfolio, ProjectState, ProjectWork
+
+
+def _approved(learner):
+    return list(
+        ProjectWork.objects.filter(learner=learner, state=ProjectState.APPROVED)
+        .select_related("project")
+        .order_by("-completed_at", "pk")
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def portfolio_edit(request):
+    portfolio = Portfolio.objects.filter(learner=request.user).first() or Portfolio(learner=request.user)
+    approved = _approved(request.user)
+    shown = [work.pk for work in approved if work.on_portfolio]
+    form = PortfolioForm(request.POST or None, instance=portfolio, approved=approved, initial={"shown": shown})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            chosen = set(form.cleaned_data["shown"])
+            for work in approved:
+                if work.on_portfolio != (work.pk in chosen):
+                    ProjectWork.objects.filter(pk=work.pk).update(on_portfolio=work.pk in chosen)
+        if form.instance.public:
+            messages.success(request, "Saved: your portfolio is public.")
+        else:
+            messages.success(request, "Saved: your portfolio is off, and its address answers “not found”.")
+        return redirect("portfolio_edit")
+    context = {"form": form, "portfolio": portfolio, "approved": approved}
+    return render(request, "progress/portfolio_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_safe
+@never_cache
+def portfolio_page(request, username):
+    portfolio = (
+        Portfolio.objects.filter(learner__username__iexact=username, public=True, learner__is_active=True)
+        .select_related("learner")
+        .first()
+    )
+    if portfolio is None:
+        raise Http404("No such portfolio")
+    learner = portfolio.learner
+    projects = [work for work in _approved(learner) if work.on_portfolio and not work.project.retired]
+    roadmaps = selectors.completion_of_followed(learner) if portfolio.show_completion else []
+    context = {"portfolio": portfolio, "learner": learner, "projects": projects, "roadmaps": roadmaps}
+    response = render(request, "progress/portfolio.html", context)
+    if portfolio.noindex:
+        response["X-Robots-Tag"] = "noindex"
+    return response

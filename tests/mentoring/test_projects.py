@@ -1,0 +1,203 @@
+"""Projects (#17, items 2 and 3): the learner starts one, ticks its criteria,
+submits links; a mentor reviews it from the queue; every change is recorded.
+And the access matrix of every new URL."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from mentoring.models import ProjectComment
+from progress.models import ProjectEvent, ProjectWork
+from roadmap.content import read_content
+from roadmap.models import Project
+from roadmap.services import load_content
+from tests.roadmap.conftest import ContentFiles, project, roadmap, topic
+
+MEN = "Make a pipeline"
+
+
+@pytest.fixture
+def pipeline(track, tmp_path):
+    """The `track` roadmap with a project closing its basics section."""
+    files = ContentFiles(tmp_path / "with-projects")
+    topics = [
+        topic("a", title="Alpha", hours=2),
+        topic("b", title="Beta", hours=3, prerequisites=["a"]),
+        topic("c", title="Gamma", hours=5, prerequisites=["b"]),
+        topic("d", title="Delta", hours=7, prerequisites=["c"]),
+        topic("e", title="Epsilon", hours=11),
+    ]
+    item = roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")
+    item["sections"][0]["projects"] = ["pipeline"]
+    load_content(content=read_content(files.write(topics, [item], [project("pipeline", topics=["a", "b"], title=MEN)])))
+    return Project.objects.get(slug="pipeline")
+
+
+def client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def save(client, *, action="save", checked=(), **links):
+    return client.post("/projects/pipeline/work/", {"action": action, "checked": list(checked), **links})
+
+
+def test_anyone_reads_the_brief_and_a_learner_without_mentor_completes_it_self_assessed(client, alice, pipeline):
+    page = client.get("/projects/pipeline/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert MEN in html and "pipeline runs from a clean clone." in html and "Sign in</a> or" in html
+
+    alice_client = client_for(alice)
+    assert alice_client.post("/projects/pipeline/start/").status_code == 302
+    criteria = list(pipeline.criteria.values_list("pk", flat=True))
+    response = save(alice_client, action="complete", checked=criteria[:1], repository_url="https://git.example.org/a")
+    assert response.status_code == 302
+    work = ProjectWork.objects.get(learner=alice)
+    assert work.state == "self_assessed" and work.completed_at is not None
+    assert list(work.checked.values_list("pk", flat=True)) == criteria[:1]
+    html = alice_client.get("/projects/pipeline/").content.decode()
+    assert "Complete (self-assessed)" in html and "Reopen to change it" in html
+    assert list(ProjectEvent.objects.values_list("from_state", "to_state")) == [
+        ("", "in_progress"),
+        ("in_progress", "self_assessed"),
+    ]
+
+
+def test_submit_review_request_changes_resubmit_approve(alice, bob, mentoring, pipeline, run_tasks):
+    alice_client, bob_client = client_for(alice), client_for(bob)
+    alice_client.post("/projects/pipeline/start/")
+    # Without a link, a submission is refused, and nothing changes.
+    response = save(alice_client, action="submit")
+    assert response.status_code == 400 and "Add at least one link" in response.content.decode()
+    assert ProjectWork.objects.get().state == "in_progress"
+
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline", note="Look at eval.py")
+    assert ProjectWork.objects.get().state == "submitted"
+    queue = bob_client.get("/mentoring/reviews/").content.decode()
+    assert MEN in queue and "Alice Liddell" in queue
+
+    page = bob_client.get("/mentoring/mentees/alice/projects/pipeline/").content.decode()
+    assert "https://git.example.org/alice/pipeline" in page and "Look at eval.py" in page
+    # Changes need a comment; the comment goes into the thread; alice gets a mail.
+    response = bob_client.post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "changes"})
+    assert response.status_code == 400 and ProjectWork.objects.get().state == "submitted"
+    response = bob_client.post(
+        "/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "changes", "body": "Add a test set."}
+    )
+    assert response.status_code == 302 and ProjectWork.objects.get().state == "changes_requested"
+    assert ProjectComment.objects.get().body == "Add a test set."
+    assert run_tasks() == 1
+    assert mail.outbox[-1].to == [alice.email]
+    assert "asks for changes" in mail.outbox[-1].subject and "/projects/pipeline/" in mail.outbox[-1].body
+    assert MEN not in bob_client.get("/mentoring/reviews/").content.decode()
+
+    html = alice_client.get("/projects/pipeline/").content.decode()
+    assert "Changes requested" in html and "Add a test set." in html
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
+    bob_client.post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve", "body": ""})
+    work = ProjectWork.objects.get()
+    assert work.state == "approved" and work.completed_at is not None
+    run_tasks()
+    assert "approved your project" in mail.outbox[-1].subject
+    assert [(e.to_state, e.actor.username) for e in ProjectEvent.objects.select_related("actor")] == [
+        ("in_progress", "alice"),
+        ("submitted", "alice"),
+        ("changes_requested", "bob"),
+        ("submitted", "alice"),
+        ("approved", "bob"),
+    ]
+    # Approved work is closed.
+    response = save(alice_client, repository_url="https://elsewhere.example.org")
+    assert response.status_code == 400 and ProjectWork.objects.get().repository_url.endswith("alice/pipeline")
+
+
+def test_a_learner_with_a_mentor_cannot_self_assess(alice, mentoring, pipeline):
+    alice_client = client_for(alice)
+    alice_client.post("/projects/pipeline/start/")
+    response = save(alice_client, action="complete", repository_url="https://git.example.org/a")
+    assert response.status_code == 400 and "submit your work for their review" in response.content.decode()
+    assert ProjectWork.objects.get().state == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"repository_url": "javascript:alert(1)"}, "Enter a valid URL."),
+        ({"demo_url": "https://x.example.org/\x00"}, ""),
+        ({"note": "x" * 2001}, "at most 2000 characters"),
+        ({"note": "bad\x00note"}, "control characters"),
+        ({"checked": ["not-a-number"]}, "Select a valid choice."),
+        ({"checked": ["999999"]}, "Select a valid choice."),
+        ({"action": "approve"}, ""),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(alice, pipeline, fields, message):
+    alice_client = client_for(alice)
+    alice_client.post("/projects/pipeline/start/")
+    response = alice_client.post("/projects/pipeline/work/", {"action": "save", **fields})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    work = ProjectWork.objects.get()
+    assert (work.state, work.repository_url, work.demo_url, work.note) == ("in_progress", "", "", "")
+    assert not work.checked.exists()
+
+
+# --- Access: anonymous, owner, mentor, ex-mentor, stranger × every URL × method -------------
+
+LEARNER_POSTS = ["/projects/pipeline/start/", "/projects/pipeline/work/", "/projects/pipeline/reopen/"]
+MENTOR_URLS = ["/mentoring/mentees/alice/projects/pipeline/", "/mentoring/mentees/alice/projects/pipeline/review/"]
+
+
+@pytest.fixture
+def submitted(alice, mentoring, pipeline):
+    alice_client = client_for(alice)
+    alice_client.post("/projects/pipeline/start/")
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/secret-repo", note="alice-note")
+    return ProjectWork.objects.get()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "alice", "bob", "dave", "charlie"])
+def test_access_matrix(who, submitted, alice, bob, dave, charlie):
+    users = {"anonymous": None, "alice": alice, "bob": bob, "dave": dave, "charlie": charlie}
+    client = client_for(users[who])
+    # The brief is public; the work on it shows only to its learner.
+    page = client.get("/projects/pipeline/")
+    assert page.status_code == 200
+    assert ("secret-repo" in page.content.decode()) == (who == "alice")
+    assert client.put("/projects/pipeline/").status_code == 405
+    for url in MENTOR_URLS:
+        response = client.get(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+        elif url.endswith("review/"):
+            assert response.status_code == 405  # POST only, whoever asks: it says nothing of the mentee
+        else:
+            assert response.status_code == (200 if who == "bob" else 404), (who, url)
+        if who in {"alice", "dave", "charlie"}:
+            assert client.post(url, {"decision": "approve", "body": "x"}).status_code == 404
+    queue = client.get("/mentoring/reviews/")
+    if who == "anonymous":
+        assert queue.status_code == 302
+    else:
+        assert queue.status_code == 200 and ("secret-repo" not in queue.content.decode())
+        assert ("Make a pipeline" in queue.content.decode()) == (who == "bob")
+    for url in LEARNER_POSTS:
+        assert client.get(url).status_code in {302, 405}  # to sign in, or POST only
+        if who not in {"anonymous", "alice"}:
+            # Someone else's POST acts on their own (unstarted) work: nothing of alice's moves.
+            client.post(url, {"action": "save"})
+    work = ProjectWork.objects.get(learner=alice)
+    assert (work.state, work.repository_url) == ("submitted", "https://git.example.org/alice/secret-repo")
+    assert client.get("/projects/nope/").status_code == 404
+
+
+def test_only_an_active_mentor_reviews(submitted, dave, charlie):
+    for user in (dave, charlie):
+        response = client_for(user).post(
+            "/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve", "body": "ok"}
+        )
+        assert response.status_code == 404
+    assert ProjectWork.objects.get().state == "submitted"
