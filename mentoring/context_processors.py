@@ -2,12 +2,13 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Subquery
 from django.db.models.functions import Coalesce
 
-from mentoring.models import Comment, Mentorship
+from mentoring.models import Comment, Mentorship, ProjectComment
 from mentoring.selectors import mentees_with_news
 
 
 def navigation_counts(request):
-    """What the navigation flags: a learner's unread mentor comments and, for a
+    """What the navigation flags: a learner's unread mentor comments (on topics
+    and projects) and, for a
     mentor, how many mentees have news since they last looked. Read only when a
     template shows the navigation (never for htmx fragments): templates call
     these when they read them.
@@ -30,11 +31,21 @@ def navigation_counts(request):
                 .annotate(n=Count("pk"))
                 .values("n")
             )
+            unread_on_projects = (
+                ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True)
+                .exclude(author=user)
+                .values("work__learner")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
             mentoring = Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE)
             first.extend(
                 get_user_model()
                 .objects.filter(pk=user.pk)
-                .values_list(Coalesce(Subquery(unread[:1]), 0), Exists(mentoring))
+                .values_list(
+                    Coalesce(Subquery(unread[:1]), 0) + Coalesce(Subquery(unread_on_projects[:1]), 0),
+                    Exists(mentoring),
+                )
                 .get()
             )
         return first

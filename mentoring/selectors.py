@@ -28,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, Review
+from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from progress import pace
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
@@ -86,6 +86,7 @@ class CohortRow:
     last_activity: dt.datetime | None = None
     stalled: bool = False
     nudged_today: bool = False
+    awaiting_review: int = 0  # projects submitted and waiting for a review (review_queue_for)
     ago: str = ""  # last activity as shown: "3 days ago"
     html: str = ""  # the row as rendered for the cohort (mentoring.views), once it is
 
@@ -104,6 +105,7 @@ class CohortRow:
             self.ago,
             self.stalled,
             self.nudged_today,
+            self.awaiting_review,
         )
 
     @property
@@ -329,6 +331,16 @@ def unseen_feedback(learner, limit: int = 5) -> list[Comment]:
         Comment.objects.filter(learner=learner, seen_at__isnull=True, topic__retired=False)
         .exclude(author=learner)
         .select_related("author", "topic")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def unseen_project_feedback(learner, limit: int = 5) -> list[ProjectComment]:
+    """Mentors' comments on the learner's projects that the learner has not read."""
+    return list(
+        ProjectComment.objects.filter(work__learner=learner, seen_at__isnull=True)
+        .exclude(author=learner)
+        .select_related("author", "work__project")
         .order_by("-created_at")[:limit]
     )
 

@@ -1,5 +1,6 @@
 import re
 import zoneinfo
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -47,6 +48,12 @@ def index(request):
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
     cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only)
+    # Mentees with work waiting for a review come first, in the order chosen.
+    queue = selectors.review_queue_for(user) if cohort.size else []
+    waiting = Counter(work.learner_id for work in queue)
+    for row in cohort.rows:
+        row.awaiting_review = waiting[row.learner_id]
+    cohort.rows.sort(key=lambda row: row.awaiting_review == 0)
     # A row holds no CSRF token (its Nudge button submits the page's #nudge-form),
     # so each is rendered once per set of values it shows (mlepath.cache).
     html = cache.render_rows(
@@ -63,6 +70,7 @@ def index(request):
     context = {
         "cohort": cohort,
         "updates": updates,
+        "queue": queue,
         # The navigation's count is these rows: no second count of the same news.
         "mentor_news": len(updates),
         "sort": sort,

@@ -16,7 +16,18 @@ from django.utils import timezone
 
 from mlepath import cache
 from progress import pace
-from progress.models import CalendarFeed, Evidence, PlanChange, Progress, ProgressEvent, RoadmapFollow, Status
+from progress.models import (
+    PROJECT_COMPLETE,
+    CalendarFeed,
+    Evidence,
+    PlanChange,
+    Progress,
+    ProgressEvent,
+    ProjectState,
+    ProjectWork,
+    RoadmapFollow,
+    Status,
+)
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
 
@@ -91,6 +102,7 @@ class RoadmapProgress:
     sections: list[SectionRows]
     completion: Completion
     pace: "Pace | None" = None  # on the dashboard
+    projects: "ProjectCompletion | None" = None  # on the dashboard
 
     def rows(self):
         return (row for section in self.sections for row in section.rows)
@@ -388,11 +400,54 @@ def recent_completions(learner, *, now) -> list[tuple[int, dt.datetime]]:
 
 
 @dataclass
+class ProjectCompletion:
+    """A roadmap's projects for one learner, counted apart from its topics: the
+    topic completion stays the share of topics done; a project counts as
+    complete once approved by a mentor or marked complete (self-assessed)."""
+
+    complete: int
+    self_assessed: int
+    total: int
+
+
+@dataclass
+class OpenProject:
+    """A project the learner has started and not finished, for "Continue"."""
+
+    project: object  # roadmap.selectors.ProjectEntry
+    roadmap: object
+    state: str
+    label: str
+
+
+@dataclass
 class Dashboard:
     roadmaps: list[RoadmapProgress]
     next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
     recently_completed: list[Progress]
     activity: Activity
+    open_projects: list[OpenProject] = field(default_factory=list)
+
+
+def project_figures(shaped: list[RoadmapProgress], states: dict[int, str]) -> list[OpenProject]:
+    """Each roadmap's ProjectCompletion, from its cached outline and the learner's
+    project states (one query, by the caller); returns the open projects."""
+    open_projects, seen = [], set()
+    for data in shaped:
+        entries = [project for section in data.sections for project in section.section.projects]
+        data.projects = ProjectCompletion(
+            complete=sum(1 for p in entries if states.get(p.pk) in PROJECT_COMPLETE),
+            self_assessed=sum(1 for p in entries if states.get(p.pk) == ProjectState.SELF_ASSESSED),
+            total=len(entries),
+        )
+        for entry in entries:
+            state = states.get(entry.pk)
+            if state and state not in PROJECT_COMPLETE and entry.pk not in seen:
+                seen.add(entry.pk)
+                open_projects.append(OpenProject(entry, data.roadmap, state, ProjectState(state).label))
+    # What waits on the learner first: changes requested, then work in progress, then submitted.
+    order = [ProjectState.CHANGES_REQUESTED, ProjectState.IN_PROGRESS, ProjectState.SUBMITTED]
+    return sorted(open_projects, key=lambda item: order.index(item.state))
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
@@ -429,6 +484,9 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
             next_up.append((row.topic, roadmap, row.status))
             seen.add(row.topic.pk)
 
+    states = dict(ProjectWork.objects.filter(learner=learner).values_list("project_id", "state"))
+    open_projects = project_figures(shaped, states)
+
     recent = list(
         Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)
         .select_related("topic")
@@ -439,6 +497,7 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
         next_up=next_up,
         recently_completed=recent,
         activity=activity_for(learner, now=now),
+        open_projects=open_projects,
     )
 
 

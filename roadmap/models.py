@@ -93,7 +93,12 @@ class SectionQuerySet(models.QuerySet):
             )
             .order_by("order", "pk")
         )
-        return self.filter(roadmap=roadmap).prefetch_related(Prefetch("placements", queryset=placements))
+        projects = (
+            ProjectPlacement.objects.filter(project__retired=False).select_related("project").order_by("order", "pk")
+        )
+        return self.filter(roadmap=roadmap).prefetch_related(
+            Prefetch("placements", queryset=placements), Prefetch("project_placements", queryset=projects)
+        )
 
 
 class Section(models.Model):

@@ -84,11 +84,23 @@ class TopicEntry:
 
 
 @dataclass(frozen=True)
+class ProjectEntry:
+    """A project as a roadmap page lists it, at the end of its section."""
+
+    pk: int
+    slug: str
+    title: str
+    estimated_hours: int
+    url: str
+
+
+@dataclass(frozen=True)
 class SectionEntry:
     slug: str
     title: str
     summary: str
     topics: tuple[TopicEntry, ...]
+    projects: tuple[ProjectEntry, ...] = ()
 
 
 def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
@@ -129,6 +141,16 @@ def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int
                     prerequisite_ids=tuple(p.pk for p in topic.prerequisites.all()),
                 )
                 for topic in (placement.topic for placement in section.placements.all())
+            ),
+            projects=tuple(
+                ProjectEntry(
+                    pk=project.pk,
+                    slug=project.slug,
+                    title=project.title,
+                    estimated_hours=project.estimated_hours,
+                    url=project.get_absolute_url(),
+                )
+                for project in (placement.project for placement in section.project_placements.all())
             ),
         )
         for section in sections

@@ -34,7 +34,10 @@ def topic_feedback(context, learner, topic):
 
 @register.inclusion_tag("mentoring/includes/new_feedback.html")
 def new_feedback(learner):
-    return {"feedback": selectors.unseen_feedback(learner)}
+    return {
+        "feedback": selectors.unseen_feedback(learner),
+        "project_feedback": selectors.unseen_project_feedback(learner),
+    }
 
 
 @register.inclusion_tag("mentoring/includes/pace_suggestions.html")

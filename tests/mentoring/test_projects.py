@@ -201,3 +201,48 @@ def test_only_an_active_mentor_reviews(submitted, dave, charlie):
         )
         assert response.status_code == 404
     assert ProjectWork.objects.get().state == "submitted"
+
+
+# --- Where projects show: the roadmap page, the dashboard, the cohort, the navigation -------
+
+
+def test_the_roadmap_page_lists_each_sections_projects(client, pipeline):
+    html = client.get("/roadmaps/track/").content.decode()
+    assert "3 topics · 1 project" in html
+    assert '<a href="/projects/pipeline/">Make a pipeline</a> <span class="muted">about 6 h</span>' in html
+
+
+def test_the_dashboard_counts_projects_apart_and_continues_with_the_open_one(alice, bob, mentoring, pipeline):
+    alice_client = client_for(alice)
+    html = alice_client.get("/dashboard/").content.decode()
+    assert "Projects: 0 of 1 complete" in html
+    alice_client.post("/projects/pipeline/start/")
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
+    client_for(bob).post(
+        "/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "changes", "body": "Add a test set."}
+    )
+    html = alice_client.get("/dashboard/").content.decode()
+    assert 'project-state-changes_requested">Changes requested</span> · project · Track' in html
+    assert "Add a test set." in html and "(project) from bob" in html  # new feedback
+    assert '<span class="nav-badge">1<span class="visually-hidden"> new comment from your mentors' in html
+    alice_client.post("/projects/pipeline/comments/seen/")
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
+    client_for(bob).post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve"})
+    html = alice_client.get("/dashboard/").content.decode()
+    assert "Projects: 1 of 1 complete" in html and "nav-badge" not in html
+    assert 'class="next-projects"' not in html
+
+
+def test_the_cohort_puts_mentees_with_work_to_review_first(alice, bob, charlie, mentoring, pipeline):
+    from mentoring import services as mentoring_services
+    from mentoring.models import Invite
+
+    invite = mentoring_services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    mentoring_services.accept_invite(invite=invite, user=charlie)  # "charlie" sorts after "Alice Liddell"
+    charlie_client = client_for(charlie)
+    charlie_client.post("/projects/pipeline/start/")
+    save(charlie_client, action="submit", repository_url="https://git.example.org/charlie/pipeline")
+    html = client_for(bob).get("/mentoring/").content.decode()
+    assert "1 project to review</strong>" in html
+    assert html.index(">charlie</a>") < html.index(">Alice Liddell</a>")
+    assert '<p class="cohort-review"><a href="/mentoring/reviews/">1 project to review</a></p>' in html

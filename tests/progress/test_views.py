@@ -380,13 +380,13 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     large = _visits(alice_client, "/dashboard/", page)
     assert small == large
     # The dashboard runs session, user, followed roadmaps with the content version, statuses,
-    # recently completed, the activity events' count and newest id, new feedback, mentors'
-    # suggested target dates, and after a change the activity grouped by day; the roadmap page
-    # session, user, roadmap with the content version and whether it is followed, statuses.
-    # Both count what the navigation flags (one query). With REDIS_URL set the session comes
-    # from the cache.
+    # project states, recently completed, the activity events' count and newest id, new
+    # feedback (on topics, on projects), mentors' suggested target dates, and after a change
+    # the activity grouped by day; the roadmap page session, user, roadmap with the content
+    # version and whether it is followed, statuses. Both count what the navigation flags (one
+    # query). With REDIS_URL set the session comes from the cache.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == [(9 + session, 8 + session), (4 + session, 4 + session)]
+    assert large == [(11 + session, 10 + session), (4 + session, 4 + session)]
 
 
 def test_the_cached_outline_is_read_from_the_cache_until_the_content_version_moves(alice_client, topics, track):
