@@ -23,6 +23,7 @@ from progress.models import (
     PlanChange,
     Progress,
     ProgressEvent,
+    ProjectEvent,
     ProjectState,
     ProjectWork,
     RoadmapFollow,
@@ -157,6 +158,17 @@ def roadmap_history(learner, outline, *, limit: int) -> list[ProgressEvent]:
 def plan_history(learner, roadmap, *, limit: int) -> list[PlanChange]:
     """The learner's changes of pace on a roadmap, newest first: one query."""
     return list(PlanChange.objects.filter(learner=learner, roadmap=roadmap).order_by("-pk")[:limit])
+
+
+def project_history(learner, outline, *, limit: int) -> list[ProjectEvent]:
+    """The learner's project state changes on a roadmap's projects, newest first:
+    one query (the projects come from the cached outline)."""
+    ids = {project.pk for section in outline for project in section.projects}
+    return list(
+        ProjectEvent.objects.filter(work__learner=learner, work__project_id__in=ids)
+        .select_related("work__project", "actor")
+        .order_by("-pk")[:limit]
+    )
 
 
 def statuses_of(learner) -> dict[int, str]:

@@ -22,6 +22,8 @@ from progress.models import (
     Evidence,
     Progress,
     ProgressEvent,
+    ProjectEvent,
+    ProjectWork,
     RoadmapFollow,
     Status,
 )
@@ -50,6 +52,10 @@ def export_data(learner) -> dict:
     progress = Progress.objects.filter(learner=learner).select_related("topic").prefetch_related("evidence")
     # In the order they were written (see ProgressEvent.Meta.ordering).
     events = ProgressEvent.objects.filter(learner=learner).select_related("topic").order_by("pk")
+    works = ProjectWork.objects.filter(learner=learner).select_related("project").prefetch_related("checked")
+    project_events = (
+        ProjectEvent.objects.filter(work__learner=learner).select_related("work__project", "actor").order_by("pk")
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -78,6 +84,33 @@ def export_data(learner) -> dict:
                 "at": e.created_at.isoformat(),
             }
             for e in events
+        ],
+        # Projects are exported, not imported: their reviews belong to the mentors who gave them.
+        "projects": [
+            {
+                "project": w.project.slug,
+                "title": w.project.title,
+                "state": w.state,
+                "criteria_met": [c.text for c in w.checked.all()],
+                "repository_url": w.repository_url,
+                "writeup_url": w.writeup_url,
+                "demo_url": w.demo_url,
+                "note": w.note,
+                "started_at": _iso(w.started_at),
+                "submitted_at": _iso(w.submitted_at),
+                "completed_at": _iso(w.completed_at),
+            }
+            for w in works.order_by("project__slug")
+        ],
+        "project_events": [
+            {
+                "project": e.work.project.slug,
+                "from": e.from_state,
+                "to": e.to_state,
+                "by": e.actor.username if e.actor else None,
+                "at": e.created_at.isoformat(),
+            }
+            for e in project_events
         ],
     }
 

@@ -157,12 +157,13 @@ HISTORY_LIMIT = 300
 @require_safe
 @never_cache
 def roadmap_history(request, slug):
-    """Every change of the learner's statuses on this roadmap's topics, and of
-    their pace on it, newest first."""
+    """Every change of the learner's statuses on this roadmap's topics, of their
+    projects' states and of their pace on it, newest first."""
     roadmap = selectors.roadmap_page_or_404(slug, request.user)
     events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
     plans = selectors.plan_history(request.user, roadmap, limit=HISTORY_LIMIT)
-    events = sorted(chain(events, plans), key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
+    projects = selectors.project_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
+    events = sorted(chain(events, plans, projects), key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
     context = {"roadmap": roadmap, "events": events, "limit": HISTORY_LIMIT}
     return render(request, "progress/roadmap_history.html", context)
 

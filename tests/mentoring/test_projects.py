@@ -246,3 +246,45 @@ def test_the_cohort_puts_mentees_with_work_to_review_first(alice, bob, charlie, 
     assert "1 project to review</strong>" in html
     assert html.index(">charlie</a>") < html.index(">Alice Liddell</a>")
     assert '<p class="cohort-review"><a href="/mentoring/reviews/">1 project to review</a></p>' in html
+
+
+def test_every_state_change_is_in_the_history_and_the_export(alice, bob, mentoring, pipeline):
+    import json
+
+    alice_client = client_for(alice)
+    alice_client.post("/projects/pipeline/start/")
+    criterion = pipeline.criteria.first()
+    save(alice_client, action="submit", checked=[criterion.pk], repository_url="https://git.example.org/alice/p")
+    client_for(bob).post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve"})
+
+    history = alice_client.get("/roadmaps/track/history/").content.decode()
+    assert 'Project <a href="/projects/pipeline/">Make a pipeline</a>: <strong>started</strong>' in history
+    assert "In progress → <strong>Submitted for review</strong>" in history
+    assert 'Submitted for review → <strong>Approved by a mentor</strong> <span class="muted">(by bob)</span>' in history
+
+    data = json.loads(alice_client.get("/dashboard/export.json").content)
+    assert data["projects"] == [
+        {
+            "project": "pipeline",
+            "title": "Make a pipeline",
+            "state": "approved",
+            "criteria_met": [criterion.text],
+            "repository_url": "https://git.example.org/alice/p",
+            "writeup_url": "",
+            "demo_url": "",
+            "note": "",
+            "started_at": data["projects"][0]["started_at"],
+            "submitted_at": data["projects"][0]["submitted_at"],
+            "completed_at": data["projects"][0]["completed_at"],
+        }
+    ]
+    assert [(e["from"], e["to"], e["by"]) for e in data["project_events"]] == [
+        ("", "in_progress", "alice"),
+        ("in_progress", "submitted", "alice"),
+        ("submitted", "approved", "bob"),
+    ]
+    # An export is still a file the import takes (its projects are left out).
+    response = alice_client.post(
+        "/dashboard/import/", {"file": __import__("io").BytesIO(json.dumps(data).encode())}, format="multipart"
+    )
+    assert response.status_code in {200, 302}
