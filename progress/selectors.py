@@ -12,6 +12,7 @@ from itertools import chain
 from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from mlepath import cache
@@ -30,7 +31,7 @@ from progress.models import (
     Status,
 )
 from roadmap.models import Roadmap, Topic
-from roadmap.selectors import SectionEntry, TopicEntry, roadmap_outline
+from roadmap.selectors import ProjectEntry, SectionEntry, TopicEntry, roadmap_outline
 
 CALENDAR_WEEKS = 52
 NEXT_UP_LIMIT = 5
@@ -441,10 +442,12 @@ class Dashboard:
     open_projects: list[OpenProject] = field(default_factory=list)
 
 
-def project_figures(shaped: list[RoadmapProgress], states: dict[int, str]) -> list[OpenProject]:
-    """Each roadmap's ProjectCompletion, from its cached outline and the learner's
-    project states (one query, by the caller); returns the open projects."""
-    open_projects, seen = [], set()
+def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[OpenProject]:
+    """Each followed roadmap's ProjectCompletion, from its cached outline and the
+    learner's (project id, state, slug, title, hours) rows (one query, by the
+    caller); returns every open project, whether or not its roadmap is followed."""
+    states = {pk: state for pk, state, *_ in works}
+    placed_in = {}
     for data in shaped:
         entries = [project for section in data.sections for project in section.section.projects]
         data.projects = ProjectCompletion(
@@ -453,13 +456,22 @@ def project_figures(shaped: list[RoadmapProgress], states: dict[int, str]) -> li
             total=len(entries),
         )
         for entry in entries:
-            state = states.get(entry.pk)
-            if state and state not in PROJECT_COMPLETE and entry.pk not in seen:
-                seen.add(entry.pk)
-                open_projects.append(OpenProject(entry, data.roadmap, state, ProjectState(state).label))
+            placed_in.setdefault(entry.pk, data.roadmap)
+    open_projects = [
+        OpenProject(
+            project=ProjectEntry(
+                pk=pk, slug=slug, title=title, estimated_hours=hours, url=reverse("project_detail", args=[slug])
+            ),
+            roadmap=placed_in.get(pk),
+            state=state,
+            label=ProjectState(state).label,
+        )
+        for pk, state, slug, title, hours in works
+        if state not in PROJECT_COMPLETE
+    ]
     # What waits on the learner first: changes requested, then work in progress, then submitted.
     order = [ProjectState.CHANGES_REQUESTED, ProjectState.IN_PROGRESS, ProjectState.SUBMITTED]
-    return sorted(open_projects, key=lambda item: order.index(item.state))
+    return sorted(open_projects, key=lambda item: (order.index(item.state), item.project.title))
 
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
@@ -496,8 +508,12 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
             next_up.append((row.topic, roadmap, row.status))
             seen.add(row.topic.pk)
 
-    states = dict(ProjectWork.objects.filter(learner=learner).values_list("project_id", "state"))
-    open_projects = project_figures(shaped, states)
+    works = list(
+        ProjectWork.objects.filter(learner=learner, project__retired=False).values_list(
+            "project_id", "state", "project__slug", "project__title", "project__estimated_hours"
+        )
+    )
+    open_projects = project_figures(shaped, works)
 
     recent = list(
         Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)

@@ -1,0 +1,157 @@
+"""Issue #17 in Chromium: a learner finds a project on the roadmap, starts it,
+ticks its criteria and submits links; her mentor reviews it from the queue,
+requests changes, then approves; she shows it on her public portfolio. At 360
+and 1280 px, with axe-core on every page. And stored hostile text in every new
+field stays text, for the learner, the mentor and a visitor."""
+
+import pytest
+from playwright.sync_api import expect
+
+from mentoring import services as mentoring_services
+from mentoring.models import Invite
+from progress import services as progress_services
+from progress.models import Portfolio, ProjectWork
+from roadmap.models import Project
+from tests.browser.conftest import sign_in
+from tests.browser.test_xss import ALL, HX, IMG, assert_inert, watch
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TRACK = "ml-engineer-for-software-engineers"
+PROJECT = "credit-default-classifier"
+
+
+def mentored(alice, bob):
+    invite = mentoring_services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR)
+    return mentoring_services.accept_invite(invite=invite, user=alice)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_submit_review_approve_and_show_on_the_portfolio(
+    live_server, browser, content, alice, bob, password, assert_accessible, width
+):
+    mentored(alice, bob)
+    project = Project.objects.get(slug=PROJECT)
+    viewport = {"width": width, "height": 900}
+
+    page = browser.new_context(viewport=viewport).new_page()
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}/roadmaps/{TRACK}/?view=list")
+    page.locator("#section-core-ml").get_by_role("link", name=project.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(project.title)
+    assert_accessible(page)
+    page.get_by_role("button", name="Start this project").click()
+    expect(page.locator(".messages")).to_contain_text("Started")
+    criteria = list(project.criteria.all())
+    for criterion in criteria:
+        page.get_by_label(criterion.text).check()
+    page.get_by_label("Repository").fill("https://github.com/alice/credit-default")
+    page.get_by_label("Note for your reviewer").fill("Start with the evaluation notebook.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.locator("#state")).to_contain_text("Submitted for review")
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.screenshot(path=f"screenshots/project-submitted-{width}.png", full_page=True)
+
+    mentor = browser.new_context(viewport=viewport).new_page()
+    sign_in(mentor, live_server, "bob", password)
+    mentor.goto(f"{live_server.url}/mentoring/")
+    expect(mentor.locator(".review-callout")).to_contain_text("1 project to review")
+    mentor.locator(".review-callout").get_by_role("link").click()
+    assert_accessible(mentor)
+    mentor.get_by_role("link", name=project.title).click()
+    expect(mentor.get_by_role("link", name="https://github.com/alice/credit-default")).to_be_visible()
+    mentor.get_by_role("radio", name="Request changes").check()
+    mentor.get_by_role("button", name="Send review").click()  # without a comment: refused in place
+    expect(mentor.get_by_role("alert")).to_be_visible()
+    expect(mentor.locator(".review-form")).to_contain_text("Say what to change")
+    assert_accessible(mentor)
+    mentor.get_by_role("radio", name="Request changes").check()
+    mentor.get_by_label("Comments").fill("Add a calibration plot, please.")
+    mentor.get_by_role("button", name="Send review").click()
+    expect(mentor.locator(".messages")).to_contain_text("Changes requested from Alice Liddell")
+
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.locator(".next-projects")).to_contain_text("Changes requested")
+    expect(page.locator(".feedback")).to_contain_text("Add a calibration plot, please.")
+    page.locator(".next-projects").get_by_role("link", name=project.title).click()
+    expect(page.locator("#comments")).to_contain_text("Add a calibration plot, please.")
+    page.get_by_label("Write-up").fill("https://alice.example.org/credit-default")
+    page.get_by_role("button", name="Save and submit for review").click()
+    expect(page.locator("#state")).to_contain_text("Submitted for review")
+
+    mentor.goto(f"{live_server.url}/mentoring/reviews/")
+    mentor.get_by_role("link", name=project.title).click()
+    mentor.get_by_role("radio", name="Approve").check()
+    mentor.get_by_label("Comments").fill("Well done.")
+    mentor.get_by_role("button", name="Send review").click()
+    expect(mentor.locator(".messages")).to_contain_text("Approved Alice Liddell's")
+    mentor.screenshot(path=f"screenshots/project-review-queue-{width}.png", full_page=True)
+
+    page.goto(f"{live_server.url}/projects/{PROJECT}/")
+    expect(page.locator("#state")).to_contain_text("Approved by a mentor")
+    page.get_by_role("link", name="Show it on your portfolio").click()
+    page.get_by_label("Show my portfolio").check()
+    page.get_by_label("Short bio").fill("Backend engineer moving into ML.")
+    page.get_by_label("Link", exact=True).first.fill("https://github.com/alice")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("your portfolio is public")
+    assert_accessible(page)
+
+    visitor = browser.new_context(viewport=viewport).new_page()
+    visitor.goto(f"{live_server.url}/u/alice/")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Alice Liddell")
+    expect(visitor.locator(".portfolio-projects")).to_contain_text(project.title)
+    expect(visitor.locator(".portfolio-projects")).to_contain_text("https://alice.example.org/credit-default")
+    expect(visitor.locator("body")).not_to_contain_text("Start with the evaluation notebook.")
+    expect(visitor.locator("body")).not_to_contain_text("calibration plot")
+    assert visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(visitor)
+    visitor.screenshot(path=f"screenshots/portfolio-{width}.png", full_page=True)
+    visitor.emulate_media(media="print")
+    expect(visitor.locator(".site-header")).to_be_hidden()
+    visitor.emulate_media(media="screen")
+
+    page.goto(f"{live_server.url}/portfolio/")
+    page.get_by_label("Show my portfolio").uncheck()
+    page.get_by_role("button", name="Save").click()
+    assert visitor.goto(f"{live_server.url}/u/alice/").status == 404
+
+
+def test_hostile_text_in_every_project_field_stays_text(
+    live_server, browser, content, alice, bob, password, assert_accessible
+):
+    alice.display_name = IMG[:80]
+    alice.save()
+    mentored(alice, bob)
+    project = Project.objects.get(slug=PROJECT)
+    work = progress_services.start_project(learner=alice, project=project)
+    progress_services.save_project_work(
+        work=work,
+        checked=[],
+        repository_url='https://example.com/r?q="><img src=x onerror=alert(1)>',
+        writeup_url="https://example.com/w?x=<b>",
+        demo_url="",
+        note=ALL,
+    )
+    mentoring_services.submit_project(learner=alice, work=work)
+    mentoring_services.add_project_comment(author=alice, work=work, body=ALL)
+    mentoring_services.review_project(mentor=bob, work=work, approve=True, body=ALL)
+    Portfolio.objects.create(
+        learner=alice, public=True, bio=ALL, link_1="https://example.com/" + HX[:40].replace(" ", "%20")
+    )
+    assert ProjectWork.objects.get().state == "approved"
+
+    for who, paths in (
+        ("alice", [f"/projects/{PROJECT}/", "/dashboard/", f"/roadmaps/{TRACK}/history/", "/portfolio/"]),
+        ("bob", ["/mentoring/", "/mentoring/reviews/", f"/mentoring/mentees/alice/projects/{PROJECT}/"]),
+        (None, ["/u/alice/", f"/projects/{PROJECT}/"]),
+    ):
+        page = browser.new_context().new_page()
+        seen = watch(page)
+        if who:
+            sign_in(page, live_server, who, password)
+        for path in paths:
+            response = page.goto(f"{live_server.url}{path}")
+            assert response.status == 200, path
+            assert_inert(page, seen, assert_accessible)
