@@ -162,8 +162,9 @@ def project_comment(request, slug):
 def project_comments_seen(request, slug):
     project = _project_or_404(slug)
     work = _work_of(request.user, project)
-    if work is not None:
-        services.mark_project_comments_seen(learner=request.user, work=work)
+    if work is None:
+        raise Http404("Start the project first")
+    services.mark_project_comments_seen(learner=request.user, work=work)
     if request.htmx:
         return HttpResponse("")
     return _back(project, "comments")

@@ -288,3 +288,22 @@ def test_every_state_change_is_in_the_history_and_the_export(alice, bob, mentori
         "/dashboard/import/", {"file": __import__("io").BytesIO(json.dumps(data).encode())}, format="multipart"
     )
     assert response.status_code in {200, 302}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "bob", "dave", "charlie"])
+def test_nobody_but_the_learner_writes_in_or_reads_her_project_thread(who, submitted, alice, bob, dave, charlie):
+    users = {"anonymous": None, "bob": bob, "dave": dave, "charlie": charlie}
+    client = client_for(users[who])
+    for url in ("/projects/pipeline/comments/", "/projects/pipeline/comments/seen/"):
+        response = client.post(url, {"body": "sneaky"})
+        # Anonymous: to sign in. Anyone else acts on their own work, which they never started.
+        assert response.status_code == (302 if who == "anonymous" else 404), (who, url)
+        assert client.get(url).status_code in {302, 405}
+    if who == "bob":  # her mentor writes from his side of the thread
+        assert client.post("/mentoring/mentees/alice/projects/pipeline/", {"body": "From bob"}).status_code == 302
+    else:
+        assert client.post("/mentoring/mentees/alice/projects/pipeline/", {"body": "sneaky"}).status_code in {302, 404}
+    assert not ProjectComment.objects.filter(body="sneaky").exists()
+    # Her portfolio is off: 404 for everyone, her mentor included.
+    assert client.get("/u/alice/").status_code == 404
+    assert client.get("/portfolio/").status_code in {200, 302}  # one's own settings, or sign in
