@@ -32,7 +32,7 @@ def navigation_counts(request):
                 .values("n")
             )
             unread_on_projects = (
-                ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True)
+                ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True, work__project__retired=False)
                 .exclude(author=user)
                 .values("work__learner")
                 .annotate(n=Count("pk"))

@@ -54,6 +54,10 @@ class SuggestionForm(forms.Form):
 
 
 class ProjectReviewForm(forms.Form):
+    # When the reviewed submission was made: a review of a page opened before the
+    # learner withdrew and resubmitted is refused, not applied to unseen work.
+    # (The page always sends it; without it, the review applies to the work as it is.)
+    submitted = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[("approve", "Approve"), ("changes", "Request changes")],

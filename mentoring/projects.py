@@ -5,6 +5,7 @@ its thread (mentoring)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,7 +76,7 @@ def _project_page(request, slug, *, status=200, work_form=None, comment_form=Non
         context |= {
             "work": work,
             "checked": {criterion.pk for criterion in work.checked.all()} if work else set(),
-            "has_mentor": services.has_active_mentor(learner=request.user),
+            "has_mentor": selectors.has_active_mentor(request.user),
             "work_form": work_form or _work_form(project, work),
             "thread": thread,
             "learner": request.user,
@@ -100,29 +101,38 @@ def project_start(request, slug):
 @require_POST
 def project_work(request, slug):
     """Save the learner's ticks, links and note; with action=submit or complete,
-    then ask for a review or (without a mentor) mark it complete."""
+    then ask for a review or (without a mentor) mark it complete. A refusal
+    (the work moved on in another tab, a rule) is a message on the project's
+    page; a form error is shown on the form."""
     project = _project_or_404(slug)
     work = _work_of(request.user, project)
     if work is None:
         raise Http404("Start the project first")
     form = _work_form(project, work, request.POST)
     action = request.POST.get("action", "save")
-    if form.is_valid() and action in {"save", "submit", "complete"}:
-        try:
+    if action not in {"save", "submit", "complete"}:
+        form.add_error(None, "Choose Save, Submit or Mark complete.")
+    if not form.is_valid():
+        return _project_page(request, slug, status=400, work_form=form)
+    try:
+        with transaction.atomic():  # a refused submit leaves no half-applied save
             progress_services.save_project_work(work=work, **form.cleaned_data)
             if action == "submit":
                 services.submit_project(learner=request.user, work=work)
-                messages.success(request, "Submitted: your mentors see it in their review queue.")
             elif action == "complete":
                 services.self_assess_project(learner=request.user, work=work)
-                messages.success(request, "Marked complete (self-assessed).")
-            else:
-                messages.success(request, "Saved.")
-        except (progress_services.ProjectError, services.MentoringError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _back(project)
-    return _project_page(request, slug, status=400, work_form=form)
+    except (progress_services.ProjectError, services.MentoringError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            {
+                "save": "Saved.",
+                "submit": "Submitted: your mentors see it in their review queue.",
+                "complete": "Marked complete (self-assessed).",
+            }[action],
+        )
+    return _back(project)
 
 
 @require_POST
@@ -220,7 +230,8 @@ def _mentee_project_page(request, mentorship, project, work, *, comment_form=Non
         "states": ProjectState,
         "thread": _thread(work),
         "comment_form": comment_form or CommentForm(),
-        "review_form": review_form or ProjectReviewForm(),
+        "review_form": review_form
+        or ProjectReviewForm(initial={"submitted": work.submitted_at.isoformat() if work.submitted_at else ""}),
     }
     return render(request, "mentoring/mentee_project.html", context, status=status)
 
@@ -229,22 +240,21 @@ def _mentee_project_page(request, mentorship, project, work, *, comment_form=Non
 def mentee_project_review(request, username, slug):
     mentorship, project, work = _mentee_work_or_404(request, username, slug)
     form = ProjectReviewForm(request.POST)
-    if form.is_valid():
-        approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.review_project(
-                mentor=request.user,
-                work=work,
-                approve=approve,
-                body=form.cleaned_data["body"],
-                project_url=request.build_absolute_uri(project.get_absolute_url()),
-            )
-        except (services.MentoringError, progress_services.ProjectError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            name = mentorship.learner.public_name
-            messages.success(
-                request, f"Approved {name}'s {project.title}." if approve else f"Changes requested from {name}."
-            )
-            return redirect(reverse("mentoring_review_queue"))
-    return _mentee_project_page(request, mentorship, project, work, review_form=form, status=400)
+    if not form.is_valid():
+        return _mentee_project_page(request, mentorship, project, work, review_form=form, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.review_project(
+            mentor=request.user,
+            work=work,
+            approve=approve,
+            body=form.cleaned_data["body"],
+            submitted_at=form.cleaned_data["submitted"] or None,
+            project_url=request.build_absolute_uri(project.get_absolute_url()),
+        )
+    except (services.MentoringError, progress_services.ProjectError) as exc:
+        messages.error(request, str(exc))
+        return redirect(request.path.removesuffix("review/"))
+    name = mentorship.learner.public_name
+    messages.success(request, f"Approved {name}'s {project.title}." if approve else f"Changes requested from {name}.")
+    return redirect(reverse("mentoring_review_queue"))

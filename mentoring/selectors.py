@@ -338,7 +338,7 @@ def unseen_feedback(learner, limit: int = 5) -> list[Comment]:
 def unseen_project_feedback(learner, limit: int = 5) -> list[ProjectComment]:
     """Mentors' comments on the learner's projects that the learner has not read."""
     return list(
-        ProjectComment.objects.filter(work__learner=learner, seen_at__isnull=True)
+        ProjectComment.objects.filter(work__learner=learner, seen_at__isnull=True, work__project__retired=False)
         .exclude(author=learner)
         .select_related("author", "work__project")
         .order_by("-created_at")[:limit]
@@ -494,6 +494,7 @@ def review_queue_for(mentor) -> list:
     return list(
         ProjectWork.objects.filter(
             state=ProjectState.SUBMITTED,
+            project__retired=False,
             learner__mentorships_as_learner__mentor=mentor,
             learner__mentorships_as_learner__status=Mentorship.Status.ACTIVE,
         )

@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mentoring import selectors
 from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from mentoring.tasks import send_new_mentor_notice, send_nudge, send_review_notice
 from progress.models import Progress, ProjectState, ProjectWork, RoadmapFollow, Status
@@ -219,15 +220,11 @@ def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, toda
 # --- Projects: submitting, reviewing, and their threads ---------------------------
 
 
-def has_active_mentor(*, learner) -> bool:
-    return Mentorship.objects.filter(learner=learner, status=Mentorship.Status.ACTIVE).exists()
-
-
 def submit_project(*, learner, work: ProjectWork) -> ProjectWork:
     """Ask the learner's mentors for a review."""
     if work.learner_id != learner.pk:
         raise MentoringError("Only the learner submits their work.")
-    if not has_active_mentor(learner=learner):
+    if not selectors.has_active_mentor(learner):
         raise MentoringError("You have no mentor to review it: mark it complete yourself (self-assessed).")
     return move_project(work=work, to_state=ProjectState.SUBMITTED, actor=learner)
 
@@ -237,18 +234,26 @@ def self_assess_project(*, learner, work: ProjectWork) -> ProjectWork:
     and shown as such wherever it counts."""
     if work.learner_id != learner.pk:
         raise MentoringError("Only the learner marks their work complete.")
-    if has_active_mentor(learner=learner):
+    if selectors.has_active_mentor(learner):
         raise MentoringError("You have a mentor: submit your work for their review instead.")
     return move_project(work=work, to_state=ProjectState.SELF_ASSESSED, actor=learner)
 
 
 @transaction.atomic
-def review_project(*, mentor, work: ProjectWork, approve: bool, body: str, project_url: str = "") -> ProjectWork:
+def review_project(
+    *, mentor, work: ProjectWork, approve: bool, body: str, submitted_at: str | None = None, project_url: str = ""
+) -> ProjectWork:
     """An active mentor approves submitted work or requests changes; what they
-    write goes into the project's thread, and the learner is told by mail."""
+    write goes into the project's thread, and the learner is told by mail.
+    `submitted_at`, when given, is the submission the mentor looked at (its
+    time in ISO format, as the review form carries it)."""
     body = body.strip()
     if not is_active_mentor(mentor=mentor, learner=work.learner):
         raise MentoringError("Only the learner's mentors can review their work.")
+    current = ProjectWork.objects.select_for_update().get(pk=work.pk)
+    looked_at = current.submitted_at.isoformat() if current.submitted_at else ""
+    if submitted_at is not None and submitted_at != looked_at:
+        raise MentoringError("The learner changed this work since you opened it: look at it again before reviewing.")
     if not approve and not body:
         raise MentoringError("Say what to change: the learner needs to know.")
     work = move_project(

@@ -265,6 +265,8 @@ class ProjectState(models.TextChoices):
 # A project counts as complete in either state: approved by a mentor, or marked
 # complete by a learner who has no mentor (shown as self-assessed everywhere).
 PROJECT_COMPLETE = (ProjectState.APPROVED, ProjectState.SELF_ASSESSED)
+# The states in which the learner's mentors see its links and note: sent to them.
+PROJECT_SENT = (ProjectState.SUBMITTED, ProjectState.CHANGES_REQUESTED, ProjectState.APPROVED)
 
 
 class ProjectWork(models.Model):
@@ -288,8 +290,9 @@ class ProjectWork(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    # The learner's choice, for approved work: shown on their public portfolio.
-    on_portfolio = models.BooleanField(default=True)
+    # The learner's choice, for approved work: shown on their public portfolio
+    # once they pick it there (never by approval alone).
+    on_portfolio = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["started_at", "pk"]
@@ -317,6 +320,11 @@ class ProjectWork(models.Model):
     @property
     def complete(self) -> bool:
         return self.state in PROJECT_COMPLETE
+
+    @property
+    def sent(self) -> bool:
+        """Its links and note are the mentors' to see (submitted, under or after review)."""
+        return self.state in PROJECT_SENT
 
     @property
     def links(self) -> list[tuple[str, str]]:
@@ -356,9 +364,9 @@ class Portfolio(models.Model):
     public = models.BooleanField("Show my portfolio", default=False)
     show_completion = models.BooleanField("Show my roadmap completion", default=True)
     bio = models.TextField("Short bio", max_length=600, blank=True)
-    link_1 = models.URLField("Link", max_length=300, blank=True)
-    link_2 = models.URLField("Link", max_length=300, blank=True)
-    link_3 = models.URLField("Link", max_length=300, blank=True)
+    link_1 = models.URLField("Link 1", max_length=300, blank=True)
+    link_2 = models.URLField("Link 2", max_length=300, blank=True)
+    link_3 = models.URLField("Link 3", max_length=300, blank=True)
     noindex = models.BooleanField("Ask search engines not to index it", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

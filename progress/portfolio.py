@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,7 +20,7 @@ from progress.models import Portfolio, ProjectState, ProjectWork
 
 def _approved(learner):
     return list(
-        ProjectWork.objects.filter(learner=learner, state=ProjectState.APPROVED)
+        ProjectWork.objects.filter(learner=learner, state=ProjectState.APPROVED, project__retired=False)
         .select_related("project")
         .order_by("-completed_at", "pk")
     )
@@ -34,12 +35,15 @@ def portfolio_edit(request):
     form = PortfolioForm(request.POST or None, instance=portfolio, approved=approved, initial={"shown": shown})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            form.save()
+            # The row, made by the first valid save (two at once: one row), then its values.
+            Portfolio.objects.get_or_create(learner=request.user)
+            values = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
+            Portfolio.objects.filter(learner=request.user).update(**values, updated_at=timezone.now())
             chosen = set(form.cleaned_data["shown"])
             for work in approved:
                 if work.on_portfolio != (work.pk in chosen):
                     ProjectWork.objects.filter(pk=work.pk).update(on_portfolio=work.pk in chosen)
-        if form.instance.public:
+        if form.cleaned_data["public"]:
             messages.success(request, "Saved: your portfolio is public.")
         else:
             messages.success(request, "Saved: your portfolio is off, and its address answers “not found”.")

@@ -331,14 +331,23 @@ def start_project(*, learner, project: Project) -> ProjectWork:
     return work
 
 
+# The states in which the learner may change their work: submitted work waits
+# for its review as it was sent (withdraw it to change it), approved work is
+# what the mentor approved (and what a portfolio shows).
+PROJECT_EDITABLE = (ProjectState.IN_PROGRESS, ProjectState.CHANGES_REQUESTED)
+
+
 @transaction.atomic
 def save_project_work(
     *, work: ProjectWork, checked: list[int], repository_url: str, writeup_url: str, demo_url: str, note: str
 ) -> ProjectWork:
-    """The learner's ticks, links and note. Approved work is closed: its links
-    are what the mentor approved (and what the portfolio shows)."""
-    if work.state == ProjectState.APPROVED:
-        raise ProjectError("Approved work is closed: its links are what your mentor approved.")
+    """The learner's ticks, links and note, while the work is theirs to change."""
+    work = ProjectWork.objects.select_for_update().select_related("project").get(pk=work.pk)
+    if work.state not in PROJECT_EDITABLE:
+        raise ProjectError(
+            f"This project is {work.get_state_display().lower()}: "
+            + ("approved work is closed." if work.state == ProjectState.APPROVED else "reopen it to change it.")
+        )
     valid = set(work.project.criteria.filter(pk__in=checked).values_list("pk", flat=True))
     work.checked.set(valid)
     work.repository_url, work.writeup_url, work.demo_url, work.note = repository_url, writeup_url, demo_url, note

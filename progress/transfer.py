@@ -107,7 +107,7 @@ def export_data(learner) -> dict:
                 "project": e.work.project.slug,
                 "from": e.from_state,
                 "to": e.to_state,
-                "by": e.actor.username if e.actor else None,
+                "by": ("you" if e.actor_id == learner.pk else e.actor.public_name) if e.actor else None,
                 "at": e.created_at.isoformat(),
             }
             for e in project_events

@@ -92,8 +92,9 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     expect(page.locator("#state")).to_contain_text("Approved by a mentor")
     page.get_by_role("link", name="Show it on your portfolio").click()
     page.get_by_label("Show my portfolio").check()
+    page.get_by_label(project.title).check()
     page.get_by_label("Short bio").fill("Backend engineer moving into ML.")
-    page.get_by_label("Link", exact=True).first.fill("https://github.com/alice")
+    page.get_by_label("Link 1", exact=True).fill("https://github.com/alice")
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("your portfolio is public")
     assert_accessible(page)
@@ -137,6 +138,7 @@ def test_hostile_text_in_every_project_field_stays_text(
     mentoring_services.submit_project(learner=alice, work=work)
     mentoring_services.add_project_comment(author=alice, work=work, body=ALL)
     mentoring_services.review_project(mentor=bob, work=work, approve=True, body=ALL)
+    ProjectWork.objects.update(on_portfolio=True)
     Portfolio.objects.create(
         learner=alice, public=True, bio=ALL, link_1="https://example.com/" + HX[:40].replace(" ", "%20")
     )

@@ -76,6 +76,9 @@ def _signed_in(user):
 def test_only_approved_chosen_work_and_nothing_private(alice_with_work, alice):
     public(alice, bio="I build <b>models</b>", link_1="https://github.example.org/alice")
     html = Client().get("/u/alice/").content.decode()
+    assert "Project 00" not in html  # approved, but not picked: approval alone shows nothing
+    ProjectWork.objects.filter(learner=alice, state="approved").update(on_portfolio=True)
+    html = Client().get("/u/alice/").content.decode()
     assert "Project 00" in html and "https://git.example.org/alice/approved" in html
     for private in (
         "alice-draft-note",
@@ -130,12 +133,14 @@ def test_queries_do_not_grow_with_the_number_of_projects(alice, bob, mentoring, 
 
     public(alice)
     approve(alice, bob, projects[0], "https://git.example.org/alice/0")
+    ProjectWork.objects.update(on_portfolio=True)
     client = Client()
     client.get("/u/alice/")
     with CaptureQueriesContext(connection) as one:
         client.get("/u/alice/")
     for number, item in enumerate(projects[1:], start=1):
         approve(alice, bob, item, f"https://git.example.org/alice/{number}")
+    ProjectWork.objects.update(on_portfolio=True)
     with CaptureQueriesContext(connection) as twelve:
         html = client.get("/u/alice/").content.decode()
     assert html.count('<li class="card">') == 12
