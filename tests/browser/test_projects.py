@@ -66,6 +66,8 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     expect(mentor.get_by_role("alert")).to_be_visible()
     expect(mentor.locator(".review-form")).to_contain_text("Say what to change")
     assert_accessible(mentor)
+    assert mentor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    mentor.screenshot(path=f"screenshots/project-review-{width}.png", full_page=True)
     mentor.get_by_role("radio", name="Request changes").check()
     mentor.get_by_label("Comments").fill("Add a calibration plot, please.")
     mentor.get_by_role("button", name="Send review").click()
