@@ -216,6 +216,11 @@ class Prerequisite(models.Model):
         return f"{self.topic} requires {self.requires}"
 
 
+class ProjectQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(retired=False)
+
+
 class Project(models.Model):
     """A hands-on project: a brief, acceptance criteria, suggested data sets and
     tools, and the topics it exercises. Like a topic it is retired, never
@@ -232,7 +237,7 @@ class Project(models.Model):
     )
     topics = models.ManyToManyField(Topic, related_name="projects", blank=True)
 
-    objects = TopicQuerySet.as_manager()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
