@@ -26,6 +26,19 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def close_new_contexts(browser):
+    """Close the browser contexts a test opened. An open context keeps its
+    keep-alive connections to the live server, and each connection's server
+    thread keeps its database connection (CONN_MAX_AGE): over a whole run on
+    PostgreSQL they would exhaust its max_connections."""
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
 @pytest.fixture
 def assert_accessible():
     """Run axe-core on the current page and fail with its report on any violation."""
