@@ -35,6 +35,15 @@ def _work_of(learner, project: Project) -> ProjectWork | None:
     return ProjectWork.objects.filter(learner=learner, project=project).prefetch_related("checked").first()
 
 
+def _own_work_or_404(request, slug: str) -> tuple[Project, ProjectWork]:
+    """A live project and the signed-in learner's work on it: 404 before they start it."""
+    project = _project_or_404(slug)
+    work = _work_of(request.user, project)
+    if work is None:
+        raise Http404("Start the project first")
+    return project, work
+
+
 def _thread(work: ProjectWork | None) -> list[ProjectComment]:
     if work is None:
         return []
@@ -104,10 +113,7 @@ def project_work(request, slug):
     then ask for a review or (without a mentor) mark it complete. A refusal
     (the work moved on in another tab, a rule) is a message on the project's
     page; a form error is shown on the form."""
-    project = _project_or_404(slug)
-    work = _work_of(request.user, project)
-    if work is None:
-        raise Http404("Start the project first")
+    project, work = _own_work_or_404(request, slug)
     form = _work_form(project, work, request.POST)
     action = request.POST.get("action", "save")
     if action not in {"save", "submit", "complete"}:
@@ -138,10 +144,7 @@ def project_work(request, slug):
 @require_POST
 def project_reopen(request, slug):
     """Withdraw a submission, or reopen work marked complete, to change it."""
-    project = _project_or_404(slug)
-    work = _work_of(request.user, project)
-    if work is None:
-        raise Http404("Start the project first")
+    project, work = _own_work_or_404(request, slug)
     try:
         progress_services.move_project(work=work, to_state=ProjectState.IN_PROGRESS, actor=request.user)
     except progress_services.ProjectError as exc:
@@ -153,10 +156,7 @@ def project_reopen(request, slug):
 
 @require_POST
 def project_comment(request, slug):
-    project = _project_or_404(slug)
-    work = _work_of(request.user, project)
-    if work is None:
-        raise Http404("Start the project first")
+    project, work = _own_work_or_404(request, slug)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -170,10 +170,7 @@ def project_comment(request, slug):
 
 @require_POST
 def project_comments_seen(request, slug):
-    project = _project_or_404(slug)
-    work = _work_of(request.user, project)
-    if work is None:
-        raise Http404("Start the project first")
+    project, work = _own_work_or_404(request, slug)
     services.mark_project_comments_seen(learner=request.user, work=work)
     if request.htmx:
         return HttpResponse("")
