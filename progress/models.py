@@ -318,10 +318,6 @@ class ProjectWork(models.Model):
         return f"{self.learner} · {self.project}: {self.get_state_display()}"
 
     @property
-    def complete(self) -> bool:
-        return self.state in PROJECT_COMPLETE
-
-    @property
     def sent(self) -> bool:
         """Its links and note are the mentors' to see (submitted, under or after review)."""
         return self.state in PROJECT_SENT

@@ -113,7 +113,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def track(db, tmp_path):
     """A small roadmap: basics (a, b needs a, c needs b) and advanced (d needs c, e)."""
-    files = ContentFiles(tmp_path / "content")
+    topics, item = track_content()
+    load_content(content=read_content(ContentFiles(tmp_path / "content").write(topics, [item])))
+    return Roadmap.objects.get(slug="track")
+
+
+def track_content():
+    """The `track` fixture's topics and roadmap file, to load again with more (projects)."""
     topics = [
         topic("a", title="Alpha", hours=2),
         topic("b", title="Beta", hours=3, prerequisites=["a"]),
@@ -121,9 +127,7 @@ def track(db, tmp_path):
         topic("d", title="Delta", hours=7, prerequisites=["c"]),
         topic("e", title="Epsilon", hours=11),
     ]
-    roadmaps = [roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")]
-    load_content(content=read_content(files.write(topics, roadmaps)))
-    return Roadmap.objects.get(slug="track")
+    return topics, roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from progress.models import ProjectEvent, ProjectWork
 from roadmap.content import read_content
 from roadmap.models import Project
 from roadmap.services import load_content
-from tests.roadmap.conftest import ContentFiles, project, roadmap, topic
+from tests.conftest import track_content
+from tests.roadmap.conftest import ContentFiles, project
 
 MEN = "Make a pipeline"
 
@@ -20,14 +21,7 @@ MEN = "Make a pipeline"
 def pipeline(track, tmp_path):
     """The `track` roadmap with a project closing its basics section."""
     files = ContentFiles(tmp_path / "with-projects")
-    topics = [
-        topic("a", title="Alpha", hours=2),
-        topic("b", title="Beta", hours=3, prerequisites=["a"]),
-        topic("c", title="Gamma", hours=5, prerequisites=["b"]),
-        topic("d", title="Delta", hours=7, prerequisites=["c"]),
-        topic("e", title="Epsilon", hours=11),
-    ]
-    item = roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")
+    topics, item = track_content()
     item["sections"][0]["projects"] = ["pipeline"]
     load_content(content=read_content(files.write(topics, [item], [project("pipeline", topics=["a", "b"], title=MEN)])))
     return Project.objects.get(slug="pipeline")

@@ -11,15 +11,15 @@ from progress.models import Portfolio, ProjectWork
 from roadmap.content import read_content
 from roadmap.models import Project
 from roadmap.services import load_content
-from tests.roadmap.conftest import ContentFiles, project, roadmap, topic
+from tests.conftest import track_content
+from tests.roadmap.conftest import ContentFiles, project
 
 
 @pytest.fixture
 def projects(track, tmp_path):
     """Twelve projects on the `track` roadmap."""
     files = ContentFiles(tmp_path / "with-projects")
-    topics = [topic(slug) for slug in "abcde"]
-    item = roadmap("track", [("basics", ["a", "b", "c"]), ("advanced", ["d", "e"])], title="Track")
+    topics, item = track_content()
     slugs = [f"project-{n:02d}" for n in range(12)]
     item["sections"][0]["projects"] = slugs
     load_content(
