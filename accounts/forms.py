@@ -1,12 +1,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
-from django.core.validators import MaxLengthValidator
 
+from accounts.identity import SignInUsernameField, fold
 from accounts.models import TIME_ZONE_CHOICES, User
 from accounts.tasks import send_password_reset
 
-USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 TIME_ZONES = frozenset(name for name, _ in TIME_ZONE_CHOICES)
 DEFAULT_TIME_ZONE = User._meta.get_field("time_zone").default
 
@@ -32,16 +31,13 @@ class FocusFirstProblem:
 
 
 class LoginForm(FocusFirstProblem, auth_forms.AuthenticationForm):
-    """Django's sign-in form, whose username field also enforces its maximum
-    length: Django sets the length after the field is built, for the widget only,
-    so a 100,000-character name reached the database. A wrong password sends the
-    cursor to the password, the username being the one typed."""
+    """Django's sign-in form, whose username is cleaned by the one field that
+    sign-in's throttle also cleans with (accounts.identity): a name too long
+    is refused before it is normalised or looked up. A wrong password sends
+    the cursor to the password, the username being the one typed."""
 
+    username = SignInUsernameField(widget=forms.TextInput(attrs={"autofocus": True}))
     focus_when_refused = "password"
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
 
 
 class SignupForm(FocusFirstProblem, UserCreationForm):
@@ -59,9 +55,17 @@ class SignupForm(FocusFirstProblem, UserCreationForm):
         fields = ("username", "email", "time_zone")
         labels = {"username": "Username"}
 
+    def clean_username(self):
+        # Django's check compares with the database's own case folding; this one
+        # with the folding the unique constraint holds (accounts.identity).
+        username = self.cleaned_data.get("username")
+        if username and User.objects.named(username).exists():
+            raise forms.ValidationError("A user with that username already exists.", code="unique")
+        return username
+
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.with_email(email).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
 
@@ -112,11 +116,11 @@ class ProfileForm(forms.ModelForm):
     @property
     def email_changes(self) -> bool:
         new = self.data.get(self.add_prefix("email"), self.old_email)
-        return new.strip().casefold() != self.old_email.casefold()
+        return fold(new.strip()) != fold(self.old_email)
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.with_email(email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
 
@@ -134,7 +138,13 @@ class ProfileForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's reset form; the mail is composed and sent by the worker (accounts.tasks)."""
+    """Django's reset form; the mail is composed and sent by the worker (accounts.tasks).
+    It finds the account as the unique constraint does (accounts.identity), and
+    also one whose password is unusable: here only an undone email change
+    (accounts.services.restore_email) makes one so, and its owner must get back in."""
+
+    def get_users(self, email):
+        return User.objects.with_email(email).filter(is_active=True)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         send_password_reset.enqueue(

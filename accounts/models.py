@@ -3,18 +3,29 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 
+from accounts.identity import fold
 from mlepath.text import validate_line
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
-class CaseInsensitiveUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def named(self, username: str):
+        """The account (at most one) whose username folds as `username` does."""
+        return self.filter(username_folded=fold(username))
+
+    def with_email(self, email: str):
+        """The account (at most one) whose address folds as `email` does."""
+        return self.filter(email_folded=fold(email))
+
+
+class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
-        # "Alice" and "alice" are the same account when signing in.
-        return self.get(username__iexact=username)
+        # "Alice", "alice" and "ＡＬＩＣＥ" are the same account when signing in
+        # (accounts.identity): at most one row has that folded name.
+        return self.get(username_folded=fold(username))
 
 
 class User(AbstractUser):
@@ -46,6 +57,11 @@ class User(AbstractUser):
         help_text="On Monday morning, if you mentor someone: who is behind or stalled, new evidence and replies.",
     )
 
+    # The username and the address as accounts.identity folds them, written by
+    # save(): unique here, so one spelling never finds two accounts on either database.
+    username_folded = models.CharField(max_length=4 * 150, editable=False)
+    email_folded = models.CharField(max_length=4 * 254, editable=False)
+
     # "Sign out everywhere" bumps it: every session's stored hash stops matching.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
@@ -54,19 +70,26 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                Lower("username"),
-                name="accounts_user_username_ci_unique",
+                fields=["username_folded"],
+                name="accounts_user_username_folded_unique",
                 violation_error_message="A user with that username already exists.",
             ),
             models.UniqueConstraint(
-                Lower("email"),
-                name="accounts_user_email_ci_unique",
+                fields=["email_folded"],
+                name="accounts_user_email_folded_unique",
                 violation_error_message="An account with that email already exists.",
             ),
         ]
 
     def __str__(self):
         return self.username
+
+    def save(self, *args, **kwargs):
+        self.username_folded, self.email_folded = fold(self.username), fold(self.email)
+        if (update_fields := kwargs.get("update_fields")) is not None:
+            folded = {"username": "username_folded", "email": "email_folded"}
+            kwargs["update_fields"] = {*update_fields, *(folded[f] for f in update_fields if f in folded)}
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

@@ -32,7 +32,13 @@ def update_profile(
         if value is not None:
             setattr(user, name, value)
             fields.append(name)
-    user.save(update_fields=fields)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:
+        # Another account took the address between the form's check and this save.
+        user.email = old_email
+        raise AccountError("An account with that email already exists.") from None
     if old_email and email.casefold() != old_email.casefold():
         send_email_changed_notice.enqueue(
             user_id=user.pk, old_email=old_email, new_email=email, domain=domain, use_https=use_https

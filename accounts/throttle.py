@@ -10,9 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UsernameField
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -42,19 +40,6 @@ EMAIL_CHANGES_PER_USER = Limit("email-change", attempts=10, window=60 * 60)
 # Reset requests per client address, and reset mails per mailbox.
 RESETS_PER_ADDRESS = Limit("reset", attempts=10, window=60 * 60)
 RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
-
-
-def username_key(value: str) -> str:
-    """The account a typed username names, as sign-in finds it: the login
-    form's own field cleans it (strip, NFKC) and the lookup ignores case, so
-    " bob", "bob\t", "BOB" and full-width "ｂｏｂ" are one key."""
-    return UsernameField().to_python(value).casefold()
-
-
-def email_key(value: str) -> str:
-    """The mailbox a typed address names, as the reset form finds it: the form's
-    field strips it and the lookup ignores case."""
-    return forms.EmailField().to_python(value).casefold()
 
 
 def _key(limit: Limit, parts) -> str:

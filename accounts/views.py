@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, throttle
+from accounts import identity, services, throttle
 from accounts.forms import (
-    USERNAME_MAX_LENGTH,
     DeleteAccountForm,
     LoginForm,
     PasswordResetForm,
@@ -62,18 +63,16 @@ def login_view(request):
     if request.method != "POST":
         return _login(request)
     raw_username = request.POST.get("username", "")
-    if len(raw_username) > USERNAME_MAX_LENGTH * 4:
-        # No account has such a name: the form says so, before any query.
-        return _login(request)
     address = client_address(request)
-    # The key names the account the way sign-in finds it, so that " bob" or a
-    # full-width "ｂｏｂ" counts against bob's lockout.
-    username = throttle.username_key(raw_username)
-    wait = throttle.retry_after(throttle.LOGIN_FAILURES, username, address) or throttle.retry_after(
-        throttle.LOGIN_FAILURES_PER_ADDRESS, address
+    # The key is the account exactly as sign-in looks it up (accounts.identity),
+    # so " bob", "BOB" or a full-width "ｂｏｂ" counts against bob's lockout. None:
+    # the form refuses the name before any lookup, so only the address counts.
+    username = identity.username_key(raw_username)
+    wait = (username is not None and throttle.retry_after(throttle.LOGIN_FAILURES, username, address)) or (
+        throttle.retry_after(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
     )
     if wait:
-        form = LoginForm(request, initial={"username": raw_username[:USERNAME_MAX_LENGTH]})
+        form = LoginForm(request, initial={"username": raw_username[: identity.USERNAME_MAX_LENGTH]})
         context = {"form": form, "next": _safe_next(request) or ""}
         message = "Too many failed sign-ins for this username from your network."
         return _too_many(request, "registration/login.html", context, wait=wait, message=message)
@@ -81,7 +80,8 @@ def login_view(request):
     if response.status_code == 302:
         throttle.clear(throttle.LOGIN_FAILURES, username, address)
     else:
-        throttle.hit(throttle.LOGIN_FAILURES, username, address)
+        if username is not None:
+            throttle.hit(throttle.LOGIN_FAILURES, username, address)
         throttle.hit(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
     return response
 
@@ -105,7 +105,9 @@ def password_reset(request):
         message = "Too many password reset requests from your network."
         return _too_many(request, "registration/password_reset_form.html", context, wait=wait, message=message)
     throttle.hit(throttle.RESETS_PER_ADDRESS, address)
-    email = throttle.email_key(request.POST.get("email", ""))
+    email = identity.email_key(request.POST.get("email", ""))
+    if email is None:
+        return _password_reset(request)  # the form says what is wrong; no mail can go
     if throttle.retry_after(throttle.RESETS_PER_EMAIL, email):
         # Same answer as a sent mail: the page never tells whether the address is known.
         return redirect("password_reset_done")
@@ -135,12 +137,39 @@ def signup(request):
         # Every attempt counts: a refused one also tells whether a name or an address is taken.
         throttle.hit(throttle.SIGNUP_ATTEMPTS_PER_ADDRESS, address)
         if form.is_valid():
-            user = form.save()
-            throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
+            try:
+                with transaction.atomic():
+                    user = form.save()
+            except IntegrityError:
+                # Another request took the name or the address between the form's
+                # check and the insert: this one answers as if it came second.
+                user = _twin_of_this_signup(form)
+                if user is None:
+                    form = SignupForm(request.POST)
+                    if form.is_valid():  # not this form's fields: say so, change nothing
+                        form.add_error(None, "Your account could not be created just now. Please try again.")
+                    return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
+            else:
+                throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
             login(request, user)
             return redirect(next_url or "dashboard")
         return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""})
+
+
+# How long after an account is made the same sign-up counts as a double click.
+TWIN_SIGNUP_SECONDS = 60
+
+
+def _twin_of_this_signup(form: SignupForm) -> User | None:
+    """The account a double click's first request just made: the same name, the
+    same address and the same password, created a moment ago. Signing in to it
+    is what the first click's answer did."""
+    data = form.cleaned_data
+    user = User.objects.named(data["username"]).with_email(data["email"]).first()
+    if user is None or (timezone.now() - user.date_joined).total_seconds() > TWIN_SIGNUP_SECONDS:
+        return None
+    return user if user.check_password(data["password1"]) else None
 
 
 def _account_page(request, *, form=None, delete_form=None, status=200):
@@ -168,16 +197,21 @@ def account(request):
     if not form.is_valid():
         return _account_page(request, form=form, status=400)
     old_email = request.user.email
-    services.update_profile(
-        user=request.user,
-        display_name=form.cleaned_data["display_name"],
-        email=form.cleaned_data["email"],
-        time_zone=form.cleaned_data["time_zone"],
-        learner_digest=form.cleaned_data["learner_digest"],
-        mentor_digest=form.cleaned_data["mentor_digest"],
-        domain=request.get_host(),
-        use_https=request.is_secure(),
-    )
+    try:
+        services.update_profile(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            email=form.cleaned_data["email"],
+            time_zone=form.cleaned_data["time_zone"],
+            learner_digest=form.cleaned_data["learner_digest"],
+            mentor_digest=form.cleaned_data["mentor_digest"],
+            domain=request.get_host(),
+            use_https=request.is_secure(),
+        )
+    except services.AccountError as exc:
+        request.user.refresh_from_db()
+        form.add_error("email", str(exc))
+        return _account_page(request, form=form, status=400)
     if request.user.email != old_email:
         messages.success(request, f"Your account is up to date. We told {old_email} about the new address.")
     else:

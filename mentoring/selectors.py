@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from progress import pace
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
@@ -128,7 +129,9 @@ class Cohort:
 def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
     """The active mentorship of this mentor with the learner of that username, or None."""
     return (
-        Mentorship.objects.filter(mentor=mentor, learner__username__iexact=username, status=Mentorship.Status.ACTIVE)
+        Mentorship.objects.filter(
+            mentor=mentor, learner__username_folded=fold(username), status=Mentorship.Status.ACTIVE
+        )
         .select_related("learner")
         .first()
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.identity import fold
 from mentoring import selectors
 from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from mentoring.tasks import send_new_mentor_notice, send_nudge, send_review_notice
@@ -168,7 +169,7 @@ def mark_updates_seen(*, mentor, username: str | None = None) -> int:
     again from now. Returns how many mentorships were marked."""
     mentorships = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
     if username is not None:
-        mentorships = mentorships.filter(learner__username__iexact=username)
+        mentorships = mentorships.filter(learner__username_folded=fold(username))
     return mentorships.update(mentor_seen_at=timezone.now())
 
 

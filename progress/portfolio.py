@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.identity import fold
 from progress import selectors
 from progress.forms import PortfolioForm
 from progress.models import Portfolio, ProjectState, ProjectWork
@@ -57,7 +58,7 @@ def portfolio_edit(request):
 @never_cache
 def portfolio_page(request, username):
     portfolio = (
-        Portfolio.objects.filter(learner__username__iexact=username, public=True, learner__is_active=True)
+        Portfolio.objects.filter(learner__username_folded=fold(username), public=True, learner__is_active=True)
         .select_related("learner")
         .first()
     )

@@ -4,7 +4,7 @@ client address (and username, and mailbox), in counters every app server shares.
 import pytest
 from django.core import mail
 
-from accounts import throttle
+from accounts import identity, throttle
 from accounts.models import Throttle, User
 
 WRONG = "not-the-password"
@@ -133,7 +133,7 @@ def test_redis_counters_behave_as_the_database_ones(settings, db):
     for _ in range(4):
         throttle.hit(throttle.LOGIN_FAILURES, "alice", "192.0.2.1")
     assert throttle.retry_after(throttle.LOGIN_FAILURES, "alice", "192.0.2.1") is None
-    throttle.hit(throttle.LOGIN_FAILURES, throttle.username_key(" Alice"), "192.0.2.1")
+    throttle.hit(throttle.LOGIN_FAILURES, identity.username_key(" Alice"), "192.0.2.1")
     assert throttle.retry_after(throttle.LOGIN_FAILURES, "alice", "192.0.2.1") == 15 * 60
     assert not Throttle.objects.exists()
     throttle.clear(throttle.LOGIN_FAILURES, "alice", "192.0.2.1")

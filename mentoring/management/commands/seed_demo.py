@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.identity import fold
 from accounts.models import User
 from mentoring.models import Mentorship
 from progress.models import PlanBasis, Progress, ProgressEvent, RoadmapFollow, Status
@@ -64,8 +65,11 @@ class Command(BaseCommand):
             users = User.objects.bulk_create(
                 [
                     User(
+                        # bulk_create skips User.save(), which writes the folded columns.
                         username=f"{prefix}-learner-{n:05d}",
+                        username_folded=fold(f"{prefix}-learner-{n:05d}"),
                         email=f"{prefix}-learner-{n:05d}@example.com",
+                        email_folded=fold(f"{prefix}-learner-{n:05d}@example.com"),
                         display_name=f"Learner {n:05d}" if n % 3 else "",
                         password=hashed,
                         time_zone=rng.choice(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]),
@@ -79,7 +83,9 @@ class Command(BaseCommand):
                 [
                     User(
                         username=f"{prefix}-mentor-{n:03d}",
+                        username_folded=fold(f"{prefix}-mentor-{n:03d}"),
                         email=f"{prefix}-mentor-{n:03d}@example.com",
+                        email_folded=fold(f"{prefix}-mentor-{n:03d}@example.com"),
                         display_name=f"Mentor {n:03d}",
                         password=hashed,
                     )
