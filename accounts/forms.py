@@ -152,6 +152,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
+class SetPasswordForm(FocusFirstProblem, auth_forms.SetPasswordForm):
+    """A new password, twice, checked by every validator (the undo of an email change)."""
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Your password",

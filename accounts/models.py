@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.identity import fold
@@ -117,6 +118,25 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+
+class EmailChange(models.Model):
+    """One change of an account's address, and the undo link mailed to the old one.
+
+    Undoing a change puts its old address back and spends the links of that change
+    and of every later one (the addresses they mailed were set in the period
+    being undone); links of earlier changes still work, so a chain A→B→C can
+    always be undone back to A by A's owner, and never forward again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    old_email = models.EmailField(max_length=254)
+    new_email = models.EmailField(max_length=254)
+    changed_at = models.DateTimeField(default=timezone.now)
+    # When this change's link was spent by an undo (of it or of an earlier change).
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.user_id}: {self.old_email} → {self.new_email} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class Throttle(models.Model):

@@ -2,13 +2,19 @@
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.identity import fold
+from accounts.models import EmailChange, User
 from accounts.tasks import send_email_changed_notice
 
 
 class AccountError(Exception):
     """A change that is refused, with a message fit to show the user."""
+
+
+class LinkSpent(AccountError):
+    """An undo link whose change was undone meanwhile (by this link or an earlier one)."""
 
 
 @transaction.atomic
@@ -39,27 +45,37 @@ def update_profile(
         # Another account took the address between the form's check and this save.
         user.email = old_email
         raise AccountError("An account with that email already exists.") from None
-    if old_email and email.casefold() != old_email.casefold():
-        send_email_changed_notice.enqueue(
-            user_id=user.pk, old_email=old_email, new_email=email, domain=domain, use_https=use_https
-        )
+    if old_email and fold(email) != fold(old_email):
+        change = EmailChange.objects.create(user=user, old_email=old_email, new_email=email)
+        send_email_changed_notice.enqueue(change_id=change.pk, domain=domain, use_https=use_https)
 
 
-def restore_email(*, user: User, email: str) -> None:
-    """Undo an email change the owner did not make: the old address back, every
-    session ended, and the password locked until reset from that mailbox."""
-    user.email = email
-    user.set_unusable_password()
+@transaction.atomic
+def restore_email(*, change: EmailChange, password: str) -> User:
+    """Undo an email change the owner did not make, from the link mailed to the
+    old address: that address back, the new password set (its owner chose it on
+    the link's page, so no reset mail is needed), every session ended, and the
+    links of this change and every later one spent. Earlier changes' links
+    still work."""
+    user = User.objects.select_for_update().get(pk=change.user_id)
+    if change.pk is None:  # a link mailed before changes were recorded
+        change.save()
+    elif EmailChange.objects.select_for_update().filter(pk=change.pk, undone_at=None).first() is None:
+        raise LinkSpent("This link was already used.")
+    user.email = change.old_email
+    user.set_password(password)
     user.session_generation = F("session_generation") + 1
     try:
         with transaction.atomic():
             user.save(update_fields=["email", "password", "session_generation"])
     except IntegrityError:
         raise AccountError(
-            f"{email} now belongs to another account, so it cannot be put back. "
+            f"{change.old_email} now belongs to another account, so it cannot be put back. "
             "Please write to security@mlepath.example."
         ) from None
+    EmailChange.objects.filter(user=user, pk__gte=change.pk, undone_at=None).update(undone_at=timezone.now())
     user.refresh_from_db(fields=["session_generation"])
+    return user
 
 
 def sign_out_everywhere(*, user: User) -> None:

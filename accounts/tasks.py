@@ -10,27 +10,39 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import User
+from accounts.models import EmailChange, User
 from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 EMAIL_RESTORE_SALT = "accounts.email-restore"
 EMAIL_RESTORE_DAYS = 14
 
 
-def email_restore_token(*, user: User, old_email: str, new_email: str) -> str:
-    return signing.TimestampSigner(salt=EMAIL_RESTORE_SALT).sign_object(
-        {"user": user.pk, "old": old_email, "new": new_email}
-    )
+def email_restore_token(change: EmailChange) -> str:
+    return signing.TimestampSigner(salt=EMAIL_RESTORE_SALT).sign_object({"change": change.pk})
 
 
-def read_email_restore_token(token: str) -> dict | None:
-    """The signed change, or None for a token that is forged, damaged or older than EMAIL_RESTORE_DAYS."""
+def read_email_restore_token(token: str) -> EmailChange | None:
+    """The change a link undoes, while its link works: None for a token that is
+    forged, damaged, older than EMAIL_RESTORE_DAYS, or spent by an undo.
+
+    A link mailed before changes were recorded names the user and both
+    addresses: it works as it did (while the address is still the new one),
+    as a change not yet saved."""
     try:
-        return signing.TimestampSigner(salt=EMAIL_RESTORE_SALT).unsign_object(
+        signed = signing.TimestampSigner(salt=EMAIL_RESTORE_SALT).unsign_object(
             token, max_age=EMAIL_RESTORE_DAYS * 24 * 60 * 60
         )
     except (signing.BadSignature, ValueError):
         return None
+    if not isinstance(signed, dict):
+        return None
+    if isinstance(signed.get("change"), int):
+        return EmailChange.objects.filter(pk=signed["change"], undone_at=None).select_related("user").first()
+    if {"user", "old", "new"} <= signed.keys():
+        user = User.objects.filter(pk=signed["user"]).first()
+        if user is not None and user.email == signed["new"]:
+            return EmailChange(user=user, old_email=signed["old"], new_email=signed["new"])
+    return None
 
 
 def _origin(domain: str, use_https: bool) -> str:
@@ -39,9 +51,11 @@ def _origin(domain: str, use_https: bool) -> str:
 
 @task(queue_name=MAIL_QUEUE)
 def send_password_reset(*, user_id: int, domain: str, use_https: bool, attempt: int = 1) -> None:
+    # Composed now, for the address the account has now: a reset asked for
+    # before an undo goes to the restored address, never the undone one.
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.has_usable_password():
-        return  # deleted or locked since it was asked for: nothing to send
+    if user is None:
+        return  # deleted since it was asked for: nothing to send
     context = {
         "user": user,
         "email": user.email,
@@ -63,32 +77,25 @@ def send_password_reset(*, user_id: int, domain: str, use_https: bool, attempt: 
 
 
 @task(queue_name=MAIL_QUEUE)
-def send_email_changed_notice(
-    *, user_id: int, old_email: str, new_email: str, domain: str, use_https: bool, attempt: int = 1
-) -> None:
-    """To the old address: the email changed, and a link to undo it if it was not them."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return
-    token = email_restore_token(user=user, old_email=old_email, new_email=new_email)
+def send_email_changed_notice(*, change_id: int, domain: str, use_https: bool, attempt: int = 1) -> None:
+    """To the old address: the email changed, and a link to undo it if it was not
+    them. The addresses are read from the change, never kept in the task."""
+    change = EmailChange.objects.filter(pk=change_id).select_related("user").first()
+    if change is None:
+        return  # the account is deleted
+    restore_path = reverse("account_email_restore", args=[email_restore_token(change)])
     context = {
-        "user": user,
-        "old_email": old_email,
-        "new_email": new_email,
-        "restore_url": _origin(domain, use_https) + reverse("account_email_restore", args=[token]),
+        "user": change.user,
+        "old_email": change.old_email,
+        "new_email": change.new_email,
+        "restore_url": _origin(domain, use_https) + restore_path,
         "days": EMAIL_RESTORE_DAYS,
     }
     send_or_retry(
         send_email_changed_notice,
         attempt=attempt,
-        task_kwargs={
-            "user_id": user_id,
-            "old_email": old_email,
-            "new_email": new_email,
-            "domain": domain,
-            "use_https": use_https,
-        },
+        task_kwargs={"change_id": change_id, "domain": domain, "use_https": use_https},
         subject="Your MLE Path email address was changed",
         body=render_to_string("accounts/email_changed_notice.txt", context),
-        to=[old_email],
+        to=[change.old_email],
     )

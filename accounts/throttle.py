@@ -40,6 +40,10 @@ EMAIL_CHANGES_PER_USER = Limit("email-change", attempts=10, window=60 * 60)
 # Reset requests per client address, and reset mails per mailbox.
 RESETS_PER_ADDRESS = Limit("reset", attempts=10, window=60 * 60)
 RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
+# Calendar-feed links that do not exist, per client address: guessing a 256-bit
+# token is hopeless, but each guess is work. Links that exist are not counted:
+# a calendar service fetches many learners' feeds from one address.
+FEED_MISSES_PER_ADDRESS = Limit("feed-miss", attempts=100, window=60 * 60)
 
 
 def _key(limit: Limit, parts) -> str:

@@ -19,6 +19,7 @@ from accounts.forms import (
     LoginForm,
     PasswordResetForm,
     ProfileForm,
+    SetPasswordForm,
     SignupForm,
 )
 from accounts.models import User
@@ -240,26 +241,33 @@ def delete_account(request):
 
 
 @login_not_required
+@sensitive_post_parameters("new_password1", "new_password2")
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def email_restore(request, token):
-    """The link in the notice sent to the old address: puts it back, signs out
-    every session and locks the password, for a change the owner did not make."""
+    """The link in the notice sent to the old address: puts it back, sets the new
+    password chosen here, and signs out every session, for a change the owner
+    did not make. It works while no undo has spent it, whatever changed since."""
     change = read_email_restore_token(token)
-    user = User.objects.filter(pk=change["user"]).first() if change else None
-    if user is None or user.email != change["new"]:
+    if change is None:
         return render(request, "accounts/email_restore.html", {"problem": True}, status=410)
+    form = SetPasswordForm(change.user, request.POST if request.method == "POST" else None)
+    context = {"change": change, "form": form}
     if request.method != "POST":
-        return render(request, "accounts/email_restore.html", {"change": change})
+        return render(request, "accounts/email_restore.html", context)
+    if not form.is_valid():
+        return render(request, "accounts/email_restore.html", context, status=400)
     try:
-        services.restore_email(user=user, email=change["old"])
+        services.restore_email(change=change, password=form.cleaned_data["new_password1"])
+    except services.LinkSpent:
+        return render(request, "accounts/email_restore.html", {"problem": True}, status=410)
     except services.AccountError as exc:
-        return render(request, "accounts/email_restore.html", {"change": change, "error": str(exc)}, status=409)
+        return render(request, "accounts/email_restore.html", {**context, "error": str(exc)}, status=409)
     if request.user.is_authenticated:
         logout(request)
     messages.success(
         request,
-        f"{change['old']} is your email again, and every session is signed out. "
-        "Choose a new password: we send the link to that address.",
+        f"{change.old_email} is your email again, every device is signed out, and your new password is set. "
+        "Sign in with it.",
     )
-    return redirect("password_reset")
+    return redirect("login")

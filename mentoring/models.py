@@ -82,6 +82,12 @@ class Mentorship(models.Model):
         return (("dates", self.share_dates), ("evidence", self.share_evidence), ("notes", self.share_notes))
 
 
+class InviteQuerySet(models.QuerySet):
+    def open(self):
+        """Links someone could still accept: not revoked, used up or expired."""
+        return self.filter(revoked_at=None, used_at=None).filter(Q(expires_at=None) | Q(expires_at__gt=timezone.now()))
+
+
 class Invite(models.Model):
     """A link that one person shares. A single-use link serves one person; a
     multi-use link serves everyone who accepts it (a mentor's cohort).
@@ -103,6 +109,8 @@ class Invite(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     single_use = models.BooleanField(default=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InviteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "pk"]

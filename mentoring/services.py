@@ -3,6 +3,7 @@ checks they may act; views add the 404s that hide what they may not see."""
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,12 +19,24 @@ class MentoringError(Exception):
     """An action that is refused, with a message fit to show the user."""
 
 
+# Open (usable) invite links one account may have at once: a cohort needs one
+# or two; an unbounded number is only work for the database.
+OPEN_INVITES_MAX = 20
+
+
+@transaction.atomic
 def create_invite(
     *, created_by, kind: str, expires_in_days: int | None = None, single_use: bool | None = None
 ) -> Invite:
     """A learner's link serves one mentor, a mentor's link a whole cohort, unless `single_use` says otherwise."""
     if kind not in Invite.Kind.values:
         raise MentoringError("Unknown kind of invite.")
+    # The maker's row is locked, so that two requests at once cannot both take the last place.
+    get_user_model().objects.select_for_update().filter(pk=created_by.pk).exists()
+    if Invite.objects.open().filter(created_by=created_by).count() >= OPEN_INVITES_MAX:
+        raise MentoringError(
+            f"You have {OPEN_INVITES_MAX} open invite links. Revoke one you no longer need to make another."
+        )
     if single_use is None:
         single_use = kind == Invite.Kind.FROM_LEARNER
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
@@ -206,7 +219,14 @@ def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, toda
     """The learner accepts (the date becomes their pace, in their history) or
     declines a mentor's suggestion. A date that cannot be a plan any more is
     refused with progress's reason, and the suggestion keeps waiting."""
-    if suggestion.mentorship.learner_id != learner.pk or suggestion.status != PaceSuggestion.Status.PENDING:
+    # Read again, locked: a double click, or Accept and Decline in two tabs, is answered once.
+    suggestion = PaceSuggestion.objects.select_for_update().select_related("mentorship").get(pk=suggestion.pk)
+    mentorship = suggestion.mentorship
+    if (
+        mentorship.learner_id != learner.pk
+        or mentorship.status != Mentorship.Status.ACTIVE
+        or suggestion.status != PaceSuggestion.Status.PENDING
+    ):
         raise MentoringError("This suggestion is not waiting for your answer.")
     if accept:
         try:

@@ -97,9 +97,13 @@ def invite_create(request):
         messages.error(request, "That invite could not be created. Please try again.")
         return redirect("mentoring")
     kind, expires_in, uses = (form.cleaned_data[name] for name in ("kind", "expires_in", "uses"))
-    invite = services.create_invite(
-        created_by=request.user, kind=kind, expires_in_days=expires_in, single_use=uses == "one"
-    )
+    try:
+        invite = services.create_invite(
+            created_by=request.user, kind=kind, expires_in_days=expires_in, single_use=uses == "one"
+        )
+    except services.MentoringError as error:
+        messages.error(request, str(error))
+        return redirect("mentoring")
     chosen = request.session.get(INVITE_CHOICES, {})
     request.session[INVITE_CHOICES] = {**chosen, kind: {"expires_in": str(expires_in or ""), "uses": uses}}
     messages.success(request, "Invite link created. Copy it from the list below and share it.")
@@ -399,9 +403,13 @@ def mentee_suggest(request, username, slug):
 
 @require_POST
 def suggestion_answer(request, pk):
-    """The learner accepts or declines a mentor's suggested target date."""
+    """The learner accepts or declines a mentor's suggested target date, while
+    that mentor still mentors them (an ended mentor's suggestion is gone, as on the dashboard)."""
     suggestion = get_object_or_404(
-        PaceSuggestion.objects.select_related("mentorship__mentor", "roadmap"), pk=pk, mentorship__learner=request.user
+        PaceSuggestion.objects.select_related("mentorship__mentor", "roadmap"),
+        pk=pk,
+        mentorship__learner=request.user,
+        mentorship__status=Mentorship.Status.ACTIVE,
     )
     accept = request.POST.get("action") == "accept"
     try:

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from accounts import throttle
+from mlepath.client import client_address
 from progress import calendar, rows, selectors, services, transfer
 from progress.forms import CalendarFeedForm, EvidenceForm, ImportForm, NoteForm, PaceForm
 from progress.models import Evidence, PlanBasis, RoadmapFollow, Status
@@ -503,9 +505,16 @@ FEED_MAX_AGE = 60 * 60
 def calendar_feed(request, token):
     """The learner's study calendar (progress.calendar), fetched by their calendar
     app without a session: the token in the URL is the only key. An unknown,
-    renewed or revoked token gets the site's 404."""
+    renewed or revoked token gets the site's 404, and an address that asked for
+    too many unknown ones gets 429 before any lookup."""
+    address = client_address(request)
+    if wait := throttle.retry_after(throttle.FEED_MISSES_PER_ADDRESS, address):
+        response = HttpResponse("Too many calendar links that do not exist were asked for.", status=429)
+        response["Retry-After"] = str(wait)
+        return response
     feed = selectors.calendar_feed_by_token(token)
     if feed is None:
+        throttle.hit(throttle.FEED_MISSES_PER_ADDRESS, address)
         raise Http404("No calendar feed has this address.")
     now = timezone.now()
     body = calendar.study_calendar(

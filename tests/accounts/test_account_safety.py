@@ -37,6 +37,18 @@ def test_an_open_session_cannot_change_the_email(alice_client, alice, given, run
     assert mail.outbox == []
 
 
+def restore_path(notice) -> str:
+    link = next(line for line in notice.body.splitlines() if "/accounts/email/restore/" in line)
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+NEW_PASSWORD = "owner-is-back-again-93"
+
+
+def undo(client, path, password=NEW_PASSWORD):
+    return client.post(path, {"new_password1": password, "new_password2": password})
+
+
 def test_the_old_address_is_told_and_can_undo_the_change(alice_client, alice, password, run_tasks):
     other_device = Client()
     other_device.force_login(alice)
@@ -48,25 +60,144 @@ def test_the_old_address_is_told_and_can_undo_the_change(alice_client, alice, pa
     [notice] = mail.outbox
     assert notice.to == ["alice@example.com"]
     assert "alice.new@example.com" in notice.body
-    link = next(line for line in notice.body.splitlines() if "/accounts/email/restore/" in line)
-    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    path = restore_path(notice)
 
     # Whoever opens the link (no session needed) sees what it will do, and a GET changes nothing.
     visitor = Client()
     page = visitor.get(path)
-    assert page.status_code == 200 and "alice@example.com" in page.text
+    assert page.status_code == 200 and "alice@example.com" in page.text and "New password" in page.text
     alice.refresh_from_db()
     assert alice.email == "alice.new@example.com"
 
-    response = visitor.post(path, follow=True)
+    # A weak or mismatched password is refused, and nothing changes.
+    assert undo(visitor, path, "short").status_code == 400
+    alice.refresh_from_db()
+    assert alice.email == "alice.new@example.com"
+
+    response = undo(visitor, path)
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
-    assert not alice.has_usable_password()
-    assert "every session is signed out" in response.text
+    assert alice.check_password(NEW_PASSWORD) and not alice.check_password(password)
+    assert "every device is signed out" in visitor.get("/accounts/login/").text
     assert other_device.get("/dashboard/").status_code == 302  # signed out
+    # The owner signs in with the password chosen on the link's page.
+    assert Client().post("/accounts/login/", {"username": "alice", "password": NEW_PASSWORD}).status_code == 302
     # The link works once; a forged one never.
-    assert visitor.post(path).status_code == 410
+    assert undo(visitor, path).status_code == 410
+    assert visitor.get(path).status_code == 410
     assert visitor.get(path[:-3] + "abc/").status_code == 410
+
+
+# --- Issue #23, rows 2 and 3: the undo always gives the account back ---
+
+ATTACKER_PASSWORD = "mallory-owns-this-now-1"
+
+
+def attacker_takes_over(alice, password, *addresses):
+    """Someone with alice's password (or an open session that knows it) changes
+    the address once per `addresses`, then the password."""
+    attacker = Client()
+    attacker.force_login(alice)
+    current = password
+    for address in addresses:
+        assert change_email(attacker, address, current).status_code == 302
+    response = attacker.post(
+        "/accounts/password/",
+        {"old_password": current, "new_password1": ATTACKER_PASSWORD, "new_password2": ATTACKER_PASSWORD},
+    )
+    assert response.status_code == 302
+    return attacker
+
+
+def notices_to(address):
+    return [m for m in mail.outbox if m.to == [address] and "was changed" in m.subject]
+
+
+def test_the_owner_regains_an_account_whose_address_and_password_were_taken(alice, password, run_tasks):
+    attacker = attacker_takes_over(alice, password, "mallory@example.com")
+    run_tasks()
+    [notice] = notices_to("alice@example.com")
+    assert undo(Client(), restore_path(notice)).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+    owner = Client()
+    assert owner.post("/accounts/login/", {"username": "alice", "password": NEW_PASSWORD}).status_code == 302
+    for old in (password, ATTACKER_PASSWORD):
+        assert Client().post("/accounts/login/", {"username": "alice", "password": old}).status_code == 200
+    assert attacker.get("/dashboard/").status_code == 302
+
+
+def test_a_second_change_does_not_kill_the_first_link_and_the_undo_spends_the_later_ones(alice, password, run_tasks):
+    attacker_takes_over(alice, password, "mallory@example.com", "mallory2@example.com")
+    run_tasks()
+    [to_owner] = notices_to("alice@example.com")
+    [to_attacker] = notices_to("mallory@example.com")
+    assert Client().get(restore_path(to_owner)).status_code == 200
+    assert undo(Client(), restore_path(to_owner)).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+    # The attacker's link (mailed to the address the attacker set) no longer moves it forward again.
+    assert undo(Client(), restore_path(to_attacker), ATTACKER_PASSWORD + "x").status_code == 410
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com" and alice.check_password(NEW_PASSWORD)
+
+
+def test_an_attacker_who_undoes_first_cannot_keep_the_account(alice, password, run_tasks):
+    attacker_takes_over(alice, password, "mallory@example.com", "mallory2@example.com")
+    run_tasks()
+    [to_owner] = notices_to("alice@example.com")
+    [to_attacker] = notices_to("mallory@example.com")
+    # The attacker "undoes" the second change, back to their first address...
+    assert undo(Client(), restore_path(to_attacker), "attacker-again-pass-5").status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "mallory@example.com"
+    # ...and the owner's link, of an earlier change, still goes further back.
+    assert undo(Client(), restore_path(to_owner)).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com" and alice.check_password(NEW_PASSWORD)
+    assert undo(Client(), restore_path(to_attacker), "attacker-again-pass-5").status_code == 410
+
+
+def test_a_reset_the_attacker_asked_for_before_the_undo_never_reaches_them(alice, password, run_tasks):
+    attacker_takes_over(alice, password, "mallory@example.com")
+    run_tasks()
+    [notice] = notices_to("alice@example.com")
+    mail.outbox.clear()
+    Client().post("/accounts/password/reset/", {"email": "mallory@example.com"})  # queued, not yet sent
+    assert undo(Client(), restore_path(notice)).status_code == 302
+    run_tasks()
+    # The mail is composed when it is sent, for the address the account has then.
+    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+
+
+def test_an_account_locked_by_the_old_undo_gets_its_reset_mail(alice, run_tasks):
+    # Before #23 the undo left the password unusable, and Django's reset skips such accounts.
+    alice.set_unusable_password()
+    alice.save()
+    response = Client().post("/accounts/password/reset/", {"email": "ALICE@example.com"})
+    assert response.status_code == 302
+    run_tasks()
+    [reset] = mail.outbox
+    assert reset.to == ["alice@example.com"] and "/accounts/password/reset/" in reset.body
+
+
+def test_a_link_mailed_before_changes_were_recorded_still_undoes(alice, password):
+    from django.core import signing
+
+    from accounts.tasks import EMAIL_RESTORE_SALT
+
+    alice.email = "mallory@example.com"
+    alice.save()
+    token = signing.TimestampSigner(salt=EMAIL_RESTORE_SALT).sign_object(
+        {"user": alice.pk, "old": "alice@example.com", "new": "mallory@example.com"}
+    )
+    path = f"/accounts/email/restore/{token}/"
+    assert Client().get(path).status_code == 200
+    assert undo(Client(), path).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com" and alice.check_password(NEW_PASSWORD)
+    assert undo(Client(), path).status_code == 410
 
 
 def test_email_change_answers_are_limited_per_account(alice_client, alice, bob, password):

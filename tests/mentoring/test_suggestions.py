@@ -106,3 +106,25 @@ def test_an_ended_mentorships_suggestion_is_no_longer_shown(bob_client, alice_cl
     bob_client.post("/mentoring/mentees/alice/roadmaps/track/suggest/", {"target_date": in_days(30).isoformat()})
     Mentorship.objects.filter(mentor__username="bob").update(status="ended", ended_at=timezone.now())
     assert "suggests finishing" not in alice_client.get("/dashboard/").content.decode()
+
+
+def test_an_ended_mentors_suggestion_cannot_be_accepted(bob_client, alice_client, alice, track):
+    # Issue #23, row 10: hidden on the dashboard, and refused by POST too.
+    bob_client.post("/mentoring/mentees/alice/roadmaps/track/suggest/", {"target_date": in_days(30).isoformat()})
+    suggestion = PaceSuggestion.objects.get()
+    Mentorship.objects.filter(mentor__username="bob").update(status="ended", ended_at=timezone.now())
+    assert alice_client.post(f"/mentoring/suggestions/{suggestion.pk}/", {"action": "accept"}).status_code == 404
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).target_date is None
+    assert PaceSuggestion.objects.get().status == "pending"
+
+
+def test_a_second_answer_to_the_same_suggestion_is_refused(bob_client, alice, track):
+    from mentoring import services
+
+    bob_client.post("/mentoring/mentees/alice/roadmaps/track/suggest/", {"target_date": in_days(30).isoformat()})
+    stale = PaceSuggestion.objects.get()  # what a second tab read before the first answered
+    services.answer_suggestion(suggestion=PaceSuggestion.objects.get(), learner=alice, accept=True, today=in_days(0))
+    with pytest.raises(services.MentoringError):
+        services.answer_suggestion(suggestion=stale, learner=alice, accept=False, today=in_days(0))
+    assert PaceSuggestion.objects.get().status == "accepted"
+    assert PlanChange.objects.count() == 1

@@ -318,3 +318,20 @@ def test_cohort_ages_read_naturally():
     assert ago(now - dt.timedelta(hours=5), now) == "5 hours ago"
     assert ago(now - dt.timedelta(days=15), now) == "2 weeks ago"
     assert ago(now - dt.timedelta(days=400), now) == "1 year ago"
+
+
+def test_open_invite_links_are_capped_per_account(client, bob):
+    # Issue #23, row 13: revoking one makes room again.
+    from mentoring.models import Invite
+    from mentoring.services import OPEN_INVITES_MAX
+
+    client.force_login(bob)
+    for _ in range(OPEN_INVITES_MAX):
+        client.post("/mentoring/invites/", {"kind": "mentor"})
+    assert Invite.objects.filter(created_by=bob).count() == OPEN_INVITES_MAX
+    response = client.post("/mentoring/invites/", {"kind": "mentor"}, follow=True)
+    assert f"You have {OPEN_INVITES_MAX} open invite links." in response.text
+    assert Invite.objects.filter(created_by=bob).count() == OPEN_INVITES_MAX
+    client.post(f"/mentoring/invites/{Invite.objects.filter(created_by=bob).first().pk}/revoke/")
+    client.post("/mentoring/invites/", {"kind": "mentor"})
+    assert Invite.objects.filter(created_by=bob).count() == OPEN_INVITES_MAX + 1

@@ -178,15 +178,16 @@ def test_the_feed_answers_in_a_fixed_number_of_queries_whatever_the_topics(
     token = make_feed(alice)
     services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=2)
     fetch(token)  # the roadmap's outline is cached by the first fetch
-    # The feed by its digest; then the dashboard's reads: followed roadmaps, statuses,
-    # recent completions (for the pace), project states, recently completed, activity events.
-    with django_assert_num_queries(7):
+    # The address's count of unknown tokens (Redis in production); the feed by its
+    # digest; then the dashboard's reads: followed roadmaps, statuses, recent
+    # completions (for the pace), project states, recently completed, activity events.
+    with django_assert_num_queries(8):
         few = planned(token)
     services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=40)
     for topic in topics.values():
         services.set_status(learner=alice, topic=topic, status=Status.IN_PROGRESS, roadmap=track)
     fetch(token)  # and the activity's day counts, keyed by its events (mlepath.cache)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         many = planned(token)
     assert (len(few), len(many)) == (1, 5)
 
@@ -201,6 +202,20 @@ def test_an_unknown_token_gets_the_sites_404(client, alice):
 
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_guessing_tokens_is_limited_per_address_and_real_feeds_are_not(client, alice):
+    # Issue #23, row 13.
+    from accounts.throttle import FEED_MISSES_PER_ADDRESS
+
+    token = make_feed(alice)
+    for n in range(FEED_MISSES_PER_ADDRESS.attempts):
+        assert client.get(feed_url(f"guess-{n}"), REMOTE_ADDR="192.0.2.9").status_code == 404
+    refused = client.get(feed_url("guess-again"), REMOTE_ADDR="192.0.2.9")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # Another address (a calendar service fetching real feeds) is not held up.
+    for _ in range(3):
+        assert client.get(feed_url(token), REMOTE_ADDR="192.0.2.10").status_code == 200
 
 
 def test_a_revoked_token_gets_404(client, alice):
