@@ -44,11 +44,12 @@ db: deps .env
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	@if DEBUG=1 $(PY) manage.py help loadroadmap >/dev/null 2>&1; then DEBUG=1 $(PY) manage.py loadroadmap; fi
 
-# Each server target runs the background worker (django-tasks-db: mail and other
-# tasks) beside the web server, and stops it when the server stops (Ctrl-C too).
+# Each server target runs the background worker (`manage.py worker`: mail and
+# other tasks) beside the web server, started again by deploy/supervise if it
+# ever exits, and stops it when the server stops (Ctrl-C too).
 # `make run`'s worker reloads on code changes, as runserver does.
 run: db
-	DEBUG=1 $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	DEBUG=1 deploy/supervise $(PY) manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -66,7 +67,7 @@ serve-setup: deps
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 
 serve: serve-setup
-	$(SERVE_ENV) $(PY) manage.py db_worker --no-reload --queue-name '*' & worker=$$!; \
+	$(SERVE_ENV) deploy/supervise $(PY) manage.py worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(SERVE_ENV) $(VENV)/bin/gunicorn mlepath.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 

@@ -23,6 +23,9 @@ class Limit:
     name: str
     attempts: int  # refused once this many are counted in one window
     window: int  # seconds
+    # Counted in the cache even without Redis (then per app-server process):
+    # for a limit on GETs, which never write to the database.
+    cache_only: bool = False
 
 
 # Sign-in: 5 failures per username and client address, and more than 50 per
@@ -43,7 +46,7 @@ RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)
 # Calendar-feed links that do not exist, per client address: guessing a 256-bit
 # token is hopeless, but each guess is work. Links that exist are not counted:
 # a calendar service fetches many learners' feeds from one address.
-FEED_MISSES_PER_ADDRESS = Limit("feed-miss", attempts=100, window=60 * 60)
+FEED_MISSES_PER_ADDRESS = Limit("feed-miss", attempts=100, window=60 * 60, cache_only=True)
 
 
 def _key(limit: Limit, parts) -> str:
@@ -53,8 +56,8 @@ def _key(limit: Limit, parts) -> str:
     return f"throttle:{limit.name}:{digest}"
 
 
-def _use_cache() -> bool:
-    return bool(settings.REDIS_URL)
+def _use_cache(limit: Limit) -> bool:
+    return limit.cache_only or bool(settings.REDIS_URL)
 
 
 UPSERT = """
@@ -69,7 +72,7 @@ ON CONFLICT (key) DO UPDATE SET
 def hit(limit: Limit, *parts) -> None:
     """Count one attempt."""
     key = _key(limit, parts)
-    if _use_cache():
+    if _use_cache(limit):
         cache.add(key, 0, limit.window)
         try:
             cache.incr(key)
@@ -86,7 +89,7 @@ def hit(limit: Limit, *parts) -> None:
 def retry_after(limit: Limit, *parts) -> int | None:
     """Seconds until attempts are accepted again, or None when they are now."""
     key = _key(limit, parts)
-    if _use_cache():
+    if _use_cache(limit):
         return limit.window if (cache.get(key) or 0) >= limit.attempts else None
     now = timezone.now()
     row = Throttle.objects.filter(key=key, window_ends__gt=now, count__gte=limit.attempts).values_list(
@@ -98,7 +101,7 @@ def retry_after(limit: Limit, *parts) -> int | None:
 
 def clear(limit: Limit, *parts) -> None:
     key = _key(limit, parts)
-    if _use_cache():
+    if _use_cache(limit):
         cache.delete(key)
     else:
         Throttle.objects.filter(key=key).delete()

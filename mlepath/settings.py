@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    # The project's own: the worker command (`manage.py worker`) and its heartbeat.
+    "mlepath",
     "accounts",
     "roadmap",
     "progress",
@@ -279,4 +281,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-tasks-db's worker says "starting" and "no more tasks" at INFO on
+    # every round of `manage.py worker` (once a second); tasks log on their own logger.
+    "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }

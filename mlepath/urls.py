@@ -7,6 +7,7 @@ from mlepath import views
 urlpatterns = [
     path("", include("roadmap.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("ping", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
     path("", include("progress.urls")),

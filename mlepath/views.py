@@ -5,6 +5,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -21,6 +22,30 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_safe
+@never_cache
+def healthz_worker(request):
+    """For monitoring, apart from /healthz (a late worker must not take app
+    servers out of a load balancer): 200 while some worker polled within
+    mlepath.worker.LATE_AFTER, 503 when none did (mail is waiting)."""
+    # Imported here: mlepath.wsgi imports this module (through the middleware)
+    # before Django has loaded the apps whose models mlepath.worker reads.
+    from mlepath import worker
+
+    try:
+        beat_at = worker.last_beat()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    if beat_at is None:
+        return JsonResponse({"status": "late", "worker": "never polled"}, status=503)
+    seconds = max(0, int((timezone.now() - beat_at).total_seconds()))
+    late = beat_at < timezone.now() - worker.LATE_AFTER
+    return JsonResponse(
+        {"status": "late" if late else "ok", "last_poll_seconds_ago": seconds}, status=503 if late else 200
+    )
 
 
 @login_not_required

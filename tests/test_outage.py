@@ -6,9 +6,7 @@ The server reaches PostgreSQL through a TCP proxy that the test cuts and
 restores: the same as a database restart, seen from the app, without stopping
 the database that the rest of the suite uses."""
 
-import contextlib
 import re
-import socket
 import threading
 import time
 
@@ -16,67 +14,9 @@ import pytest
 from django.db import connection
 
 from progress.models import Progress, ProgressEvent
-from tests.servers import Browser, collectstatic, database_url, gunicorn, server_env, session_key_for
+from tests.servers import Browser, Proxy, collectstatic, database_url, gunicorn, server_env, session_key_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Proxy:
-    """Forwards 127.0.0.1:<port> to the database; cut() drops every connection
-    and refuses new ones until restore()."""
-
-    def __init__(self, host, port):
-        self.target = (host, port)
-        self.up = True
-        self.pairs = []
-        self.lock = threading.Lock()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if not self.up:
-                client.close()
-                continue
-            upstream = socket.create_connection(self.target)
-            with self.lock:
-                self.pairs.append((client, upstream))
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, sink):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-
-    def cut(self):
-        self.up = False
-        with self.lock:
-            pairs, self.pairs = self.pairs, []
-        for pair in pairs:
-            for sock in pair:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-
-    def restore(self):
-        self.up = True
-
-    def close(self):
-        self.cut()
-        self.listener.close()
 
 
 def session_cookie(user, secret_key) -> str:

@@ -1,30 +1,38 @@
-"""Mail leaves through the real worker (`manage.py db_worker`, a separate
-process on the test database), never from the request: a refusing mail server
-neither fails a page nor uses up a nudge (issue #13, "Mail off the request path")."""
+"""Mail leaves through the real worker (`manage.py worker`, a separate process
+on the test database), never from the request: a refusing mail server neither
+fails a page nor uses up a nudge (issue #13, "Mail off the request path"); and
+mail survives faults: a database outage, a killed worker (issue #23, rows 6 and 7)."""
 
+import datetime as dt
+import signal
+import socket
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mentoring.models import Nudge
 from mlepath.mail import RETRY_DELAYS
-from tests.servers import ROOT, free_port, server_env
+from mlepath.models import WorkerBeat
+from mlepath.worker import LATE_AFTER, STALE_AFTER, requeue_stale
+from tests.servers import ROOT, Proxy, database_url, free_port, server_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextmanager
-def worker(email_url: str):
-    """`db_worker` as `make serve` runs it, sending mail to `email_url`; yields
-    a function that returns what it has printed so far."""
-    env = server_env(EMAIL_URL=email_url, LOG_LEVEL="INFO")
+def worker(email_url: str, **env_overrides):
+    """`manage.py worker` as `make serve` runs it, sending mail to `email_url`;
+    yields the process (its output on .stdout)."""
+    env = server_env(EMAIL_URL=email_url, LOG_LEVEL="INFO", **env_overrides)
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1", "--no-reload"],
+        [sys.executable, "manage.py", "worker", "--interval", "0.1", "--no-reload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -34,8 +42,9 @@ def worker(email_url: str):
     try:
         yield process
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=20)
 
 
 def wait_for(condition, timeout=20.0):
@@ -114,3 +123,89 @@ def test_the_worker_sends_each_weekly_digest_once(mentoring, alice, bob, track):
     assert output.count("Subject: Your mentees this week at MLE Path") == 1, output
     assert output.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 2
     assert DBTaskResult.objects.count() == 2
+
+
+# --- Issue #23, rows 6 and 7: mail that survives faults ---------------------------
+
+
+def test_the_worker_outlives_a_database_outage_and_sends_what_came_meanwhile(mentor_client, alice):
+    if connection.vendor != "postgresql":
+        pytest.skip("an outage of a database server: PostgreSQL only (SQLite is a file in the worker's process)")
+    db = settings.DATABASES["default"]
+    proxy = Proxy(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432))
+    url = database_url().replace(f":{db.get('PORT') or 5432}/", f":{proxy.port}/")
+    try:
+        with worker("console:", DATABASE_URL=url) as process:
+            wait_for(lambda: WorkerBeat.objects.exists())
+            proxy.cut()
+            time.sleep(5)
+            assert process.poll() is None, "the worker exited during the outage"
+            # A mail asked for while the worker cannot reach the database.
+            mentor_client.post("/mentoring/mentees/alice/nudge/")
+            proxy.restore()
+            wait_for(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").exists(), timeout=60)
+            assert process.poll() is None
+    finally:
+        proxy.close()
+    output = process.stdout.read()
+    assert "database unavailable" in output
+    assert output.count("Subject: bob is cheering you on at MLE Path") == 1
+
+
+def test_a_task_left_running_by_a_killed_worker_is_sent_by_the_next(mentor_client, alice):
+    stalled_smtp = socket.create_server(("127.0.0.1", 0))  # accepts, never greets: a send hangs
+    try:
+        with worker(f"smtp://127.0.0.1:{stalled_smtp.getsockname()[1]}?timeout=60") as first:
+            mentor_client.post("/mentoring/mentees/alice/nudge/")
+            wait_for(lambda: DBTaskResult.objects.filter(status="RUNNING").exists())
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=10)
+    finally:
+        stalled_smtp.close()
+    [task] = DBTaskResult.objects.all()
+    assert task.status == "RUNNING"  # nobody will finish it: the worker is gone
+    # Time passes beyond the worker's STALE_AFTER.
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
+    with worker("console:") as second:
+        wait_for(lambda: DBTaskResult.objects.filter(pk=task.pk, status="SUCCESSFUL").exists())
+    assert second.stdout.read().count("Subject: bob is cheering you on at MLE Path") == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_task_running_now_is_left_to_its_worker(alice):
+    from mentoring.tasks import send_nudge  # noqa: F401  (any task: the row is what counts)
+
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="mentoring.tasks.send_nudge",
+        backend_name="default",
+        queue_name="mail",
+        run_after=timezone.now(),
+        status="RUNNING",
+        started_at=timezone.now() - STALE_AFTER + dt.timedelta(seconds=30),
+    )
+    assert requeue_stale(now=timezone.now()) == 0
+    assert requeue_stale(now=timezone.now() + dt.timedelta(seconds=31)) == 1
+    assert DBTaskResult.objects.get().status == "READY"
+
+
+def test_healthz_worker_tells_a_late_worker(client):
+    assert client.get("/healthz/worker").status_code == 503  # none ever polled
+    with worker("console:"):
+        answer = wait_for(lambda: (r := client.get("/healthz/worker")).status_code == 200 and r)
+    assert answer.json()["status"] == "ok"
+    WorkerBeat.objects.update(beat_at=timezone.now() - LATE_AFTER - dt.timedelta(seconds=1))
+    late = client.get("/healthz/worker")
+    assert late.status_code == 503 and late.json()["status"] == "late"
+    # The load balancer's /healthz does not depend on it.
+    assert client.get("/healthz").status_code == 200
+
+
+def test_supervise_starts_a_command_again_when_it_exits(tmp_path):
+    runs = tmp_path / "runs"
+    process = subprocess.Popen(["deploy/supervise", "sh", "-c", f"echo run >> {runs}; exit 3"], cwd=ROOT)
+    try:
+        wait_for(lambda: runs.exists() and runs.read_text().count("run") >= 2, timeout=10)
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0

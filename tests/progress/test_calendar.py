@@ -178,16 +178,16 @@ def test_the_feed_answers_in_a_fixed_number_of_queries_whatever_the_topics(
     token = make_feed(alice)
     services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=2)
     fetch(token)  # the roadmap's outline is cached by the first fetch
-    # The address's count of unknown tokens (Redis in production); the feed by its
-    # digest; then the dashboard's reads: followed roadmaps, statuses, recent
+    # The feed by its digest (the address's count of unknown tokens is in the
+    # cache); then the dashboard's reads: followed roadmaps, statuses, recent
     # completions (for the pace), project states, recently completed, activity events.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         few = planned(token)
     services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=40)
     for topic in topics.values():
         services.set_status(learner=alice, topic=topic, status=Status.IN_PROGRESS, roadmap=track)
     fetch(token)  # and the activity's day counts, keyed by its events (mlepath.cache)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         many = planned(token)
     assert (len(few), len(many)) == (1, 5)
 
