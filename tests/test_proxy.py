@@ -264,3 +264,48 @@ def test_nginx_refuses_a_body_over_3_mb_unread(topology):
     assert "MLE Path takes uploads of up to 2 MB" in body
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
     assert "default-src 'none'" in headers["content-security-policy"]
+
+
+# --- Issue #23, rows 8 and 9: one address cannot take the proxy down ---------------
+
+# More than the 2 x 1,024 worker_connections nginx had before: 2,100 reset every probe then.
+IDLE_CONNECTIONS = 3000
+
+
+def test_thousands_of_idle_connections_from_one_address_leave_probes_answering(topology, capsys):
+    """Half-sent headers held open, all from 127.0.0.1, the address the probes
+    come from too: nginx keeps room for them and answers the probes."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 4096), hard), hard))
+    idle = []
+    try:
+        for _ in range(IDLE_CONNECTIONS):
+            sock = socket.create_connection(("127.0.0.1", topology.proxy), timeout=5)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and never the blank line
+            idle.append(sock)
+        time.sleep(0.5)
+        probes = [timed(fetch, topology.proxy, "/healthz", timeout=5) for _ in range(6)]
+        assert [status for status, _, _ in probes] == [200] * 6
+        errors = (topology.access_log.parent / "error.log").read_text()
+        assert "worker_connections are not enough" not in errors
+    finally:
+        for sock in idle:
+            sock.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    with capsys.disabled():
+        print(f"\n{IDLE_CONNECTIONS:,} idle connections: slowest probe {max(t for _, _, t in probes) * 1000:.0f} ms")
+
+
+def test_a_flood_of_sign_in_posts_from_one_address_stops_at_nginx(topology, password):
+    browser = Browser()
+    statuses = [sign_in(browser, topology.proxy, f"nobody{n}", "wrong")[0] for n in range(30)]
+    # The burst of 20 reaches the app (which answers each wrong password itself)...
+    assert statuses[:20] == [200] * 20
+    # ...then nginx answers 429 with its own page, and the app never sees those.
+    assert 429 in statuses[20:]
+    refused = [line for line in topology.log_lines('"POST /accounts/login/', count=30) if " 429 " in line]
+    assert refused and all("upstream=-" in line for line in refused)
+    # Pages and GETs are not counted.
+    assert fetch(topology.proxy, "/accounts/login/")[0] == 200
