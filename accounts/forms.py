@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
 
 from accounts.identity import SignInUsernameField, fold
 from accounts.models import TIME_ZONE_CHOICES, User
@@ -154,6 +155,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class SetPasswordForm(FocusFirstProblem, auth_forms.SetPasswordForm):
     """A new password, twice, checked by every validator (the undo of an email change)."""
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password of a reset. The link came to the account's address, so
+    that address is confirmed too."""
+
+    def save(self, commit=True):
+        if self.user.email_verified_at is None:
+            self.user.email_verified_at = timezone.now()
+        return super().save(commit)
 
 
 class DeleteAccountForm(forms.Form):

@@ -63,6 +63,11 @@ class User(AbstractUser):
     username_folded = models.CharField(max_length=4 * 150, editable=False)
     email_folded = models.CharField(max_length=4 * 254, editable=False)
 
+    # When the owner of `email` opened the link mailed to it (accounts.tasks.
+    # send_email_verification); None until then, and again after a change.
+    # Until then only that link and password resets are mailed to it.
+    email_verified_at = models.DateTimeField("email verified", null=True, blank=True, editable=False)
+
     # "Sign out everywhere" bumps it: every session's stored hash stops matching.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
 
@@ -91,6 +96,11 @@ class User(AbstractUser):
             folded = {"username": "username_folded", "email": "email_folded"}
             kwargs["update_fields"] = {*update_fields, *(folded[f] for f in update_fields if f in folded)}
         super().save(*args, **kwargs)
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether optional mail (digests, nudges, review and mentor notices) may go to `email`."""
+        return self.email_verified_at is not None
 
     @property
     def public_name(self) -> str:

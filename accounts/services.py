@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.identity import fold
 from accounts.models import EmailChange, User
-from accounts.tasks import send_email_changed_notice
+from accounts.tasks import send_email_changed_notice, send_email_verification
 
 
 class AccountError(Exception):
@@ -32,8 +32,12 @@ def update_profile(
     """Save the profile (the weekly mails too, when given). A new email address
     is reported to the old one (by the worker, in this transaction: no change, no mail)."""
     old_email = user.email
+    email_changes = bool(old_email) and fold(email) != fold(old_email)
     user.display_name, user.email, user.time_zone = display_name, email, time_zone
     fields = ["display_name", "email", "time_zone"]
+    if email_changes:
+        user.email_verified_at = None  # a new address is unverified until its link is opened
+        fields.append("email_verified_at")
     for name, value in (("learner_digest", learner_digest), ("mentor_digest", mentor_digest)):
         if value is not None:
             setattr(user, name, value)
@@ -43,11 +47,23 @@ def update_profile(
             user.save(update_fields=fields)
     except IntegrityError:
         # Another account took the address between the form's check and this save.
-        user.email = old_email
+        user.refresh_from_db()
         raise AccountError("An account with that email already exists.") from None
-    if old_email and fold(email) != fold(old_email):
+    if email_changes:
         change = EmailChange.objects.create(user=user, old_email=old_email, new_email=email)
         send_email_changed_notice.enqueue(change_id=change.pk, domain=domain, use_https=use_https)
+        send_email_verification.enqueue(user_id=user.pk, domain=domain, use_https=use_https)
+
+
+def ask_email_verification(*, user: User, domain: str, use_https: bool) -> None:
+    """Mail the link that confirms the account's address (by the worker)."""
+    send_email_verification.enqueue(user_id=user.pk, domain=domain, use_https=use_https)
+
+
+def verify_email(*, user: User) -> None:
+    """The owner of the account's address opened its link: optional mail may go there."""
+    User.objects.filter(pk=user.pk, email_verified_at=None).update(email_verified_at=timezone.now())
+    user.refresh_from_db(fields=["email_verified_at"])
 
 
 @transaction.atomic
@@ -63,11 +79,12 @@ def restore_email(*, change: EmailChange, password: str) -> User:
     elif EmailChange.objects.select_for_update().filter(pk=change.pk, undone_at=None).first() is None:
         raise LinkSpent("This link was already used.")
     user.email = change.old_email
+    user.email_verified_at = timezone.now()  # the link was opened from that mailbox
     user.set_password(password)
     user.session_generation = F("session_generation") + 1
     try:
         with transaction.atomic():
-            user.save(update_fields=["email", "password", "session_generation"])
+            user.save(update_fields=["email", "email_verified_at", "password", "session_generation"])
     except IntegrityError:
         raise AccountError(
             f"{change.old_email} now belongs to another account, so it cannot be put back. "

@@ -15,6 +15,28 @@ from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 EMAIL_RESTORE_SALT = "accounts.email-restore"
 EMAIL_RESTORE_DAYS = 14
+EMAIL_VERIFY_SALT = "accounts.email-verify"
+EMAIL_VERIFY_DAYS = 3
+
+
+def email_verification_token(user: User) -> str:
+    """Signed for the account and its address as it is now: a link mailed to an
+    earlier address does not verify a later one."""
+    return signing.TimestampSigner(salt=EMAIL_VERIFY_SALT).sign_object({"u": user.pk, "e": user.email_folded})
+
+
+def read_email_verification_token(token: str) -> User | None:
+    """The account whose current address the link was mailed to, or None for a
+    link forged, damaged, older than EMAIL_VERIFY_DAYS, or for an address the
+    account no longer has."""
+    try:
+        signed = signing.TimestampSigner(salt=EMAIL_VERIFY_SALT).unsign_object(
+            token, max_age=EMAIL_VERIFY_DAYS * 24 * 60 * 60
+        )
+        user_id, email = int(signed["u"]), signed["e"]
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        return None
+    return User.objects.filter(pk=user_id, email_folded=email, is_active=True).first()
 
 
 def email_restore_token(change: EmailChange) -> str:
@@ -72,6 +94,29 @@ def send_password_reset(*, user_id: int, domain: str, use_https: bool, attempt: 
         task_kwargs={"user_id": user_id, "domain": domain, "use_https": use_https},
         subject=subject,
         body=render_to_string("registration/password_reset_email.html", context),
+        to=[user.email],
+    )
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_email_verification(*, user_id: int, domain: str, use_https: bool, attempt: int = 1) -> None:
+    """The link that confirms the account's address, composed for the address it
+    has when the mail is sent (none once it is verified)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.email_verified:
+        return
+    context = {
+        "user": user,
+        "verify_url": _origin(domain, use_https)
+        + reverse("account_email_verify", args=[email_verification_token(user)]),
+        "days": EMAIL_VERIFY_DAYS,
+    }
+    send_or_retry(
+        send_email_verification,
+        attempt=attempt,
+        task_kwargs={"user_id": user_id, "domain": domain, "use_https": use_https},
+        subject="Confirm your email address for MLE Path",
+        body=render_to_string("accounts/email_verification.txt", context),
         to=[user.email],
     )
 

@@ -40,6 +40,8 @@ SIGNUP_ATTEMPTS_PER_ADDRESS = Limit("signup-attempt", attempts=40, window=60 * 6
 # Email changes tried on the account page per account: each answer can confirm
 # that an address has an account.
 EMAIL_CHANGES_PER_USER = Limit("email-change", attempts=10, window=60 * 60)
+# Confirmation links asked for again, per account.
+VERIFICATION_MAILS_PER_USER = Limit("verify-mail", attempts=3, window=60 * 60)
 # Reset requests per client address, and reset mails per mailbox.
 RESETS_PER_ADDRESS = Limit("reset", attempts=10, window=60 * 60)
 RESETS_PER_EMAIL = Limit("reset-email", attempts=3, window=60 * 60)

@@ -23,7 +23,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import User
-from accounts.tasks import read_email_restore_token
+from accounts.tasks import read_email_restore_token, read_email_verification_token
 from mlepath.client import client_address
 
 
@@ -152,6 +152,7 @@ def signup(request):
                     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
             else:
                 throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
+                services.ask_email_verification(user=user, domain=request.get_host(), use_https=request.is_secure())
             login(request, user)
             return redirect(next_url or "dashboard")
         return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
@@ -214,7 +215,11 @@ def account(request):
         form.add_error("email", str(exc))
         return _account_page(request, form=form, status=400)
     if request.user.email != old_email:
-        messages.success(request, f"Your account is up to date. We told {old_email} about the new address.")
+        messages.success(
+            request,
+            f"Your account is up to date. We told {old_email} about the new address, "
+            f"and sent {request.user.email} a link to confirm it.",
+        )
     else:
         messages.success(request, "Your account is up to date.")
     return redirect("account")
@@ -271,3 +276,35 @@ def email_restore(request, token):
         "Sign in with it.",
     )
     return redirect("login")
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def email_verify(request, token):
+    """The link mailed to a new address. Opening it shows a button (a GET
+    changes nothing: mail scanners open links too); pressing it confirms."""
+    user = read_email_verification_token(token)
+    if user is None:
+        return render(request, "accounts/email_verify.html", {"problem": True}, status=410)
+    if request.method != "POST":
+        return render(request, "accounts/email_verify.html", {"verified_user": user})
+    services.verify_email(user=user)
+    messages.success(request, f"{user.email} is confirmed. Thank you!")
+    return redirect("account" if request.user.is_authenticated else "login")
+
+
+@require_POST
+def email_verify_send(request):
+    """Send the confirmation link again, a few times an hour at most."""
+    if request.user.email_verified:
+        messages.success(request, f"{request.user.email} is already confirmed.")
+        return redirect("account")
+    if wait := throttle.retry_after(throttle.VERIFICATION_MAILS_PER_USER, request.user.pk):
+        message = "We already sent several links to confirm your email."
+        context = {"form": ProfileForm(instance=request.user), "delete_form": DeleteAccountForm(user=request.user)}
+        return _too_many(request, "accounts/account.html", context, wait=wait, message=message)
+    throttle.hit(throttle.VERIFICATION_MAILS_PER_USER, request.user.pk)
+    services.ask_email_verification(user=request.user, domain=request.get_host(), use_https=request.is_secure())
+    messages.success(request, f"We sent a new link to {request.user.email}. It works for 3 days.")
+    return redirect("account")

@@ -46,7 +46,11 @@ def enqueue_due(*, now=None) -> int:
         Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).values_list("mentor_id", flat=True).distinct()
     )
     enqueued = 0
-    for user in get_user_model().objects.filter(Q(learner_digest=True) | Q(mentor_digest=True), is_active=True):
+    # An unconfirmed address gets no digest; it is due again each week until confirmed.
+    recipients = get_user_model().objects.filter(
+        Q(learner_digest=True) | Q(mentor_digest=True), is_active=True, email_verified_at__isnull=False
+    )
+    for user in recipients:
         week, due = this_week(user, now)
         if not due:
             continue

@@ -1,4 +1,5 @@
-"""Mentoring mail, sent by the worker (mlepath.mail)."""
+"""Mentoring mail, sent by the worker (mlepath.mail). All of it is optional
+mail: none goes to an address its owner has not confirmed (User.email_verified)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,8 +22,8 @@ def send_nudge(*, nudge_id: int, attempt: int = 1) -> None:
     """The encouragement mail. A nudge whose mail is given up is deleted, so it
     does not use up the mentor's nudge of the day."""
     sent = Nudge.objects.select_related("mentor", "learner").filter(pk=nudge_id).first()
-    if sent is None:
-        return  # the mentorship or an account was deleted since
+    if sent is None or not sent.learner.email_verified:
+        return  # an account was deleted since, or the address is unconfirmed (optional mail waits)
     context = {"mentor": sent.mentor, "learner": sent.learner}
     send_or_retry(
         send_nudge,
@@ -41,8 +42,8 @@ def send_new_mentor_notice(*, mentorship_id: int, mentoring_url: str, attempt: i
     the page where they can end it."""
 
     mentorship = Mentorship.objects.select_related("mentor", "learner").filter(pk=mentorship_id).first()
-    if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE:
-        return
+    if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE or not mentorship.learner.email_verified:
+        return  # ended since, or the address is unconfirmed (the mentoring page shows the mentor)
     context = {"mentor": mentorship.mentor, "learner": mentorship.learner, "mentoring_url": mentoring_url}
     send_or_retry(
         send_new_mentor_notice,
@@ -62,7 +63,7 @@ def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None
     from mentoring import digests
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not getattr(user, digests.FIELD[kind]):
+    if user is None or not getattr(user, digests.FIELD[kind]) or not user.email_verified:
         return
     now = timezone.now()
     unsubscribe = digests.unsubscribe_url(user, kind)
@@ -90,8 +91,8 @@ def send_review_notice(*, work_id: int, mentor_id: int, approved: bool, project_
     """Tell the learner their mentor reviewed a project: approved, or changes requested."""
     work = ProjectWork.objects.select_related("learner", "project").filter(pk=work_id).first()
     mentor = get_user_model().objects.filter(pk=mentor_id).first()
-    if work is None or mentor is None:
-        return  # an account was deleted since
+    if work is None or mentor is None or not work.learner.email_verified:
+        return  # an account was deleted since, or the address is unconfirmed (the project page shows the review)
     context = {
         "work": work,
         "mentor": mentor,

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -13,3 +14,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"learner{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     password = factory.django.Password(PASSWORD)
+    # Confirmed, as every account that has used the site for a while; tests of
+    # unconfirmed addresses pass email_verified_at=None.
+    email_verified_at = factory.LazyFunction(timezone.now)

@@ -57,9 +57,12 @@ def test_the_old_address_is_told_and_can_undo_the_change(alice_client, alice, pa
     alice.refresh_from_db()
     assert alice.email == "alice.new@example.com"
     run_tasks()
-    [notice] = mail.outbox
-    assert notice.to == ["alice@example.com"]
+    [notice] = notices_to("alice@example.com")
     assert "alice.new@example.com" in notice.body
+    # The new address gets its confirmation link, and nothing else.
+    assert [m.subject for m in mail.outbox if m.to == ["alice.new@example.com"]] == [
+        "Confirm your email address for MLE Path"
+    ]
     path = restore_path(notice)
 
     # Whoever opens the link (no session needed) sees what it will do, and a GET changes nothing.
