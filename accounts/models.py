@@ -149,6 +149,24 @@ class EmailChange(models.Model):
         return f"{self.user_id}: {self.old_email} → {self.new_email} at {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+class SignedInSession(models.Model):
+    """A session an account signed in to (accounts.signals): deleting the account
+    deletes these sessions from the session store (database and Redis), not
+    only the one of the browser that asked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40)
+    signed_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session_key"], name="accounts_signedinsession_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} signed in at {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
 class Throttle(models.Model):
     """An attempt counter of accounts.throttle, used when Redis is not configured."""
 

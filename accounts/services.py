@@ -1,12 +1,17 @@
 """Writes to accounts."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.identity import fold
-from accounts.models import EmailChange, User
+from accounts.models import EmailChange, SignedInSession, User
 from accounts.tasks import send_email_changed_notice, send_email_verification
+from mlepath import cache
 
 
 class AccountError(Exception):
@@ -101,11 +106,29 @@ def sign_out_everywhere(*, user: User) -> None:
     user.refresh_from_db(fields=["session_generation"])
 
 
-@transaction.atomic
 def delete_account(*, user: User) -> None:
     """Delete the user and everything of theirs. Each app's rows go by their own
     foreign keys' cascades (progress, notes, evidence, events, follows; comments
     written and received, reviews, nudges, invites and mentorships on either
     side): accounts knows none of them. One transaction: a failure half-way
-    leaves the account whole."""
-    user.delete()
+    leaves the account whole. Then what names them outside those rows goes too:
+    their mail tasks (whose tracebacks can hold an address), every session they
+    signed in to, and the cache entries that show their name or days."""
+    pk = user.pk
+    with transaction.atomic():
+        changes = list(EmailChange.objects.filter(user=user).values_list("pk", "old_email", "new_email"))
+        addresses = {user.email, *(old for _, old, _ in changes), *(new for _, _, new in changes)}
+        session_keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))
+        user.delete()
+        mentions = (
+            Q(args_kwargs__kwargs__user_id=pk)
+            | Q(args_kwargs__kwargs__mentor_id=pk)
+            | Q(args_kwargs__kwargs__change_id__in=[change_pk for change_pk, _, _ in changes])
+        )
+        for address in addresses - {""}:
+            mentions |= Q(traceback__icontains=address)
+        DBTaskResult.objects.filter(mentions).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in session_keys:
+        store(session_key=session_key).delete()
+    cache.forget_learner(pk)

@@ -59,7 +59,7 @@ def index(request):
     html = cache.render_rows(
         "mentoring/index.html#cohort-row",
         cohort.rows,
-        key=lambda row: cache.cohort_row_key(row.shown()),
+        key=lambda row: cache.cohort_row_key(learner_id=row.learner_id, values=row.shown()),
         context=lambda row: {"row": row},
     )
     for row, fragment in zip(cohort.rows, html, strict=True):

@@ -29,8 +29,9 @@ Entries, by key:
   of the roadmap page (its "topic-row" partial). Roadmap page and tick.
 - topic:<slug>:<content version>: what the topic page shows of the content
   (summary, resources, prerequisites, what builds on it, its roadmaps).
-- cohort-row:<digest of every value the row shows>: a row of a mentor's cohort
-  table (its "cohort-row" partial).
+- cohort-row:<learner>:<digest of every value the row shows>: a row of a
+  mentor's cohort table (its "cohort-row" partial). The learner's id is in
+  the key so that deleting the account deletes their rows (forget_learner).
 - activity:<learner>:<time zone>:<event count>:<newest event id>: a learner's
   days with progress, grouped by the database. Dashboard and mentee page.
 - Django's {% cache %} fragment "activity-calendar", under the key above and
@@ -52,7 +53,7 @@ from django.template.loader import get_template
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
 # Part of every key: a new shape of what is stored must not read entries of the old one.
-FORMAT = 4  # 4: the calendar counts topics started or completed, its weekday names apart
+FORMAT = 5  # 5: cohort rows keyed by their learner too
 
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:
@@ -81,10 +82,21 @@ def row_key(*, roadmap_id: int, topic_id: int, variant: str, content_version: in
     return f"row:{FORMAT}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
 
 
-def cohort_row_key(values: tuple) -> str:
+def cohort_row_key(*, learner_id: int, values: tuple) -> str:
     """A cohort row is keyed by every value it shows: its key is its content."""
     digest = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-    return f"cohort-row:{FORMAT}:{digest}"
+    return f"cohort-row:{FORMAT}:{learner_id}:{digest}"
+
+
+def forget_learner(learner_id: int) -> None:
+    """Delete the entries that name a learner (a cohort row shows their name,
+    the activity entry their days), when their account is deleted. With Redis
+    (django-redis' delete_pattern) they go at once; a per-process LocMemCache
+    has no such call, and its entries age out within TIMEOUT."""
+    delete_pattern = getattr(cache, "delete_pattern", None)
+    if delete_pattern is not None:
+        for prefix in ("cohort-row", "activity"):
+            delete_pattern(f"{prefix}:{FORMAT}:{learner_id}:*")
 
 
 def render_rows(template_name: str, rows: list, *, key, context) -> list[str]:

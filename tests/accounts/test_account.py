@@ -3,6 +3,7 @@ leaves nothing of the learner behind."""
 
 from django.apps import apps
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from mentoring import services as mentoring_services
@@ -171,3 +172,65 @@ def test_account_urls_need_sign_in_post_and_csrf(client, alice, db):
         assert strict.post(url, data).status_code == 403
     alice.refresh_from_db()
     assert alice.display_name == "Alice Liddell" and alice.session_generation == 0
+
+
+# --- Issue #23, row 11: nothing that names the account outlives it ---
+
+
+def test_deletion_removes_the_accounts_mail_tasks_and_leaves_others(alice_client, alice, bob, password):
+    from django_tasks_db.models import DBTaskResult
+
+    from accounts.tasks import send_password_reset
+
+    alice_client.post(
+        "/accounts/",
+        {"display_name": "", "email": "alice.old@example.com", "time_zone": "UTC", "current_password": password},
+    )
+    send_password_reset.enqueue(user_id=bob.pk, domain="testserver", use_https=False)
+    # A failed attempt whose traceback names her address, as smtplib's errors do.
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {"nudge_id": 99}},
+        task_path="mentoring.tasks.send_nudge",
+        backend_name="default",
+        queue_name="mail",
+        run_after=timezone.now(),
+        status="FAILED",
+        traceback="SMTPRecipientsRefused: {'alice.old@example.com': (550, b'no')}",
+    )
+    assert DBTaskResult.objects.count() == 4  # the notice, the confirmation, bob's reset, the failure
+
+    alice_client.post("/accounts/delete/", {"password": password})
+
+    remaining = list(DBTaskResult.objects.values_list("args_kwargs", "traceback"))
+    assert remaining == [({"args": [], "kwargs": {"user_id": bob.pk, "domain": "testserver", "use_https": False}}, "")]
+    assert not [row for row in remaining if "alice" in str(row)]
+
+
+def test_deletion_ends_the_accounts_sessions_on_every_device(alice, password):
+    from django.contrib.sessions.models import Session
+
+    devices = [Client() for _ in range(2)]
+    for device in devices:
+        assert device.post("/accounts/login/", {"username": "alice", "password": password}).status_code == 302
+    assert Session.objects.count() == 2
+    devices[0].post("/accounts/delete/", {"password": password})
+    assert Session.objects.count() == 0
+    assert devices[1].get("/dashboard/").status_code == 302
+
+
+def test_deletion_removes_the_cache_entries_that_name_the_learner(settings, mentoring, alice, bob, password):
+    """With Redis: the mentor's cohort row (her name) and her activity days."""
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_URL}}
+    from django.core.cache import cache
+
+    cache.clear()
+    mentor, learner = Client(), Client()
+    mentor.force_login(bob)
+    learner.force_login(alice)
+    assert "Alice Liddell" in mentor.get("/mentoring/").text
+    learner.get("/dashboard/")
+    assert cache.keys(f"cohort-row:*:{alice.pk}:*") and cache.keys(f"activity:*:{alice.pk}:*")
+    learner.post("/accounts/delete/", {"password": password})
+    assert cache.keys(f"cohort-row:*:{alice.pk}:*") == [] and cache.keys(f"activity:*:{alice.pk}:*") == []
+    cache.clear()
