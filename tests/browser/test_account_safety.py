@@ -28,11 +28,11 @@ def test_an_email_change_needs_the_password_and_the_old_address_can_undo_it(
 
     page.get_by_label("Current password").fill(password)
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("We told alice@example.com about the new address.")).to_be_visible()
+    expect(page.get_by_text("We told alice@example.com about the new address")).to_be_visible()
     assert User.objects.get(username="alice").email == "alice.new@example.com"
 
     run_tasks()
-    [notice] = mail.outbox
+    [notice] = [m for m in mail.outbox if m.to == ["alice@example.com"]]
     link = re.search(r"http://\S+/accounts/email/restore/\S+/", notice.body).group(0)
     owner = browser.new_context(viewport={"width": width, "height": 900}).new_page()  # the real owner, elsewhere
     owner.goto(live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1])
@@ -86,3 +86,37 @@ def test_a_learners_link_serves_one_mentor(live_server, browser, alice, bob, cha
     mentor.goto(link)
     expect(mentor.get_by_role("heading", level=1)).to_have_text("This invite link was revoked")
     assert not Mentorship.objects.filter(status="active").exists()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_new_address_is_confirmed_from_its_mailbox(live_server, browser, run_tasks, assert_accessible, width):
+    """Issue #23, row 12: the account page says what waits until the address is
+    confirmed; the link's page confirms it with one button."""
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/accounts/signup/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Email").fill("ada@example.com")
+    page.get_by_label("Password", exact=True).fill("analytical-engine-1843")
+    page.get_by_label("Password confirmation").fill("analytical-engine-1843")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+    page.goto(f"{live_server.url}/accounts/")
+    notice = page.get_by_role("region", name="Confirm your email address")
+    expect(notice).to_contain_text("We sent a link to ada@example.com")
+    expect(notice).to_contain_text("weekly digests, nudges")
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/account-unconfirmed-{width}.png", full_page=True)
+    notice.get_by_role("button", name="Send the link again").click()
+    expect(page.get_by_text("We sent a new link to ada@example.com")).to_be_visible()
+
+    run_tasks()
+    link = re.search(r"http://\S+(/accounts/email/verify/\S+/)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm ada@example.com").click()
+    expect(page).to_have_url(re.compile(r"/accounts/$"))
+    expect(page.get_by_text("ada@example.com is confirmed. Thank you!")).to_be_visible()
+    expect(page.get_by_role("region", name="Confirm your email address")).to_have_count(0)
+    assert User.objects.get(username="ada").email_verified
