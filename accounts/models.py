@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -89,6 +90,19 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def clean(self):
+        """Names taken once folded are refused here too, so every form of the
+        model (the admin's included) says so instead of failing on the constraint."""
+        super().clean()
+        others = User.objects.exclude(pk=self.pk)
+        errors = {}
+        if self.username and others.named(self.username).exists():
+            errors["username"] = "A user with that username already exists."
+        if self.email and others.with_email(self.email).exists():
+            errors["email"] = "An account with that email already exists."
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.username_folded, self.email_folded = fold(self.username), fold(self.email)

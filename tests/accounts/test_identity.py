@@ -172,3 +172,14 @@ def test_an_email_change_that_loses_the_race_is_a_form_error(alice_client, alice
     assert "An account with that email already exists." in response.text
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
+
+
+def test_every_form_of_the_model_refuses_a_folded_duplicate(alice):
+    # The admin's forms too: they validate through the model.
+    from django.core.exceptions import ValidationError
+
+    twin = User(username="ＡＬＩＣＥ", email="ALICE@example.com")
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean(exclude=["password"])
+    assert set(refused.value.message_dict) >= {"username", "email"}
+    alice.full_clean(exclude=["password"])  # herself: no conflict
