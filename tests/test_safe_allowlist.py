@@ -16,6 +16,7 @@ ALLOWED = {
     "templates/registration/password_reset_email.html": 1,
     "templates/mentoring/nudge_email.txt": 1,
     "templates/accounts/email_changed_notice.txt": 1,
+    "templates/accounts/email_verification.txt": 1,
     "templates/mentoring/new_mentor_email.txt": 1,
     "templates/mentoring/digest_learner_email.txt": 1,
     "templates/mentoring/digest_mentor_email.txt": 1,
