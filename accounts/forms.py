@@ -66,7 +66,7 @@ class SignupForm(FocusFirstProblem, UserCreationForm):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.with_email(email).exists():
+        if User.objects.holding_or_reserving(email).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
 
@@ -121,7 +121,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.with_email(email).exclude(pk=self.instance.pk).exists():
+        if User.objects.holding_or_reserving(email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("An account with that email already exists.", code="unique")
         return email
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from django.utils.crypto import salted_hmac
 from accounts.identity import fold
 from mlepath.text import validate_line
 
+# How long the link mailed to an old address can undo the change.
+EMAIL_RESTORE_DAYS = 14
+
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -21,6 +25,14 @@ class UserQuerySet(models.QuerySet):
     def with_email(self, email: str):
         """The account (at most one) whose address folds as `email` does."""
         return self.filter(email_folded=fold(email))
+
+    def holding_or_reserving(self, email: str):
+        """Accounts that have `email`, or may take it back with an unused undo
+        link (accounts.models.EmailChange): nobody else may take it meanwhile,
+        or the owner's undo would find it taken."""
+        folded = fold(email)
+        reserved = EmailChange.objects.reserving(folded).values("user_id")
+        return self.filter(models.Q(email_folded=folded) | models.Q(pk__in=reserved))
 
 
 class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
@@ -99,7 +111,7 @@ class User(AbstractUser):
         errors = {}
         if self.username and others.named(self.username).exists():
             errors["username"] = "A user with that username already exists."
-        if self.email and others.with_email(self.email).exists():
+        if self.email and others.holding_or_reserving(self.email).exists():
             errors["email"] = "An account with that email already exists."
         if errors:
             raise ValidationError(errors)
@@ -144,6 +156,16 @@ class User(AbstractUser):
         ).hexdigest()
 
 
+class EmailChangeQuerySet(models.QuerySet):
+    def reserving(self, folded_email: str):
+        """Changes whose undo link could still put this address back."""
+        return self.filter(
+            old_email_folded=folded_email,
+            undone_at=None,
+            changed_at__gt=timezone.now() - dt.timedelta(days=EMAIL_RESTORE_DAYS),
+        )
+
+
 class EmailChange(models.Model):
     """One change of an account's address, and the undo link mailed to the old one.
 
@@ -154,13 +176,22 @@ class EmailChange(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
     old_email = models.EmailField(max_length=254)
+    # The old address folded (accounts.identity): while the link works, no
+    # other account may take it (User.objects.holding_or_reserving).
+    old_email_folded = models.CharField(max_length=4 * 254, db_index=True)
     new_email = models.EmailField(max_length=254)
     changed_at = models.DateTimeField(default=timezone.now)
     # When this change's link was spent by an undo (of it or of an earlier change).
     undone_at = models.DateTimeField(null=True, blank=True)
 
+    objects = EmailChangeQuerySet.as_manager()
+
     def __str__(self):
         return f"{self.user_id}: {self.old_email} → {self.new_email} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.old_email_folded = fold(self.old_email)
+        super().save(*args, **kwargs)
 
 
 class SignedInSession(models.Model):

@@ -1,5 +1,6 @@
 """Writes to accounts."""
 
+import logging
 from importlib import import_module
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.identity import fold
 from accounts.models import EmailChange, SignedInSession, User
-from accounts.tasks import send_email_changed_notice, send_email_verification
+from accounts.tasks import send_email_changed_notice, send_email_restored_notice, send_email_verification
 from mlepath import cache
+
+logger = logging.getLogger(__name__)
 
 
 class AccountError(Exception):
@@ -67,7 +70,10 @@ def ask_email_verification(*, user: User, domain: str, use_https: bool) -> None:
 
 def verify_email(*, user: User) -> None:
     """The owner of the account's address opened its link: optional mail may go there."""
-    User.objects.filter(pk=user.pk, email_verified_at=None).update(email_verified_at=timezone.now())
+    # Only the address the link was mailed to: a change that landed since is not confirmed by it.
+    User.objects.filter(pk=user.pk, email_folded=user.email_folded, email_verified_at=None).update(
+        email_verified_at=timezone.now()
+    )
     user.refresh_from_db(fields=["email_verified_at"])
 
 
@@ -96,6 +102,9 @@ def restore_email(*, change: EmailChange, password: str) -> User:
             "Please write to security@mlepath.example."
         ) from None
     EmailChange.objects.filter(user=user, pk__gte=change.pk, undone_at=None).update(undone_at=timezone.now())
+    # The undone address is told too: if the owner had moved away from an
+    # address someone else now holds, that is how they learn of it.
+    send_email_restored_notice.enqueue(change_id=change.pk)
     user.refresh_from_db(fields=["session_generation"])
     return user
 
@@ -128,7 +137,12 @@ def delete_account(*, user: User) -> None:
         for address in addresses - {""}:
             mentions |= Q(traceback__icontains=address)
         DBTaskResult.objects.filter(mentions).delete()
+    # The account is gone whatever happens next: a cache that is away only leaves
+    # entries that age out (sessions stay in the database, which is up).
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session_key in session_keys:
-        store(session_key=session_key).delete()
-    cache.forget_learner(pk)
+    try:
+        for session_key in session_keys:
+            store(session_key=session_key).delete()
+        cache.forget_learner(pk)
+    except Exception:  # the cache (Redis) is unreachable
+        logger.exception("account %s deleted; its sessions or cache entries could not all be removed", pk)

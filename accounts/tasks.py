@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import EmailChange, User
+from accounts.models import EMAIL_RESTORE_DAYS, EmailChange, User
 from mlepath.mail import MAIL_QUEUE, send_or_retry
 
 EMAIL_RESTORE_SALT = "accounts.email-restore"
-EMAIL_RESTORE_DAYS = 14
 EMAIL_VERIFY_SALT = "accounts.email-verify"
 EMAIL_VERIFY_DAYS = 3
 
@@ -122,9 +121,25 @@ def send_email_verification(*, user_id: int, domain: str, use_https: bool, attem
 
 
 @task(queue_name=MAIL_QUEUE)
-def send_email_changed_notice(*, change_id: int, domain: str, use_https: bool, attempt: int = 1) -> None:
+def send_email_changed_notice(
+    *,
+    change_id: int | None = None,
+    domain: str,
+    use_https: bool,
+    attempt: int = 1,
+    user_id: int | None = None,
+    old_email: str = "",
+    new_email: str = "",
+) -> None:
     """To the old address: the email changed, and a link to undo it if it was not
-    them. The addresses are read from the change, never kept in the task."""
+    them. The addresses are read from the change, never kept in the task.
+    (`user_id`, `old_email` and `new_email` are what tasks queued before changes
+    were recorded carry: the change is recorded now, so their link works too.)"""
+    if change_id is None:
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            return
+        change_id = EmailChange.objects.create(user=user, old_email=old_email, new_email=new_email).pk
     change = EmailChange.objects.filter(pk=change_id).select_related("user").first()
     if change is None:
         return  # the account is deleted
@@ -143,4 +158,20 @@ def send_email_changed_notice(*, change_id: int, domain: str, use_https: bool, a
         subject="Your MLE Path email address was changed",
         body=render_to_string("accounts/email_changed_notice.txt", context),
         to=[change.old_email],
+    )
+
+
+@task(queue_name=MAIL_QUEUE)
+def send_email_restored_notice(*, change_id: int, attempt: int = 1) -> None:
+    """To the address an undo took away: the account went back to its old address."""
+    change = EmailChange.objects.filter(pk=change_id).select_related("user").first()
+    if change is None:
+        return
+    send_or_retry(
+        send_email_restored_notice,
+        attempt=attempt,
+        task_kwargs={"change_id": change_id},
+        subject="Your MLE Path email change was undone",
+        body=render_to_string("accounts/email_restored_notice.txt", {"change": change}),
+        to=[change.new_email],
     )

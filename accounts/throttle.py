@@ -71,21 +71,24 @@ ON CONFLICT (key) DO UPDATE SET
 """
 
 
-def hit(limit: Limit, *parts) -> None:
-    """Count one attempt."""
+def hit(limit: Limit, *parts) -> int:
+    """Count one attempt; returns the count in this window, this one included,
+    read in the same atomic step (Redis' INCR, or the upsert's RETURNING), so
+    that requests sent at once each see their own number."""
     key = _key(limit, parts)
     if _use_cache(limit):
         cache.add(key, 0, limit.window)
         try:
-            cache.incr(key)
+            return cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, limit.window)
-        return
+            return 1
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     params = {"key": key, "now": adapt(now), "ends": adapt(now + dt.timedelta(seconds=limit.window))}
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT, params)
+        cursor.execute(UPSERT + " RETURNING count", params)
+        return cursor.fetchone()[0]
 
 
 def retry_after(limit: Limit, *parts) -> int | None:

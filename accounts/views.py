@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -61,6 +62,12 @@ def login_view(request):
     """Django's sign-in, refused (429) after 5 failures for one username from one
     address in 15 minutes, the right password included, and after more than 50
     failures from one address in an hour, whatever the usernames."""
+    if request.user.is_authenticated:
+        # Django's view would redirect without checking anything: a POST from a
+        # signed-in browser must not clear anyone's failures (and a next that
+        # leads back here would be a redirect loop).
+        target = _safe_next(request)
+        return redirect(target if target and not target.startswith(reverse("login")) else "dashboard")
     if request.method != "POST":
         return _login(request)
     raw_username = request.POST.get("username", "")
@@ -69,9 +76,16 @@ def login_view(request):
     # so " bob", "BOB" or a full-width "ｂｏｂ" counts against bob's lockout. None:
     # the form refuses the name before any lookup, so only the address counts.
     username = identity.username_key(raw_username)
-    wait = (username is not None and throttle.retry_after(throttle.LOGIN_FAILURES, username, address)) or (
-        throttle.retry_after(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
-    )
+    wait = throttle.retry_after(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
+    # This attempt is counted before it runs and refused past the limit, so that
+    # guesses sent at once cannot all pass a check made before any is counted;
+    # a success clears the count.
+    if (
+        not wait
+        and username is not None
+        and throttle.hit(throttle.LOGIN_FAILURES, username, address) > (throttle.LOGIN_FAILURES.attempts)
+    ):
+        wait = throttle.retry_after(throttle.LOGIN_FAILURES, username, address)
     if wait:
         form = LoginForm(request, initial={"username": raw_username[: identity.USERNAME_MAX_LENGTH]})
         context = {"form": form, "next": _safe_next(request) or ""}
@@ -81,8 +95,6 @@ def login_view(request):
     if response.status_code == 302:
         throttle.clear(throttle.LOGIN_FAILURES, username, address)
     else:
-        if username is not None:
-            throttle.hit(throttle.LOGIN_FAILURES, username, address)
         throttle.hit(throttle.LOGIN_FAILURES_PER_ADDRESS, address)
     return response
 

@@ -506,15 +506,16 @@ def calendar_feed(request, token):
     """The learner's study calendar (progress.calendar), fetched by their calendar
     app without a session: the token in the URL is the only key. An unknown,
     renewed or revoked token gets the site's 404, and an address that asked for
-    too many unknown ones gets 429 before any lookup."""
-    address = client_address(request)
-    if wait := throttle.retry_after(throttle.FEED_MISSES_PER_ADDRESS, address):
-        response = HttpResponse("Too many calendar links that do not exist were asked for.", status=429)
-        response["Retry-After"] = str(wait)
-        return response
+    too many unknown ones gets 429 instead. A feed that exists is always
+    served: a calendar service fetches many learners' feeds, and keeps polling
+    revoked ones, from one address."""
     feed = selectors.calendar_feed_by_token(token)
     if feed is None:
-        throttle.hit(throttle.FEED_MISSES_PER_ADDRESS, address)
+        address = client_address(request)
+        if throttle.hit(throttle.FEED_MISSES_PER_ADDRESS, address) > throttle.FEED_MISSES_PER_ADDRESS.attempts:
+            response = HttpResponse("Too many calendar links that do not exist were asked for.", status=429)
+            response["Retry-After"] = str(throttle.retry_after(throttle.FEED_MISSES_PER_ADDRESS, address))
+            return response
         raise Http404("No calendar feed has this address.")
     now = timezone.now()
     body = calendar.study_calendar(

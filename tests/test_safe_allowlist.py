@@ -17,6 +17,7 @@ ALLOWED = {
     "templates/mentoring/nudge_email.txt": 1,
     "templates/accounts/email_changed_notice.txt": 1,
     "templates/accounts/email_verification.txt": 1,
+    "templates/accounts/email_restored_notice.txt": 1,
     "templates/mentoring/new_mentor_email.txt": 1,
     "templates/mentoring/digest_learner_email.txt": 1,
     "templates/mentoring/digest_mentor_email.txt": 1,

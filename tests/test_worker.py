@@ -148,7 +148,7 @@ def test_the_worker_outlives_a_database_outage_and_sends_what_came_meanwhile(men
     finally:
         proxy.close()
     output = process.stdout.read()
-    assert "database unavailable" in output
+    assert "database error" in output and "database back after" in output
     assert output.count("Subject: bob is cheering you on at MLE Path") == 1
 
 
@@ -164,29 +164,44 @@ def test_a_task_left_running_by_a_killed_worker_is_sent_by_the_next(mentor_clien
         stalled_smtp.close()
     [task] = DBTaskResult.objects.all()
     assert task.status == "RUNNING"  # nobody will finish it: the worker is gone
-    # Time passes beyond the worker's STALE_AFTER.
+    # Time passes beyond STALE_AFTER, and the killed worker's last beat ages.
     DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
+    WorkerBeat.objects.update(beat_at=timezone.now() - LATE_AFTER - dt.timedelta(seconds=1))
     with worker("console:") as second:
         wait_for(lambda: DBTaskResult.objects.filter(pk=task.pk, status="SUCCESSFUL").exists())
     assert second.stdout.read().count("Subject: bob is cheering you on at MLE Path") == 1
     assert DBTaskResult.objects.count() == 1
 
 
-def test_a_task_running_now_is_left_to_its_worker(alice):
-    from mentoring.tasks import send_nudge  # noqa: F401  (any task: the row is what counts)
-
-    DBTaskResult.objects.create(
+def running_task(*, started_ago: dt.timedelta, worker_ids: list[str]) -> DBTaskResult:
+    return DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="mentoring.tasks.send_nudge",
         backend_name="default",
         queue_name="mail",
         run_after=timezone.now(),
         status="RUNNING",
-        started_at=timezone.now() - STALE_AFTER + dt.timedelta(seconds=30),
+        started_at=timezone.now() - started_ago,
+        worker_ids=worker_ids,
     )
-    assert requeue_stale(now=timezone.now()) == 0
-    assert requeue_stale(now=timezone.now() + dt.timedelta(seconds=31)) == 1
-    assert DBTaskResult.objects.get().status == "READY"
+
+
+def test_only_tasks_of_lost_workers_run_again_and_not_forever(db):
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="alive", beat_at=now)
+    WorkerBeat.objects.create(worker_id="gone", beat_at=now - LATE_AFTER - dt.timedelta(seconds=1))
+    long = STALE_AFTER + dt.timedelta(seconds=1)
+    recent = running_task(started_ago=STALE_AFTER - dt.timedelta(seconds=30), worker_ids=["gone"])
+    busy = running_task(started_ago=long, worker_ids=["alive"])  # a long task of a worker that still beats
+    lost = running_task(started_ago=long, worker_ids=["gone"])
+    unknown = running_task(started_ago=long, worker_ids=["never-beat"])
+    cursed = running_task(started_ago=long, worker_ids=["w1", "w2", "gone"])  # it took three workers down
+    assert requeue_stale(now=now) == (2, 1)
+    status = dict(DBTaskResult.objects.values_list("pk", "status"))
+    assert (status[recent.pk], status[busy.pk]) == ("RUNNING", "RUNNING")
+    assert (status[lost.pk], status[unknown.pk]) == ("READY", "READY")
+    assert status[cursed.pk] == "FAILED"
+    assert "3 workers were lost" in DBTaskResult.objects.get(pk=cursed.pk).traceback
 
 
 def test_healthz_worker_tells_a_late_worker(client):

@@ -1,15 +1,19 @@
 """Issue #13, findings 2-4: an open session is not enough to take an account,
 and no limit is bypassed by writing a name or an address differently."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts import identity, throttle
 from accounts.models import User
 from tests.accounts.test_throttle import WRONG, sign_in
+from tests.factories import UserFactory
 
 
 def change_email(client, email, password=None, **extra):
@@ -84,6 +88,10 @@ def test_the_old_address_is_told_and_can_undo_the_change(alice_client, alice, pa
     assert alice.check_password(NEW_PASSWORD) and not alice.check_password(password)
     assert "every device is signed out" in visitor.get("/accounts/login/").text
     assert other_device.get("/dashboard/").status_code == 302  # signed out
+    # The undone address is told.
+    run_tasks()
+    [told] = [m for m in mail.outbox if m.subject == "Your MLE Path email change was undone"]
+    assert told.to == ["alice.new@example.com"] and "alice@example.com" in told.body
     # The owner signs in with the password chosen on the link's page.
     assert Client().post("/accounts/login/", {"username": "alice", "password": NEW_PASSWORD}).status_code == 302
     # The link works once; a forged one never.
@@ -170,8 +178,13 @@ def test_a_reset_the_attacker_asked_for_before_the_undo_never_reaches_them(alice
     Client().post("/accounts/password/reset/", {"email": "mallory@example.com"})  # queued, not yet sent
     assert undo(Client(), restore_path(notice)).status_code == 302
     run_tasks()
-    # The mail is composed when it is sent, for the address the account has then.
-    assert [m.to for m in mail.outbox] == [["alice@example.com"]]
+    # The mail is composed when it is sent, for the address the account has then;
+    # mallory only hears that the change was undone.
+    resets = [m for m in mail.outbox if "/accounts/password/reset/" in m.body]
+    assert [m.to for m in resets] == [["alice@example.com"]]
+    assert [m.subject for m in mail.outbox if m.to == ["mallory@example.com"]] == [
+        "Your MLE Path email change was undone"
+    ]
 
 
 def test_an_account_locked_by_the_old_undo_gets_its_reset_mail(alice, run_tasks):
@@ -282,3 +295,88 @@ def test_a_lone_surrogate_in_a_name_is_a_form_error(alice):
     form = ProfileForm({"display_name": "Bob\ud800", "email": alice.email, "time_zone": "UTC"}, instance=alice)
     assert not form.is_valid()
     assert "not valid Unicode" in form.errors["display_name"][0]
+
+
+def test_nobody_can_take_the_old_address_while_its_undo_link_works(alice, password, run_tasks):
+    """An intruder who moves the account to their address cannot then park the
+    owner's address on an account of their own, which would make the undo fail."""
+    attacker_takes_over(alice, password, "mallory@example.com")
+    run_tasks()
+    [notice] = notices_to("alice@example.com")
+    signup = {
+        "username": "mallory2",
+        "email": "ALICE@example.com",
+        "password1": "p4ss-word-xyz-1",
+        "password2": "p4ss-word-xyz-1",
+    }
+    refused = Client().post("/accounts/signup/", signup)
+    assert refused.status_code == 400 and "An account with that email already exists." in refused.text
+    other = Client()
+    other.force_login(UserFactory(username="mallory3"))
+    assert change_email(other, "alice@example.com", password).status_code == 400
+    assert undo(Client(), restore_path(notice)).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_the_address_is_free_again_once_the_link_has_expired(alice, password):
+    from accounts.models import EmailChange
+
+    attacker_takes_over(alice, password, "mallory@example.com")
+    EmailChange.objects.update(changed_at=timezone.now() - dt.timedelta(days=15))
+    signup = {
+        "username": "newcomer",
+        "email": "alice@example.com",
+        "password1": "p4ss-word-xyz-1",
+        "password2": "p4ss-word-xyz-1",
+    }
+    assert Client().post("/accounts/signup/", signup).status_code == 302
+
+
+def test_a_signed_in_browser_cannot_clear_someone_elses_lockout(client, alice, bob, password):
+    for _ in range(4):
+        sign_in(client, "alice", WRONG)
+    signed_in = Client()
+    signed_in.force_login(bob)
+    response = signed_in.post("/accounts/login/", {"username": "alice", "password": WRONG}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302  # bob is sent on, and nothing is counted or cleared
+    assert sign_in(client, "alice", WRONG).status_code == 200  # the 5th failure
+    assert sign_in(client, "alice", password).status_code == 429
+    # A next that leads back to the sign-in page is no redirect loop.
+    assert signed_in.get("/accounts/login/?next=/accounts/login/").status_code == 302
+
+
+def test_guesses_sent_at_once_are_each_counted_before_they_run(client, alice, password, monkeypatch):
+    """The attempt is counted before the password is checked: five guesses
+    in flight together cannot all pass a check made before any was counted."""
+    from accounts import throttle as counters
+
+    calls = []
+    original = counters.hit
+
+    def hit(limit, *parts):
+        calls.append(limit.name)
+        return original(limit, *parts)
+
+    monkeypatch.setattr(counters, "hit", hit)
+    sign_in(client, "alice", WRONG)
+    assert calls[0] == "login"  # before authentication, not after
+
+
+def test_a_notice_queued_before_changes_were_recorded_still_carries_a_working_link(alice, run_tasks):
+    from accounts.tasks import send_email_changed_notice
+
+    alice.email = "mallory@example.com"
+    alice.save()
+    send_email_changed_notice.enqueue(
+        user_id=alice.pk,
+        old_email="alice@example.com",
+        new_email="mallory@example.com",
+        domain="testserver",
+        use_https=False,
+    )
+    run_tasks()
+    [notice] = notices_to("alice@example.com")
+    assert undo(Client(), restore_path(notice)).status_code == 302
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"

@@ -2,6 +2,7 @@
 the deployment recipe start (mlepath.worker says what it adds to django-tasks-db's)."""
 
 import argparse
+import contextlib
 import logging
 import os
 import time
@@ -9,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, InterfaceError, close_old_connections, connections
+from django.tasks.signals import task_finished
 from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.crypto import get_random_string
@@ -56,29 +58,61 @@ class Command(BaseCommand):
         if not in_reloader or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
             rounds.configure_signals()  # in the process that runs tasks, not the reloader's
         logger.info("worker %s: polling every %s s", worker_id, interval)
-        next_beat = None
+        care = Care(worker_id)
+        # A long round (a backlog of digests behind a slow mail server) still
+        # beats, after each task.
+        task_finished.connect(care.after_task, weak=False, dispatch_uid=f"mlepath.worker.{worker_id}")
         failures = 0
         while rounds.running:
             try:
                 close_old_connections()
-                now = timezone.now()
-                if next_beat is None or now >= next_beat:
-                    worker.beat(worker_id, now=now)
-                    if requeued := worker.requeue_stale(now=now):
-                        logger.warning(
-                            "worker %s: %d task(s) left running by a lost worker will run again", worker_id, requeued
-                        )
-                    next_beat = now + worker.BEAT_EVERY
+                care.between_rounds()
                 rounds.run()
             except (DatabaseError, InterfaceError) as error:  # InterfaceError: a connection the server dropped
                 pause = worker.PAUSES[min(failures, len(worker.PAUSES) - 1)]
                 failures += 1
-                logger.warning("worker %s: database unavailable (%s); trying again in %s s", worker_id, error, pause)
+                logger.warning("worker %s: database error (%s); trying again in %s s", worker_id, error, pause)
                 connections.close_all()
-                next_beat = None
+                care.next_beat = None
                 time.sleep(pause)
                 continue
             if failures:
                 logger.info("worker %s: database back after %d failed attempt(s)", worker_id, failures)
                 failures = 0
             time.sleep(interval)
+
+
+class Care:
+    """What the worker does besides running tasks, at most every BEAT_EVERY."""
+
+    def __init__(self, worker_id: str):
+        self.worker_id = worker_id
+        self.next_beat = None
+
+    def due(self, now) -> bool:
+        return self.next_beat is None or now >= self.next_beat
+
+    def between_rounds(self) -> None:
+        now = timezone.now()
+        if not self.due(now):
+            return
+        worker.beat(self.worker_id, now=now)
+        requeued, given_up = worker.requeue_stale(now=now)
+        if requeued:
+            logger.warning(
+                "worker %s: %d task(s) left running by a lost worker will run again", self.worker_id, requeued
+            )
+        if given_up:
+            logger.error(
+                "worker %s: %d task(s) lost %d workers and are marked failed",
+                self.worker_id,
+                given_up,
+                worker.MAX_CLAIMS,
+            )
+        self.next_beat = now + worker.BEAT_EVERY
+
+    def after_task(self, sender, **kwargs) -> None:
+        now = timezone.now()
+        if self.due(now):
+            with contextlib.suppress(DatabaseError, InterfaceError):  # the next round says so
+                worker.beat(self.worker_id, now=now)
