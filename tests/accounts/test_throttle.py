@@ -156,3 +156,11 @@ def test_clearthrottles_deletes_only_ended_windows(client, alice, settings):
     call_command("clearthrottles", stdout=out)
     assert out.getvalue().strip() == "Deleted 1 ended rate-limit counter."
     assert Throttle.objects.count() == 3
+
+
+def test_an_ipv6_network_is_one_address_for_the_limits(client, alice, password):
+    # Issue #23: a subscriber holds a whole /64 and can change address within it.
+    for n in range(5):
+        sign_in(client, "alice", WRONG, address=f"2001:db8:1:2::{n + 1:x}")
+    assert sign_in(client, "alice", password, address="2001:db8:1:2:ffff::9").status_code == 429
+    assert sign_in(client, "alice", password, address="2001:db8:1:3::1").status_code == 302
