@@ -1,8 +1,4 @@
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Subquery
-from django.db.models.functions import Coalesce
-
-from mentoring.models import Comment, Mentorship, ProjectComment
+from mentoring import navigation
 from mentoring.selectors import mentees_with_news
 
 
@@ -13,10 +9,10 @@ def navigation_counts(request):
     template shows the navigation (never for htmx fragments): templates call
     these when they read them.
 
-    One query reads the unread count and whether the user mentors anyone; the
-    news count is a second query, for mentors only: its SQL (a correlated count
-    per kind of news) costs several milliseconds to build, which every learner's
-    page would otherwise pay for nothing."""
+    One statement of plain SQL (mentoring.navigation) reads the unread count and
+    whether the user mentors anyone; the news count is a second query, for
+    mentors only: its SQL (a correlated count per kind of news) costs several
+    milliseconds to build, which every learner's page would otherwise pay for nothing."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -24,30 +20,7 @@ def navigation_counts(request):
 
     def unread_and_mentoring() -> list:
         if not first:
-            unread = (
-                Comment.objects.filter(learner=user, seen_at__isnull=True, topic__retired=False)
-                .exclude(author=user)
-                .values("learner")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            unread_on_projects = (
-                ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True, work__project__retired=False)
-                .exclude(author=user)
-                .values("work__learner")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            mentoring = Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE)
-            first.extend(
-                get_user_model()
-                .objects.filter(pk=user.pk)
-                .values_list(
-                    Coalesce(Subquery(unread[:1]), 0) + Coalesce(Subquery(unread_on_projects[:1]), 0),
-                    Exists(mentoring),
-                )
-                .get()
-            )
+            first.extend(navigation.unread_and_mentoring(user.pk))
         return first
 
     def news() -> int:
