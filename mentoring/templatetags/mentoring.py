@@ -32,8 +32,15 @@ def topic_feedback(context, learner, topic):
     }
 
 
-@register.inclusion_tag("mentoring/includes/new_feedback.html")
-def new_feedback(learner):
+@register.inclusion_tag("mentoring/includes/new_feedback.html", takes_context=True)
+def new_feedback(context, learner):
+    """The learner's unread feedback. Their own page's navigation has already
+    counted it (mentoring.context_processors, with the same definition): when
+    that count is 0, the two lists are not read at all."""
+    request = context.get("request")
+    count = context.get("unread_feedback")
+    if request is not None and request.user.pk == learner.pk and callable(count) and count() == 0:
+        return {"feedback": [], "project_feedback": []}
     return {
         "feedback": selectors.unseen_feedback(learner),
         "project_feedback": selectors.unseen_project_feedback(learner),

@@ -380,13 +380,30 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     large = _visits(alice_client, "/dashboard/", page)
     assert small == large
     # The dashboard runs session, user, followed roadmaps with the content version, statuses,
-    # project states, recently completed, the activity events' count and newest id, new
-    # feedback (on topics, on projects), mentors' suggested target dates, and after a change
-    # the activity grouped by day; the roadmap page session, user, roadmap with the content
-    # version and whether it is followed, statuses. Both count what the navigation flags (one
-    # query). With REDIS_URL set the session comes from the cache.
+    # project states, recently completed, the activity events' count and newest id,
+    # mentors' suggested target dates, and after a change the activity grouped by day; the
+    # roadmap page session, user, roadmap with the content version and whether it is
+    # followed, statuses. Both count what the navigation flags (one query); with nothing
+    # unread, the dashboard reads no new-feedback lists (test_new_feedback_is_read_only_when_counted).
+    # With REDIS_URL set the session comes from the cache.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == [(11 + session, 10 + session), (4 + session, 4 + session)]
+    assert large == [(9 + session, 8 + session), (4 + session, 4 + session)]
+
+
+def test_new_feedback_is_read_only_when_counted(client, alice, bob, mentoring, topics, django_assert_num_queries):
+    """The dashboard's "New feedback" lists are read only when the navigation's
+    count (same definition) says there is something unread."""
+    from mentoring import services as mentoring_services
+
+    client.force_login(alice)
+    client.get("/dashboard/")
+    assert "New feedback" not in client.get("/dashboard/").content.decode()
+    before = _queries(client, "/dashboard/")
+    mentoring_services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Have a look at this")
+    client.get("/dashboard/")
+    html = client.get("/dashboard/").content.decode()
+    assert "New feedback" in html and "Have a look at this" in html
+    assert _queries(client, "/dashboard/") == before + 2  # the two lists, on topics and on projects
 
 
 def test_the_cached_outline_is_read_from_the_cache_until_the_content_version_moves(alice_client, topics, track):
