@@ -2,6 +2,7 @@
 and no limit is bypassed by writing a name or an address differently."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -380,3 +381,24 @@ def test_a_notice_queued_before_changes_were_recorded_still_carries_a_working_li
     assert undo(Client(), restore_path(notice)).status_code == 302
     alice.refresh_from_db()
     assert alice.email == "alice@example.com"
+
+
+def test_the_undo_page_dates_the_change_in_the_accounts_time_zone(alice, password, run_tasks):
+    # Opened without a session, from the old mailbox: the owner's zone, not the server's.
+    from accounts.models import EmailChange
+
+    attacker_takes_over(alice, password, "mallory@example.com")
+    User.objects.filter(pk=alice.pk).update(time_zone="Asia/Tokyo")  # the owner's zone
+    EmailChange.objects.update(changed_at=timezone.now().replace(hour=20, minute=30))  # 05:30 next day in Tokyo
+    run_tasks()
+    [notice] = notices_to("alice@example.com")
+    page = Client().get(restore_path(notice)).text
+    tokyo_day = timezone.localtime(EmailChange.objects.get().changed_at, timezone=dt.timezone(dt.timedelta(hours=9)))
+    shown = re.findall(r"On ([^<]*?) \(the account", page)
+    assert shown == [f"{tokyo_day:%-d %B %Y}"], shown
+
+
+def test_asking_for_a_confirmation_link_needs_a_session(client, db):
+    response = client.post("/accounts/email/verify/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/accounts/email/verify/").status_code in (302, 405)
