@@ -30,11 +30,10 @@ from django.utils import timezone
 
 from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
-from progress import pace
+from progress import pace, summary
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
 from roadmap.models import Roadmap
-from roadmap.selectors import roadmap_outline
 
 STALLED_AFTER = dt.timedelta(days=14)
 RECENT = dt.timedelta(days=7)
@@ -138,54 +137,29 @@ def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
 
 
 def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None:
-    """Each mentee's figures, last activity and week, in a fixed number of queries,
-    counted by the database: a few rows per mentee come back, not every progress row."""
+    """Each mentee's figures from their progress summaries (progress.summary),
+    last activity and week, in a fixed number of queries whatever the cohort's size."""
     ids = list(rows)
-    live = Q(topic__retired=False, topic__placements__section__roadmap__in=list(roadmaps))
-    # Hours of the topics done, skipped and in progress, for the pace of those who set one.
-    settled_hours = {status: Sum("topic__estimated_hours", filter=Q(status=status)) for status in Status.values}
-    counts = {
-        (learner_id, roadmap_id): (done, skipped, hours)
-        for learner_id, roadmap_id, done, skipped, *hours in Progress.objects.filter(live, learner_id__in=ids)
-        .values("learner_id", "topic__placements__section__roadmap_id")
-        .annotate(
-            # distinct: a topic placed in two sections of one roadmap counts once
-            done=Count("topic_id", distinct=True, filter=Q(status=Status.DONE)),
-            skipped=Count("topic_id", distinct=True, filter=Q(status=Status.SKIPPED)),
-            **{f"hours_{status}": total for status, total in settled_hours.items()},
-        )
-        .values_list(
-            "learner_id",
-            "topic__placements__section__roadmap_id",
-            "done",
-            "skipped",
-            *(f"hours_{status}" for status in Status.values),
-        )
-    }
-    # Live topics per roadmap, and their hours, from the cached outlines.
-    totals, total_hours = {}, {}
-    for pk, roadmap in roadmaps.items():
-        topics = {t.pk: t.estimated_hours for s in roadmap_outline(roadmap) for t in s.topics}
-        totals[pk], total_hours[pk] = len(topics), sum(topics.values())
-    planned = []
-    for learner_id, roadmap_id, basis, hours_per_week, target_date in (
+    follows = list(
         RoadmapFollow.objects.filter(learner_id__in=ids, roadmap_id__in=roadmaps)
         .order_by("roadmap__order", "pk")
         .values_list("learner_id", "roadmap_id", "plan_basis", "hours_per_week", "target_date")
-    ):
-        done, skipped, hours = counts.get((learner_id, roadmap_id), (0, 0, [0] * len(Status.values)))
-        figure = RoadmapFigure(roadmap=roadmaps[roadmap_id], done=done, skipped=skipped, total=totals[roadmap_id])
+    )
+    figures = summary.read({(learner_id, roadmap_id) for learner_id, roadmap_id, *_ in follows}, roadmaps)
+    planned = []
+    for learner_id, roadmap_id, basis, hours_per_week, target_date in follows:
+        counted = figures[learner_id, roadmap_id]
+        figure = RoadmapFigure(
+            roadmap=roadmaps[roadmap_id], done=counted.done, skipped=counted.skipped, total=counted.topics
+        )
         rows[learner_id].roadmaps.append(figure)
         if basis and rows[learner_id].dates_shared:  # the pace is read from the dates
-            by_status = dict(zip(Status.values, (h or 0 for h in hours), strict=True))
-            figure.remaining = (
-                Decimal(total_hours[roadmap_id] - by_status[Status.DONE] - by_status[Status.SKIPPED])
-                - Decimal(by_status[Status.IN_PROGRESS]) / 2
-            )
+            figure.remaining = counted.remaining_hours
             figure.plan = (hours_per_week, target_date)
             planned.append((learner_id, figure))
     if planned:
         # Hours completed in the weeks the actual pace looks at, per mentee and roadmap.
+        live = Q(topic__retired=False, topic__placements__section__roadmap__in=list(roadmaps))
         recent = {
             (learner_id, roadmap_id): hours
             for learner_id, roadmap_id, hours in Progress.objects.filter(

@@ -115,6 +115,42 @@ class ProgressEvent(models.Model):
         return f"{self.learner} · {self.topic}: {self.from_status} → {self.to_status}"
 
 
+class ProgressSummary(models.Model):
+    """A learner's progress on one published roadmap, counted (progress.summary):
+    written in the transaction of every status change, reset, undo, import and
+    follow, and brought up to the content version by a task after a content
+    change. Pages that show completion without the topics read this row; a row
+    missing or of an older content version is computed afresh on read."""
+
+    # No index of its own: the unique (learner, roadmap) constraint serves "this learner's summaries".
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_summaries", db_index=False
+    )
+    roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="summaries")
+    # The content these counts were made against (roadmap.ContentVersion).
+    content_version = models.PositiveBigIntegerField(default=0)
+    topics = models.PositiveIntegerField(default=0)  # live topics on the roadmap
+    hours = models.PositiveIntegerField(default=0)  # their estimated hours
+    done = models.PositiveIntegerField(default=0)
+    in_progress = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    done_hours = models.PositiveIntegerField(default=0)
+    in_progress_hours = models.PositiveIntegerField(default=0)
+    skipped_hours = models.PositiveIntegerField(default=0)
+    # The learner's latest status change on one of its topics (any reason).
+    last_activity = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "progress summaries"
+        constraints = [
+            # Also the index of every read: a learner's (or a cohort's) summaries.
+            models.UniqueConstraint(fields=["learner", "roadmap"], name="progress_summary_unique_learner_roadmap"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.roadmap}: {self.done}/{self.topics} done"
+
+
 class PlanBasis(models.TextChoices):
     HOURS = "hours", "Hours a week"
     DATE = "date", "Target date"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mlepath import cache
-from progress import pace
+from progress import pace, summary
 from progress.models import (
     PROJECT_COMPLETE,
     CalendarFeed,
@@ -63,6 +63,17 @@ class Completion:
         # Skipped topics leave the denominator; they never count as done.
         return self.done * 100 // self.countable if self.countable else 0
 
+    @classmethod
+    def of(cls, figures: "summary.Figures") -> "Completion":
+        """A roadmap's completion as its summary counted it."""
+        return cls(
+            total=figures.topics,
+            done=figures.done,
+            in_progress=figures.in_progress,
+            skipped=figures.skipped,
+            remaining_hours=figures.remaining_hours,
+        )
+
     def __iadd__(self, other: "Completion") -> "Completion":
         self.total += other.total
         self.done += other.done
@@ -105,6 +116,7 @@ class RoadmapProgress:
     completion: Completion
     pace: "Pace | None" = None  # on the dashboard
     projects: "ProjectCompletion | None" = None  # on the dashboard
+    figures: "summary.Figures | None" = None  # the summary's, where the page reads it (last activity)
 
     def rows(self):
         return (row for section in self.sections for row in section.rows)
@@ -195,6 +207,26 @@ def roadmap_progress(roadmap, outline, statuses: dict[int, str]) -> RoadmapProgr
         overall += completion
         shaped.append(SectionRows(section=section, rows=rows, completion=completion))
     return RoadmapProgress(roadmap=roadmap, sections=shaped, completion=overall)
+
+
+def with_summary(roadmaps, learner):
+    """Roadmaps (with their content version) with the learner's summary of each
+    (progress.summary) read in the same query: `counted_*`."""
+    return roadmaps.annotate(counted=FilteredRelation("summaries", condition=Q(summaries__learner=learner))).annotate(
+        counted_version=F("counted__content_version"),
+        **{f"counted_{name}": F(f"counted__{name}") for name in summary.FIELDS},
+    )
+
+
+def summarised(data: RoadmapProgress) -> RoadmapProgress:
+    """A roadmap's completion as its summary counted it (with_summary), unless the
+    summary is missing or the content outgrew it: then as the rows count it, which
+    is the same rule on the same statuses."""
+    roadmap = data.roadmap
+    if getattr(roadmap, "counted_version", None) == roadmap.content_version:
+        data.figures = summary.Figures(*(getattr(roadmap, f"counted_{name}") for name in summary.FIELDS))
+        data.completion = Completion.of(data.figures)
+    return data
 
 
 @dataclass
@@ -476,7 +508,7 @@ def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[O
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
     now = now or timezone.now()
-    roadmaps = list(
+    roadmaps = (
         Roadmap.objects.published()
         .with_content_version()
         .annotate(mine=FilteredRelation("follows", condition=Q(follows__learner=learner)))
@@ -488,8 +520,9 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
         )
         .order_by("order", "title")
     )
+    roadmaps = list(with_summary(roadmaps, learner))
     statuses = statuses_of(learner)
-    shaped = [roadmap_progress(r, roadmap_outline(r), statuses) for r in roadmaps]
+    shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
     # The pace's one query, only for a learner who set one.
     completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
     time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
@@ -531,10 +564,16 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
 
 def completion_of_followed(learner) -> list[RoadmapProgress]:
     """The completion of each published roadmap the learner follows (the
-    portfolio): two queries, the outlines coming from the cache."""
-    roadmaps = Roadmap.objects.published().with_content_version().filter(follows__learner=learner).order_by("order")
-    statuses = statuses_of(learner)
-    return [roadmap_progress(roadmap, roadmap_outline(roadmap), statuses) for roadmap in roadmaps]
+    portfolio), from the summaries: one query, and the statuses only if one is
+    missing or stale."""
+    roadmaps = list(
+        with_summary(
+            Roadmap.objects.published().with_content_version().filter(follows__learner=learner), learner
+        ).order_by("order")
+    )
+    stale = any(roadmap.counted_version != roadmap.content_version for roadmap in roadmaps)
+    statuses = statuses_of(learner) if stale else {}
+    return [summarised(roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)) for roadmap in roadmaps]
 
 
 # --- Calendar feed ------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from progress import pace
+from progress import pace, summary
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     FEED_MAX_MINUTES,
@@ -23,6 +23,7 @@ from progress.models import (
     PlanChange,
     Progress,
     ProgressEvent,
+    ProgressSummary,
     ProjectEvent,
     ProjectState,
     ProjectWork,
@@ -55,9 +56,11 @@ def _locked_progress(*, learner, topic) -> Progress:
     return progress
 
 
-def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None) -> bool:
+def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None) -> ProgressEvent | None:
+    """Change the row's status and record its event (returned; None when the
+    status is already that). The caller counts the events (summary.record)."""
     if progress.status == status:
-        return False
+        return None
     now = now or timezone.now()
     previous = progress.status
     progress.status = status
@@ -67,7 +70,7 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
     if status == Status.DONE and not (reason == ProgressEvent.Reason.UNDO and progress.completed_at):
         progress.completed_at = now
     progress.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
-    ProgressEvent.objects.create(
+    return ProgressEvent.objects.create(
         learner_id=progress.learner_id,
         topic_id=progress.topic_id,
         from_status=previous,
@@ -76,7 +79,6 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
         batch=batch,
         created_at=now,
     )
-    return True
 
 
 @transaction.atomic
@@ -87,13 +89,27 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
         raise ValueError(f"unknown status {status!r}")
     progress = _locked_progress(learner=learner, topic=topic)
     previous = progress.status
-    if _apply(progress, status, reason=ProgressEvent.Reason.SET) and roadmap is not None:
-        _follow(learner=learner, roadmap=roadmap)
+    event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
+    if event is not None:
+        summary.record(learner_id=learner.pk, changes=[event])
+        if roadmap is not None:  # its summary was just counted (the topic is on it)
+            _follow(learner=learner, roadmap=roadmap, summarise=False)
     return StatusChange(previous=previous, status=status)
 
 
-def _follow(*, learner, roadmap: Roadmap) -> None:
+def _follow(*, learner, roadmap: Roadmap, summarise: bool = True) -> None:
+    """Follow, and make the summary the dashboard and the mentors' pages read."""
     RoadmapFollow.objects.bulk_create([RoadmapFollow(learner=learner, roadmap=roadmap)], ignore_conflicts=True)
+    if summarise:
+        _summarise(learner=learner, roadmap=roadmap)
+
+
+def _summarise(*, learner, roadmap: Roadmap) -> None:
+    """A followed roadmap's summary, made if it is missing (a published roadmap only)."""
+    if not ProgressSummary.objects.filter(learner=learner, roadmap=roadmap).exists():
+        roadmaps = summary.published()
+        if roadmap.pk in roadmaps:
+            summary.recount(learner_ids={learner.pk}, roadmaps={roadmap.pk: roadmaps[roadmap.pk]})
 
 
 @transaction.atomic
@@ -105,6 +121,7 @@ def follow_roadmap(*, learner, roadmap: Roadmap) -> None:
 def set_default_view(*, learner, roadmap: Roadmap, map_view: bool) -> None:
     """Open this roadmap as its map (or its list); choosing a view follows it."""
     RoadmapFollow.objects.update_or_create(learner=learner, roadmap=roadmap, defaults={"prefers_map": map_view})
+    _summarise(learner=learner, roadmap=roadmap)
 
 
 @transaction.atomic
@@ -124,11 +141,11 @@ def reset_roadmap(*, learner, roadmap: Roadmap) -> uuid.UUID | None:
     )
     batch = uuid.uuid4()
     now = timezone.now()
-    changed = [
-        _apply(progress, Status.NOT_STARTED, reason=ProgressEvent.Reason.RESET, batch=batch, now=now)
-        for progress in rows
-    ]
-    return batch if any(changed) else None
+    reset = ProgressEvent.Reason.RESET
+    events = [_apply(progress, Status.NOT_STARTED, reason=reset, batch=batch, now=now) for progress in rows]
+    events = [event for event in events if event is not None]
+    summary.record(learner_id=learner.pk, changes=events)
+    return batch if events else None
 
 
 @transaction.atomic
@@ -148,8 +165,10 @@ def undo_reset(*, learner, batch: uuid.UUID) -> int:
     rows = Progress.objects.select_for_update().filter(learner=learner, topic_id__in=previous).order_by("pk")
     now = timezone.now()
     undo = ProgressEvent.Reason.UNDO
-    restored = sum(_apply(p, previous[p.topic_id], reason=undo, batch=batch, now=now) for p in rows)
-    return restored
+    restored = [_apply(p, previous[p.topic_id], reason=undo, batch=batch, now=now) for p in rows]
+    restored = [event for event in restored if event is not None]
+    summary.record(learner_id=learner.pk, changes=restored)
+    return len(restored)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mlepath.text import has_control_character, has_lone_surrogate, validate_line, validate_text
+from progress import summary
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     NOTE_MAX_LENGTH,
@@ -321,4 +322,5 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
     ProgressEvent.objects.bulk_create(new_events)
     follows = [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])]
     RoadmapFollow.objects.bulk_create(follows, ignore_conflicts=True)
+    summary.recount(learner_ids={learner.pk})
     return len(data["progress"]), len(new_events)

@@ -54,11 +54,14 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
 def roadmap_list(request):
     """The published roadmaps; a signed-in learner sees their completion of each
     and where to continue."""
-    roadmaps = list(Roadmap.objects.for_index().with_content_version())
+    roadmaps = Roadmap.objects.for_index().with_content_version()
+    if request.user.is_authenticated:
+        roadmaps = selectors.with_summary(roadmaps, request.user)
+    roadmaps = list(roadmaps)
     if request.user.is_authenticated:
         statuses = selectors.statuses_of(request.user)
         for roadmap in roadmaps:
-            data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
+            data = selectors.summarised(selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses))
             roadmap.completion = data.completion
             in_progress = (row for row in data.rows() if row.status == Status.IN_PROGRESS)
             roadmap.continue_row = next(chain(in_progress, selectors.next_rows(data, statuses)), None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, QuerySet
 
+from roadmap import signals
 from roadmap.content import Content, ProjectSpec, RoadmapSpec, TopicSpec
 from roadmap.models import (
     ContentVersion,
@@ -267,3 +268,4 @@ def content_changed() -> None:
     if not updated:  # a fresh database: the row starts past the version read while it was missing (0)
         first = ContentVersion(pk=ContentVersion.SINGLETON, version=1)
         ContentVersion.objects.bulk_create([first], ignore_conflicts=True)
+    signals.content_changed.send(sender=ContentVersion)

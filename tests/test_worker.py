@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mentoring.models import Nudge
-from mlepath.mail import RETRY_DELAYS
+from mlepath.mail import MAIL_QUEUE, RETRY_DELAYS
 from mlepath.models import WorkerBeat
 from mlepath.worker import LATE_AFTER, STALE_AFTER, requeue_stale
 from tests.servers import ROOT, Proxy, database_url, free_port, server_env
@@ -47,6 +47,11 @@ def worker(email_url: str, **env_overrides):
             process.wait(timeout=20)
 
 
+def mail_tasks():
+    """The mail the worker sends (loading the content also enqueues progress.tasks.refresh_summaries)."""
+    return DBTaskResult.objects.filter(queue_name=MAIL_QUEUE)
+
+
 def wait_for(condition, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -71,34 +76,32 @@ def test_a_refusing_mail_server_fails_no_page_and_uses_up_no_nudge(mentor_client
         assert "Encouragement is on its way to Alice Liddell." in response.text
 
         # The first attempt fails and the next one is scheduled after its pause.
-        wait_for(lambda: DBTaskResult.objects.filter(status="FAILED").exists())
-        retry = wait_for(lambda: DBTaskResult.objects.filter(status="READY").first())
+        wait_for(lambda: mail_tasks().filter(status="FAILED").exists())
+        retry = wait_for(lambda: mail_tasks().filter(status="READY").first())
         assert retry.args_kwargs["kwargs"]["attempt"] == 2
         assert retry.run_after > timezone.now()
-        assert "ConnectionRefusedError" in DBTaskResult.objects.get(status="FAILED").traceback
+        assert "ConnectionRefusedError" in mail_tasks().get(status="FAILED").traceback
         assert Nudge.objects.exists()  # pending: a second nudge today is still refused
 
         # The last attempt, brought forward, is given up: the nudge is not counted.
         kwargs = {**retry.args_kwargs["kwargs"], "attempt": len(RETRY_DELAYS) + 1}
-        DBTaskResult.objects.filter(pk=retry.pk).update(
-            run_after=timezone.now(), args_kwargs={"args": [], "kwargs": kwargs}
-        )
-        wait_for(lambda: DBTaskResult.objects.filter(status="FAILED").count() == 2)
+        mail_tasks().filter(pk=retry.pk).update(run_after=timezone.now(), args_kwargs={"args": [], "kwargs": kwargs})
+        wait_for(lambda: mail_tasks().filter(status="FAILED").count() == 2)
         assert not Nudge.objects.exists()
-        assert not DBTaskResult.objects.filter(status="READY").exists()
+        assert not mail_tasks().filter(status="READY").exists()
 
 
 def test_the_worker_sends_the_nudge_once(mentor_client, alice):
     with worker("console:") as process:
         response = mentor_client.post("/mentoring/mentees/alice/nudge/", follow=True)
         assert "Encouragement is on its way" in response.text
-        wait_for(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").exists())
+        wait_for(lambda: mail_tasks().filter(status="SUCCESSFUL").exists())
         mentor_client.post("/mentoring/mentees/alice/nudge/")  # refused: one a day
         time.sleep(0.5)
     output = process.stdout.read()
     assert output.count("Subject: bob is cheering you on at MLE Path") == 1, output
     assert "To: alice@example.com" in output
-    assert DBTaskResult.objects.count() == 1
+    assert mail_tasks().count() == 1
 
 
 def test_the_worker_sends_each_weekly_digest_once(mentoring, alice, bob, track):
@@ -115,14 +118,14 @@ def test_the_worker_sends_each_weekly_digest_once(mentoring, alice, bob, track):
         user.save()
     with worker("console:") as process:
         assert enqueue_due(now=monday_morning) == 2
-        wait_for(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2)
+        wait_for(lambda: mail_tasks().filter(status="SUCCESSFUL").count() == 2)
         assert enqueue_due(now=monday_morning + dt.timedelta(hours=3)) == 0  # the same week: nothing more
         time.sleep(0.5)
     output = process.stdout.read()
     assert output.count("Subject: Your week at MLE Path") == 1, output
     assert output.count("Subject: Your mentees this week at MLE Path") == 1, output
     assert output.count("List-Unsubscribe-Post: List-Unsubscribe=One-Click") == 2
-    assert DBTaskResult.objects.count() == 2
+    assert mail_tasks().count() == 2
 
 
 # --- Issue #23, rows 6 and 7: mail that survives faults ---------------------------
@@ -143,7 +146,7 @@ def test_the_worker_outlives_a_database_outage_and_sends_what_came_meanwhile(men
             # A mail asked for while the worker cannot reach the database.
             mentor_client.post("/mentoring/mentees/alice/nudge/")
             proxy.restore()
-            wait_for(lambda: DBTaskResult.objects.filter(status="SUCCESSFUL").exists(), timeout=60)
+            wait_for(lambda: mail_tasks().filter(status="SUCCESSFUL").exists(), timeout=60)
             assert process.poll() is None
     finally:
         proxy.close()
@@ -157,20 +160,20 @@ def test_a_task_left_running_by_a_killed_worker_is_sent_by_the_next(mentor_clien
     try:
         with worker(f"smtp://127.0.0.1:{stalled_smtp.getsockname()[1]}?timeout=60") as first:
             mentor_client.post("/mentoring/mentees/alice/nudge/")
-            wait_for(lambda: DBTaskResult.objects.filter(status="RUNNING").exists())
+            wait_for(lambda: mail_tasks().filter(status="RUNNING").exists())
             first.send_signal(signal.SIGKILL)
             first.wait(timeout=10)
     finally:
         stalled_smtp.close()
-    [task] = DBTaskResult.objects.all()
+    [task] = mail_tasks().all()
     assert task.status == "RUNNING"  # nobody will finish it: the worker is gone
     # Time passes beyond STALE_AFTER, and the killed worker's last beat ages.
-    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
+    mail_tasks().filter(pk=task.pk).update(started_at=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1))
     WorkerBeat.objects.update(beat_at=timezone.now() - LATE_AFTER - dt.timedelta(seconds=1))
     with worker("console:") as second:
-        wait_for(lambda: DBTaskResult.objects.filter(pk=task.pk, status="SUCCESSFUL").exists())
+        wait_for(lambda: mail_tasks().filter(pk=task.pk, status="SUCCESSFUL").exists())
     assert second.stdout.read().count("Subject: bob is cheering you on at MLE Path") == 1
-    assert DBTaskResult.objects.count() == 1
+    assert mail_tasks().count() == 1
 
 
 def running_task(*, started_ago: dt.timedelta, worker_ids: list[str]) -> DBTaskResult:
@@ -197,11 +200,11 @@ def test_only_tasks_of_lost_workers_run_again_and_not_forever(db):
     unknown = running_task(started_ago=long, worker_ids=["never-beat"])
     cursed = running_task(started_ago=long, worker_ids=["w1", "w2", "gone"])  # it took three workers down
     assert requeue_stale(now=now) == (2, 1)
-    status = dict(DBTaskResult.objects.values_list("pk", "status"))
+    status = dict(mail_tasks().values_list("pk", "status"))
     assert (status[recent.pk], status[busy.pk]) == ("RUNNING", "RUNNING")
     assert (status[lost.pk], status[unknown.pk]) == ("READY", "READY")
     assert status[cursed.pk] == "FAILED"
-    assert "3 workers were lost" in DBTaskResult.objects.get(pk=cursed.pk).traceback
+    assert "3 workers were lost" in mail_tasks().get(pk=cursed.pk).traceback
 
 
 def test_healthz_worker_tells_a_late_worker(client):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.identity import fold
 from accounts.models import User
 from mentoring.models import Mentorship
+from progress import summary
 from progress.models import PlanBasis, Progress, ProgressEvent, RoadmapFollow, Status
 from roadmap.models import Placement, Roadmap
 
@@ -138,6 +139,10 @@ class Command(BaseCommand):
             RoadmapFollow.objects.bulk_create(follows, batch_size=BATCH)
             Progress.objects.bulk_create(progress, batch_size=BATCH)
             ProgressEvent.objects.bulk_create(events, batch_size=BATCH)
+            # The counts the services keep (progress.summary), as the ticks would have.
+            ids = [user.pk for user in users]
+            for start in range(0, len(ids), 500):
+                summary.recount(learner_ids=set(ids[start : start + 500]))
 
             mentorships = []
             if mentor_users:
