@@ -8,6 +8,7 @@ activity, the week's count, stalled, the activity calendar), evidence and notes
 only when shared. What is not shared is None or empty before any template runs."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +23,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -136,18 +136,25 @@ def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
     )
 
 
-def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None:
+def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now, *, mentees) -> None:
     """Each mentee's figures from their progress summaries (progress.summary),
-    last activity and week, in a fixed number of queries whatever the cohort's size."""
-    ids = list(rows)
+    last activity and week, in a fixed number of queries whatever the cohort's size.
+    `mentees` (the mentor's active mentorships) selects the learners by subquery:
+    hundreds of ids as parameters cost more to build than the queries take to run."""
+    learners = mentees.values("learner_id")
+    # Dates only of those who share them: the others' are never read.
+    dated = mentees.filter(share_dates=True).values("learner_id")
     follows = list(
-        RoadmapFollow.objects.filter(learner_id__in=ids, roadmap_id__in=roadmaps)
+        RoadmapFollow.objects.filter(learner_id__in=learners, roadmap_id__in=roadmaps)
         .order_by("roadmap__order", "pk")
         .values_list("learner_id", "roadmap_id", "plan_basis", "hours_per_week", "target_date")
     )
-    figures = summary.read({(learner_id, roadmap_id) for learner_id, roadmap_id, *_ in follows}, roadmaps)
+    pairs = {(learner_id, roadmap_id) for learner_id, roadmap_id, *_ in follows}
+    figures = summary.read(pairs, roadmaps, learners=learners)
     planned = []
     for learner_id, roadmap_id, basis, hours_per_week, target_date in follows:
+        if learner_id not in rows:  # a mentorship that began since the first query
+            continue
         counted = figures[learner_id, roadmap_id]
         figure = RoadmapFigure(
             roadmap=roadmaps[roadmap_id], done=counted.done, skipped=counted.skipped, total=counted.topics
@@ -158,20 +165,18 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
             figure.plan = (hours_per_week, target_date)
             planned.append((learner_id, figure))
     if planned:
-        # Hours completed in the weeks the actual pace looks at, per mentee and roadmap.
-        live = Q(topic__retired=False, topic__placements__section__roadmap__in=list(roadmaps))
-        recent = {
-            (learner_id, roadmap_id): hours
-            for learner_id, roadmap_id, hours in Progress.objects.filter(
-                live,
-                learner_id__in={learner_id for learner_id, _ in planned},
-                status=Status.DONE,
-                completed_at__gte=now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS),
-            )
-            .values("learner_id", "topic__placements__section__roadmap_id")
-            .annotate(hours=Sum("topic__estimated_hours"))
-            .values_list("learner_id", "topic__placements__section__roadmap_id", "hours")
-        }
+        # Hours completed in the weeks the actual pace looks at, per mentee and
+        # roadmap: the few rows done lately, their hours from the cached outlines.
+        held = {pk: summary.topics_of(roadmap) for pk, roadmap in roadmaps.items()}
+        recent = Counter()
+        for learner_id, topic_id in Progress.objects.filter(
+            learner_id__in=dated,
+            status=Status.DONE,
+            completed_at__gte=now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS),
+        ).values_list("learner_id", "topic_id"):
+            for pk, topics in held.items():
+                if topic_id in topics:
+                    recent[learner_id, pk] += topics[topic_id]
         for learner_id, figure in planned:
             hours_per_week, target_date = figure.plan
             figure.forecast = pace.forecast(
@@ -181,15 +186,14 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
                 done_recently_hours=recent.get((learner_id, figure.roadmap.pk), 0),
                 today=timezone.localdate(now),
             )
-    # Dates only of those who share them: the others' are never read.
-    dated = [pk for pk, row in rows.items() if row.dates_shared]
     for learner_id, last in (
         ProgressEvent.objects.filter(learner_id__in=dated)
         .values("learner_id")
         .annotate(last=Max("created_at"))
         .values_list("learner_id", "last")
     ):
-        rows[learner_id].last_activity = last
+        if learner_id in rows:
+            rows[learner_id].last_activity = last
     # Done in the last 7 days: distinct topics the learner marked done in the
     # window (not a reset undone) and that are still done at its end, now.
     still_done = Progress.objects.filter(
@@ -207,11 +211,13 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now) -> None
         .annotate(done=Count("topic_id", distinct=True))
         .values_list("learner_id", "done")
     ):
-        rows[learner_id].done_last_week = done
+        if learner_id in rows:
+            rows[learner_id].done_last_week = done
 
 
 def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> Cohort:
     now = now or timezone.now()
+    mentees = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
     # Plain values, not model instances: a cohort has hundreds of rows.
     rows = {
         learner_id: CohortRow(
@@ -221,13 +227,13 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
             since=since,
             dates_shared=dates_shared,
         )
-        for learner_id, username, display_name, since, dates_shared in Mentorship.objects.filter(
-            mentor=mentor, status=Mentorship.Status.ACTIVE
-        ).values_list("learner_id", "learner__username", "learner__display_name", "created_at", "share_dates")
+        for learner_id, username, display_name, since, dates_shared in mentees.values_list(
+            "learner_id", "learner__username", "learner__display_name", "created_at", "share_dates"
+        )
     }
     if rows:
         roadmaps = {r.pk: r for r in Roadmap.objects.published().with_content_version()}
-        _fill(rows, roadmaps, now)
+        _fill(rows, roadmaps, now, mentees=mentees)
         # Today's nudges of this mentor are few; no need to send 200 ids.
         for learner_id in Nudge.objects.filter(mentor=mentor, sent_on=timezone.localdate(now)).values_list(
             "learner_id", flat=True

@@ -120,15 +120,17 @@ def fresh(pairs: Iterable[Pair], roadmaps: dict[int, Roadmap]) -> dict[Pair, Fig
     }
 
 
-def read(pairs: Iterable[Pair], roadmaps: dict[int, Roadmap]) -> dict[Pair, Figures]:
+def read(pairs: Iterable[Pair], roadmaps: dict[int, Roadmap], *, learners=None) -> dict[Pair, Figures]:
     """The figures of (learner, roadmap) pairs, roadmaps read with their content
-    version: one query, and two more only for rows missing or stale."""
+    version: one query, and two more only for rows missing or stale. `learners`,
+    a query of learner ids holding the pairs', selects them by subquery."""
     pairs = set(pairs)
     if not pairs:
         return {}
     result = {}
+    learners = {learner_id for learner_id, _ in pairs} if learners is None else learners
     for learner_id, roadmap_id, version, *values in ProgressSummary.objects.filter(
-        learner_id__in={learner_id for learner_id, _ in pairs}, roadmap_id__in={pk for _, pk in pairs}
+        learner_id__in=learners, roadmap_id__in=roadmaps
     ).values_list("learner_id", "roadmap_id", "content_version", *FIELDS):
         if (learner_id, roadmap_id) in pairs and version == roadmaps[roadmap_id].content_version:
             result[learner_id, roadmap_id] = Figures(*values)
@@ -154,11 +156,19 @@ def _locked(learner_ids: set[int], roadmaps: dict[int, Roadmap]) -> dict[Pair, P
 def _save(rows: dict[Pair, ProgressSummary], figures: dict[Pair, Figures], roadmaps: dict[int, Roadmap]) -> None:
     if not rows:
         return
+    if len(rows) > 2:  # a recount
+        for pair, row in rows.items():
+            row.content_version = roadmaps[row.roadmap_id].content_version
+            for name in FIELDS:
+                setattr(row, name, getattr(figures[pair], name))
+        ProgressSummary.objects.bulk_update(rows.values(), ["content_version", *FIELDS])
+        return
+    # A tick's one or two rows: a plain UPDATE each costs a fifth of bulk_update's CASE of one row.
     for pair, row in rows.items():
-        row.content_version = roadmaps[row.roadmap_id].content_version
-        for name in FIELDS:
-            setattr(row, name, getattr(figures[pair], name))
-    ProgressSummary.objects.bulk_update(rows.values(), ["content_version", *FIELDS])
+        values = {name: getattr(figures[pair], name) for name in FIELDS}
+        ProgressSummary.objects.filter(pk=row.pk).update(
+            content_version=roadmaps[row.roadmap_id].content_version, **values
+        )
 
 
 def record(*, learner_id: int, changes: list[ProgressEvent]) -> None:

@@ -57,7 +57,7 @@ def main() -> None:
             times.append(time.process_time() - start)
         print(f"{path}: median {statistics.median(times) * 1000:.2f} ms CPU per request ({args.runs} runs)")
         if profile:
-            pstats.Stats(profile, stream=sys.stdout).sort_stats("cumulative").print_stats(args.top)
+            pstats.Stats(profile, stream=sys.stdout).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
 
 
 if __name__ == "__main__":
