@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--as", dest="username", default="", help="the signed-in user (default: a learner with a pace)")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--top", type=int, default=0, help="print the cProfile hot spots, this many lines")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order: cumulative, tottime, ...")
     parser.add_argument("--htmx", action="store_true")
     args = parser.parse_args()
 
@@ -57,7 +58,7 @@ def main() -> None:
             times.append(time.process_time() - start)
         print(f"{path}: median {statistics.median(times) * 1000:.2f} ms CPU per request ({args.runs} runs)")
         if profile:
-            pstats.Stats(profile, stream=sys.stdout).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
+            pstats.Stats(profile, stream=sys.stdout).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
