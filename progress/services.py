@@ -81,19 +81,21 @@ def _apply(progress: Progress, status: str, *, reason: str, batch=None, now=None
     )
 
 
-@transaction.atomic
 def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = None) -> StatusChange:
     """Set one topic's status; setting the status it already has records nothing.
     A change made from a roadmap's page puts that roadmap on the dashboard."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-    progress = _locked_progress(learner=learner, topic=topic)
-    previous = progress.status
-    event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
-    if event is not None:
-        summary.record(learner_id=learner.pk, changes=[event])
-        if roadmap is not None:  # its summary was just counted (the topic is on it)
-            _follow(learner=learner, roadmap=roadmap, summarise=False)
+    # Read before the transaction, which on SQLite holds the database's one write lock.
+    roadmaps = summary.published()
+    with transaction.atomic():
+        progress = _locked_progress(learner=learner, topic=topic)
+        previous = progress.status
+        event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
+        if event is not None:
+            summary.record(learner_id=learner.pk, changes=[event], roadmaps=roadmaps)
+            if roadmap is not None:  # its summary was just counted (the topic is on it)
+                _follow(learner=learner, roadmap=roadmap, summarise=False)
     return StatusChange(previous=previous, status=status)
 
 

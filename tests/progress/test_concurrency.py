@@ -122,3 +122,32 @@ def test_concurrent_invite_acceptance_makes_one_mentorship_per_pair(bob, track):
         client.force_login(user)
     assert set(_run_at_once(lambda n: clients[n].post(url, {"action": "accept"}).status_code)) == {302}
     assert Mentorship.objects.filter(mentor=bob, learner__in=learners, status="active").count() == THREADS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ticks_of_different_topics_all_count_in_the_summary(alice, track):
+    """Each tick moves the summary on top of the others (its row is locked by the
+    UPDATE), the first ones included, which make it (progress.summary)."""
+    from progress import summary
+    from progress.models import ProgressSummary
+    from tests.progress.test_summary import oracle
+
+    topics = list(Topic.objects.order_by("slug"))
+    statuses = ("done", "in_progress", "skipped", "done")
+
+    for trial in range(6):
+        if trial % 2:  # the rows are made by ticks at once, too
+            ProgressSummary.objects.filter(learner=alice).delete()
+        wanted = [statuses[(n + trial) % 4] for n in range(len(topics))]
+        results = _run_at_once(
+            lambda n, wanted=wanted: services.set_status(
+                learner=alice, topic=topics[n], status=wanted[n], roadmap=track
+            ),
+            count=len(topics),
+        )
+        assert all(isinstance(result, services.StatusChange) for result in results), results
+        roadmaps = summary.published()
+        row = ProgressSummary.objects.get(learner=alice, roadmap=track)
+        kept = summary.Figures(*(getattr(row, name) for name in summary.FIELDS))
+        assert row.content_version == roadmaps[track.pk].content_version
+        assert kept == oracle(alice, track)
