@@ -1,5 +1,6 @@
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -14,6 +15,22 @@ from tests.roadmap.conftest import ContentFiles, roadmap, topic
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_configure(config):
+    """The SQLite session cache (a directory, mlepath/settings.py) in a directory
+    of this run's own: the tests clear every cache, which must not sign a
+    developer out of `make run`, nor another run out of its tests."""
+    from django.conf import settings
+
+    if "sessions" in settings.CACHES:
+        config._session_cache_dir = tempfile.mkdtemp(prefix="mlepath-test-sessions-")
+        settings.CACHES["sessions"]["LOCATION"] = config._session_cache_dir
+
+
+def pytest_unconfigure(config):
+    if directory := getattr(config, "_session_cache_dir", None):
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,11 @@ def session_key_for(user) -> str:
 
 
 def server_env(**extra) -> dict:
+    from django.conf import settings
+
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
+    if "sessions" in settings.CACHES:  # the run's own session cache (tests/conftest.py), shared by its servers
+        env["SESSION_CACHE_DIR"] = settings.CACHES["sessions"]["LOCATION"]
     return (
         env
         | {

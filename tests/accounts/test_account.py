@@ -222,6 +222,7 @@ def test_deletion_removes_the_cache_entries_that_name_the_learner(settings, ment
     """With Redis: the mentor's cohort row (her name) and her activity days."""
     settings.REDIS_URL = "redis://127.0.0.1:6379/15"
     settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": settings.REDIS_URL}}
+    settings.SESSION_CACHE_ALIAS = "default"  # as mlepath/settings.py has it with Redis
     from django.core.cache import cache
 
     cache.clear()
