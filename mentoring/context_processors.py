@@ -16,15 +16,21 @@ def navigation_counts(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    first: list = []
+    read: list = []
 
-    def unread_and_mentoring() -> list:
-        if not first:
-            first.extend(navigation.unread_and_mentoring(user.pk))
-        return first
+    def shown() -> navigation.Navigation:
+        if not read:
+            read.append(navigation.navigation_of(user.pk))
+        return read[0]
 
     def news() -> int:
-        return mentees_with_news(user).count() if unread_and_mentoring()[1] else 0
+        return mentees_with_news(user).count() if shown().mentoring else 0
 
     # A view that has the news already (the mentoring page) gives its own mentor_news.
-    return {"unread_feedback": lambda: unread_and_mentoring()[0], "mentor_news": news}
+    # The user's own topic page asks the last two before reading a thread (mentoring's tags).
+    return {
+        "unread_feedback": lambda: shown().unread,
+        "mentor_news": news,
+        "has_mentor": lambda: shown().has_mentor,
+        "has_feedback": lambda: shown().has_feedback,
+    }

@@ -1,5 +1,6 @@
-"""What the navigation shows on every full page, read by one statement of plain
-SQL whose text is made once, when this module is imported.
+"""What the navigation shows on every full page (and what a learner's own topic
+page needs to know before reading a thread), read by one statement of plain SQL
+whose text is made once, when this module is imported.
 
 Built with the ORM, the same read cost ~2.3 ms per page to build and compile
 (three querysets and two subqueries) and 0.12 ms to run (issue #24): every
@@ -10,9 +11,11 @@ tests of the unread count and of the mentor's news (tests/mentoring/test_updates
 tests/progress/test_views.py, tests/mentoring/test_projects.py).
 """
 
+from typing import NamedTuple
+
 from django.db import connection
 
-from mentoring.models import Comment, Mentorship, ProjectComment
+from mentoring.models import Comment, Mentorship, ProjectComment, Review
 from progress.models import ProjectWork
 from roadmap.models import Project, Topic
 
@@ -28,11 +31,12 @@ def _column(model, name: str) -> str:
 def _statement() -> str:
     comment, topic = _table(Comment), _table(Topic)
     project_comment, work, project = _table(ProjectComment), _table(ProjectWork), _table(Project)
-    mentorship = _table(Mentorship)
-    c, t, pc, w, p, m = Comment, Topic, ProjectComment, ProjectWork, Project, Mentorship
+    mentorship, review, status = _table(Mentorship), _table(Review), _column(Mentorship, "status")
+    c, t, pc, w, p, m, r = Comment, Topic, ProjectComment, ProjectWork, Project, Mentorship, Review
     # Only table and column names, quoted by the backend, go into the text; every
     # value is a parameter, in order: user, False, user (topics); user, False,
-    # user (projects); user, "active" (mentoring).
+    # user (projects); user, "active" (mentoring); user, "active" (has a mentor);
+    # user, user (has feedback).
     return (
         "SELECT "  # noqa: S608 (names from _meta, quoted; values are parameters)
         f"(SELECT COUNT(*) FROM {comment} c JOIN {topic} t ON t.{_column(t, 'id')} = c.{_column(c, 'topic')} "
@@ -42,18 +46,29 @@ def _statement() -> str:
         f"JOIN {project} p ON p.{_column(p, 'id')} = w.{_column(w, 'project')} "
         f"WHERE w.{_column(w, 'learner')} = %s AND pc.{_column(pc, 'seen_at')} IS NULL "
         f"AND p.{_column(p, 'retired')} = %s AND pc.{_column(pc, 'author')} <> %s), "
-        f"EXISTS (SELECT 1 FROM {mentorship} m WHERE m.{_column(m, 'mentor')} = %s AND m.{_column(m, 'status')} = %s)"
+        f"EXISTS (SELECT 1 FROM {mentorship} m WHERE m.{_column(m, 'mentor')} = %s AND m.{status} = %s), "
+        f"EXISTS (SELECT 1 FROM {mentorship} m WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s), "
+        f"EXISTS (SELECT 1 FROM {comment} c WHERE c.{_column(c, 'learner')} = %s) "
+        f"OR EXISTS (SELECT 1 FROM {review} r WHERE r.{_column(r, 'learner')} = %s)"
     )
 
 
-UNREAD_AND_MENTORING = _statement()
+NAVIGATION = _statement()
 
 
-def unread_and_mentoring(user_id: int) -> tuple[int, bool]:
-    """The user's unread comments from others (on live topics and projects) and
-    whether they mentor anyone now."""
-    params = [user_id, False, user_id, user_id, False, user_id, user_id, Mentorship.Status.ACTIVE.value]
+class Navigation(NamedTuple):
+    unread: int  # comments from others on the user's live topics and projects, unread
+    mentoring: bool  # they mentor someone now
+    has_mentor: bool  # someone mentors them now
+    has_feedback: bool  # a comment or a review on any of their topics: else their topic pages read none
+
+
+def navigation_of(user_id: int) -> Navigation:
+    """What the navigation shows of the user, and what their topic page needs to
+    know before it reads a thread or reviews."""
+    active = Mentorship.Status.ACTIVE.value
+    params = [user_id, False, user_id, user_id, False, user_id, user_id, active, user_id, active, user_id, user_id]
     with connection.cursor() as cursor:
-        cursor.execute(UNREAD_AND_MENTORING, params)
-        unread, mentoring = cursor.fetchone()
-    return int(unread), bool(mentoring)
+        cursor.execute(NAVIGATION, params)
+        unread, mentoring, has_mentor, has_feedback = cursor.fetchone()
+    return Navigation(int(unread), bool(mentoring), bool(has_mentor), bool(has_feedback))

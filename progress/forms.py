@@ -16,6 +16,13 @@ from progress.models import (
 )
 
 
+class WebURLField(forms.URLField):
+    """A web address: http or https only, checked once (a URLField with an extra
+    URLValidator said "Enter a valid URL." twice)."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label="Note",
@@ -29,11 +36,11 @@ class NoteForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    url = forms.URLField(
+    url = WebURLField(
         label="Link",
         max_length=500,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"]), validate_line],
+        validators=[validate_line],
         help_text="A notebook, repository or write-up that shows your work.",
     )
     title = forms.CharField(label="Title", max_length=120, required=False, validators=[validate_line])
@@ -89,12 +96,12 @@ class CalendarFeedForm(forms.Form):
 
 
 def _link_field(label: str, help_text: str) -> forms.URLField:
-    return forms.URLField(
+    return WebURLField(
         label=label,
         max_length=500,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"]), validate_line],
+        validators=[validate_line],
         help_text=help_text,
     )
 

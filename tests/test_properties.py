@@ -20,16 +20,20 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import from_form
+from hypothesis.extra.django import from_form, register_field_strategy
+from hypothesis.provisional import urls
 
 from accounts.forms import ProfileForm
 from mentoring import services as mentoring_services
 from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite
 from progress import services as progress_services
-from progress.forms import EvidenceForm, NoteForm
+from progress.forms import EvidenceForm, NoteForm, WebURLField
 from roadmap.models import Project
 from tests.test_bad_input import multipart, wsgi_post
+
+# Our URL field (http and https only) draws what Django's URLField would.
+register_field_strategy(WebURLField, urls())
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "100"))
 USERS = ("anonymous", "alice", "bob")  # a visitor, a learner, her mentor

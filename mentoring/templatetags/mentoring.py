@@ -12,17 +12,34 @@ from mentoring.forms import CommentForm
 register = template.Library()
 
 
-@register.inclusion_tag("mentoring/includes/reviews.html")
-def topic_reviews(learner, topic):
+def _own(context, learner, name: str):
+    """What the navigation read of the signed-in user (mentoring.context_processors),
+    when `learner` is them on a full page: None otherwise (an htmx fragment shows
+    no navigation and reads none)."""
+    request = context.get("request")
+    known = context.get(name)
+    if request is None or getattr(request, "htmx", False) or request.user.pk != learner.pk or not callable(known):
+        return None
+    return known()
+
+
+@register.inclusion_tag("mentoring/includes/reviews.html", takes_context=True)
+def topic_reviews(context, learner, topic):
+    """A mentor's reviews of the learner's topic; none are read for a learner who
+    has no comment or review anywhere (the navigation knows)."""
+    if _own(context, learner, "has_feedback") is False:
+        return {"reviews": []}
     return {"reviews": selectors.reviews_for(learner=learner, topic=topic)}
 
 
 @register.inclusion_tag("mentoring/includes/thread.html", takes_context=True)
 def topic_feedback(context, learner, topic):
     """The learner's thread on a topic, shown once there is a comment or a mentor to write one."""
-    thread = selectors.thread_for(learner=learner, topic=topic)
+    has_feedback = _own(context, learner, "has_feedback")
+    thread = [] if has_feedback is False else selectors.thread_for(learner=learner, topic=topic)
+    has_mentor = _own(context, learner, "has_mentor")
     return {
-        "shown": bool(thread) or selectors.has_active_mentor(learner),
+        "shown": bool(thread) or (selectors.has_active_mentor(learner) if has_mentor is None else has_mentor),
         "thread": thread,
         "unread": any(comment.seen_at is None for comment in thread),
         "learner": learner,
@@ -37,9 +54,7 @@ def new_feedback(context, learner):
     """The learner's unread feedback. Their own page's navigation has already
     counted it (mentoring.context_processors, with the same definition): when
     that count is 0, the two lists are not read at all."""
-    request = context.get("request")
-    count = context.get("unread_feedback")
-    if request is not None and request.user.pk == learner.pk and callable(count) and count() == 0:
+    if _own(context, learner, "unread_feedback") == 0:
         return {"feedback": [], "project_feedback": []}
     return {
         "feedback": selectors.unseen_feedback(learner),

@@ -1,33 +1,40 @@
 """The navigation's plain-SQL read (mentoring.navigation, issue #24) counts
 exactly what the ORM's definition counts, on both databases: a learner's unread
-comments from others on live topics and projects, and whether they mentor anyone."""
+comments from others on live topics and projects, whether they mentor anyone,
+whether someone mentors them, and whether they have a comment or review anywhere."""
 
 from django.utils import timezone
 
 from mentoring import services
-from mentoring.models import Comment, Mentorship, ProjectComment
-from mentoring.navigation import unread_and_mentoring
+from mentoring.models import Comment, Mentorship, ProjectComment, Review
+from mentoring.navigation import navigation_of
 from roadmap.models import Project, Topic
 from tests.mentoring.test_projects import pipeline, submitted  # noqa: F401 (fixtures)
 
 
-def by_the_orm(user) -> tuple[int, bool]:
+def by_the_orm(user) -> tuple[int, bool, bool, bool]:
     unread = (
         Comment.objects.filter(learner=user, seen_at__isnull=True, topic__retired=False).exclude(author=user).count()
         + ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True, work__project__retired=False)
         .exclude(author=user)
         .count()
     )
-    return unread, Mentorship.objects.filter(mentor=user, status=Mentorship.Status.ACTIVE).exists()
+    active = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+    return (
+        unread,
+        active.filter(mentor=user).exists(),
+        active.filter(learner=user).exists(),
+        Comment.objects.filter(learner=user).exists() or Review.objects.filter(learner=user).exists(),
+    )
 
 
 def test_the_statement_counts_what_the_orm_counts(alice, bob, charlie, topics, submitted):  # noqa: F811
     def agree():
         for user in (alice, bob, charlie):
-            assert unread_and_mentoring(user.pk) == by_the_orm(user), user.username
-        return unread_and_mentoring(alice.pk)
+            assert navigation_of(user.pk) == by_the_orm(user), user.username
+        return navigation_of(alice.pk)[:2]
 
-    assert agree() == (0, False) and unread_and_mentoring(bob.pk)[1] is True
+    assert agree() == (0, False) and navigation_of(bob.pk).mentoring is True
     services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Nice")
     services.add_comment(author=bob, learner=alice, topic=topics["b"], body="And this")
     services.add_comment(author=alice, learner=alice, topic=topics["a"], body="Thanks")  # her own: not counted
@@ -39,3 +46,27 @@ def test_the_statement_counts_what_the_orm_counts(alice, bob, charlie, topics, s
     assert agree() == (1, False)
     Project.objects.update(retired=True)
     assert agree() == (0, False)
+
+
+def test_a_learner_without_feedback_reads_no_thread_on_their_topic_page(client, bob, charlie, topics, track):
+    """Day one: no mentor, no comment, no review; the topic page reads neither its
+    thread nor its reviews (the navigation's statement said so). A mentor, then
+    a comment, then the mentorship's end: each is seen at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(charlie)
+    assert navigation_of(charlie.pk) == (0, False, False, False)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/topics/a/").text
+    assert not any(q["sql"].startswith(('SELECT "mentoring_comment"', 'SELECT "mentoring_review"')) for q in queries)
+    assert "Post comment" not in html
+
+    mentorship = Mentorship.objects.create(mentor=bob, learner=charlie)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (0, False, True, False)
+    assert "Post comment" in client.get("/topics/a/").text
+    services.add_comment(author=bob, learner=charlie, topic=topics["a"], body="Start with the notebook")
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, True, True)
+    Mentorship.objects.filter(pk=mentorship.pk).update(status=Mentorship.Status.ENDED, ended_at=timezone.now())
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, False, True)
+    assert "Start with the notebook" in client.get("/topics/a/").text  # the thread stays hers
