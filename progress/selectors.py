@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, Max, Q
 from django.db.models.functions import TruncDate
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from progress.models import (
     RoadmapFollow,
     Status,
 )
-from roadmap.models import Roadmap, Topic
+from roadmap.models import ContentVersion, Roadmap, Topic
 from roadmap.selectors import ProjectEntry, SectionEntry, TopicEntry, roadmap_outline
 
 CALENDAR_WEEKS = 52
@@ -122,15 +123,44 @@ class RoadmapProgress:
         return (row for section in self.sections for row in section.rows)
 
 
+def _roadmap_page_statement() -> str:
+    """A published roadmap by slug with the content version and whether the
+    learner follows it and opens it as its map: plain SQL made once from the
+    models' _meta, the same text on both databases. Built with the ORM (a
+    subquery and two EXISTS) it cost more to compile than the rest of the query
+    work of the roadmap page (#24); its values are parameters."""
+    quote = connection.ops.quote_name
+    roadmap, follow, version = (quote(m._meta.db_table) for m in (Roadmap, RoadmapFollow, ContentVersion))
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    fields = ", ".join(f"r.{quote(field.column)}" for field in Roadmap._meta.concrete_fields)
+    learner, of, prefers_map = (column(RoadmapFollow, name) for name in ("learner", "roadmap", "prefers_map"))
+    mine = f"SELECT 1 FROM {follow} f WHERE f.{learner} = %s AND f.{of} = r.{column(Roadmap, 'id')}"  # noqa: S608
+    return (
+        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
+        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version, "
+        f"EXISTS ({mine}) AS following, EXISTS ({mine} AND f.{prefers_map} = %s) AS prefers_map "
+        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'slug')} = %s AND r.{column(Roadmap, 'published')} = %s"
+    )
+
+
+ROADMAP_PAGE = _roadmap_page_statement()
+
+
 def roadmap_page_or_404(slug: str, learner):
     """A published roadmap with the content version and, for a signed-in
     learner, whether they follow it (`following`) and open it as its map
     (`prefers_map`): one query."""
-    roadmaps = Roadmap.objects.published().with_content_version()
-    if learner.is_authenticated:
-        follows = RoadmapFollow.objects.filter(learner=learner, roadmap=OuterRef("pk"))
-        roadmaps = roadmaps.annotate(following=Exists(follows), prefers_map=Exists(follows.filter(prefers_map=True)))
-    return get_object_or_404(roadmaps, slug=slug)
+    learner_id = learner.pk if learner.is_authenticated else None  # = NULL: matches no follow
+    params = [ContentVersion.SINGLETON, learner_id, learner_id, True, slug, True]
+    roadmap = next(iter(Roadmap.objects.raw(ROADMAP_PAGE, params)), None)
+    if roadmap is None:
+        raise Http404("No such roadmap")
+    roadmap.following, roadmap.prefers_map = bool(roadmap.following), bool(roadmap.prefers_map)
+    return roadmap
 
 
 @dataclass

@@ -62,7 +62,10 @@ def new_feedback(context, learner):
     }
 
 
-@register.inclusion_tag("mentoring/includes/pace_suggestions.html")
-def pace_suggestions(learner):
-    """Mentors' suggested target dates waiting for the learner's answer, on the dashboard."""
+@register.inclusion_tag("mentoring/includes/pace_suggestions.html", takes_context=True)
+def pace_suggestions(context, learner):
+    """Mentors' suggested target dates waiting for the learner's answer, on the
+    dashboard: only an active mentor's count, so none are read without one."""
+    if _own(context, learner, "has_mentor") is False:
+        return {"suggestions": []}
     return {"suggestions": selectors.pending_suggestions(learner)}

@@ -379,15 +379,16 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     assert ProgressEvent.objects.count() > 200
     large = _visits(alice_client, "/dashboard/", page)
     assert small == large
-    # The dashboard runs session, user, followed roadmaps with the content version, statuses,
-    # project states, recently completed, the activity events' count and newest id,
-    # mentors' suggested target dates, and after a change the activity grouped by day; the
+    # The dashboard runs session, user, followed roadmaps with the content version and
+    # their summaries, statuses, project states, recently completed, the activity events'
+    # count and newest id, and after a change the activity grouped by day (mentors'
+    # suggested dates only for a learner with a mentor, which the navigation knows); the
     # roadmap page session, user, roadmap with the content version and whether it is
     # followed, statuses. Both count what the navigation flags (one query); with nothing
     # unread, the dashboard reads no new-feedback lists (test_new_feedback_is_read_only_when_counted).
     # With REDIS_URL set the session comes from the cache.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == [(9 + session, 8 + session), (4 + session, 4 + session)]
+    assert large == [(8 + session, 7 + session), (4 + session, 4 + session)]
 
 
 def test_new_feedback_is_read_only_when_counted(client, alice, bob, mentoring, topics, django_assert_num_queries):
