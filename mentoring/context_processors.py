@@ -1,5 +1,4 @@
-from mentoring import navigation
-from mentoring.selectors import mentees_with_news
+from mentoring import navigation, news
 
 
 def navigation_counts(request):
@@ -10,9 +9,8 @@ def navigation_counts(request):
     these when they read them.
 
     One statement of plain SQL (mentoring.navigation) reads the unread count and
-    whether the user mentors anyone; the news count is a second query, for
-    mentors only: its SQL (a correlated count per kind of news) costs several
-    milliseconds to build, which every learner's page would otherwise pay for nothing."""
+    whether the user mentors anyone; the news count is a second one
+    (mentoring.news), for mentors only."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -23,14 +21,14 @@ def navigation_counts(request):
             read.append(navigation.navigation_of(user.pk))
         return read[0]
 
-    def news() -> int:
-        return mentees_with_news(user).count() if shown().mentoring else 0
+    def mentor_news() -> int:
+        return len(news.news_for(user.pk)) if shown().mentoring else 0
 
     # A view that has the news already (the mentoring page) gives its own mentor_news.
     # The user's own topic page asks the last two before reading a thread (mentoring's tags).
     return {
         "unread_feedback": lambda: shown().unread,
-        "mentor_news": news,
+        "mentor_news": mentor_news,
         "has_mentor": lambda: shown().has_mentor,
         "has_feedback": lambda: shown().has_feedback,
     }

@@ -13,29 +13,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
     Max,
     OuterRef,
-    Q,
-    Subquery,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
+from mentoring.news import STALLED_AFTER, MenteeNews, news_for
 from progress import pace, summary
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
 from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
 from roadmap.models import Roadmap
 
-STALLED_AFTER = dt.timedelta(days=14)
 RECENT = dt.timedelta(days=7)
 SORTS = ("name", "completion", "activity")
 
@@ -346,98 +338,17 @@ def ago(then, now) -> str:
 
 
 # --- What changed since the mentor last looked ------------------------------
-# One rule, in SQL, for the navigation's count and the list on /mentoring/: news
-# is what the learner did after mentor_seen_at and shares with this mentor:
-# replies always (the thread is shared), evidence when shared, topics done and
-# a new stall (two weeks without activity, begun after the last look) only with
-# dates shared.
-
-
-def _news(now) -> dict:
-    learner, seen = OuterRef("learner_id"), OuterRef("mentor_seen_at")
-    replies = Comment.objects.filter(learner_id=learner, author_id=learner, created_at__gt=seen, topic__retired=False)
-    evidence = Evidence.objects.filter(progress__learner_id=learner, created_at__gt=seen)
-    done = ProgressEvent.objects.filter(
-        learner_id=learner, to_status=Status.DONE, reason__in=ACTIVITY_REASONS, created_at__gt=seen
-    )
-    events = ProgressEvent.objects.filter(learner_id=learner)
-    stall_began_after_look = Exists(events.filter(created_at__gt=seen - STALLED_AFTER)) | (
-        ~Exists(events) & Q(created_at__gt=F("mentor_seen_at") - STALLED_AFTER)
-    )
-    # As the cohort says it: two weeks since the last activity, or since the mentorship began.
-    stalled_now = (Exists(events) & ~Exists(events.filter(created_at__gt=now - STALLED_AFTER))) | (
-        ~Exists(events) & Q(created_at__lte=now - STALLED_AFTER)
-    )
-    return {
-        "new_replies": _count(replies, "learner_id"),
-        "new_evidence": Case(When(share_evidence=True, then=_count(evidence, "progress__learner_id")), default=0),
-        "new_done": Case(When(share_dates=True, then=_count(done, "learner_id")), default=0),
-        "new_stall": ExpressionWrapper(Q(share_dates=True) & stalled_now & stall_began_after_look, BooleanField()),
-    }
-
-
-def _count(queryset, learner_field: str):
-    """A correlated COUNT of `queryset`'s rows for the outer mentorship's learner."""
-    counted = queryset.values(learner_field).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1]), 0)
-
-
-def mentees_with_news(mentor, *, now=None):
-    """The mentor's active mentorships with news, annotated with it: the list
-    below reads the figures, the navigation counts the rows (context_processors)."""
-    return (
-        Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
-        .annotate(**_news(now or timezone.now()))
-        .filter(Q(new_replies__gt=0) | Q(new_evidence__gt=0) | Q(new_done__gt=0) | Q(new_stall=True))
-    )
 
 
 @dataclass
-class MenteeUpdate:
-    mentorship_id: int
-    learner_id: int
-    username: str
-    name: str
-    seen: dt.datetime
-    replies: int
-    evidence: int
-    done: int
-    stalled: bool
+class MenteeUpdate(MenteeNews):
     done_titles: list[str] = field(default_factory=list)
 
 
 def updates_for(mentor, *, now=None) -> list[MenteeUpdate]:
-    """Each active mentee with news since the mentor last looked, with the titles
-    of the topics done: two queries, whatever the cohort."""
-    now = now or timezone.now()
-    updates = [
-        MenteeUpdate(
-            mentorship_id=pk,
-            learner_id=learner_id,
-            username=username,
-            name=display_name or username,
-            seen=seen,
-            replies=replies,
-            evidence=evidence,
-            done=done,
-            stalled=stalled,
-        )
-        for pk, learner_id, username, display_name, seen, replies, evidence, done, stalled in mentees_with_news(
-            mentor, now=now
-        )
-        .order_by("learner__username")
-        .values_list(
-            "pk",
-            "learner_id",
-            "learner__username",
-            "learner__display_name",
-            "mentor_seen_at",
-            "new_replies",
-            "new_evidence",
-            "new_done",
-            "new_stall",
-        )
-    ]
+    """Each active mentee with news since the mentor last looked (mentoring.news),
+    with the titles of the topics done: two queries, whatever the cohort."""
+    updates = [MenteeUpdate(**vars(item)) for item in news_for(mentor.pk, now=now)]
     by_learner = {u.learner_id: u for u in updates if u.done}
     if by_learner:
         events = ProgressEvent.objects.filter(

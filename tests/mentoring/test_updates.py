@@ -169,3 +169,87 @@ def test_the_cohort_shows_each_mentees_pace_when_dates_are_shared(client, alice,
 
     Mentorship.objects.filter(mentor=bob).update(share_dates=False)
     assert "Pace:" not in client.get("/mentoring/").content.decode()
+
+
+def news_by_the_orm(mentor, now):
+    """The rule as the ORM said it before mentoring.news (#24): the oracle its one statement is held to."""
+    from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, When
+    from django.db.models.functions import Coalesce
+
+    from mentoring.models import Comment
+    from progress.selectors import ACTIVITY_REASONS
+
+    def count(queryset, field):
+        return Coalesce(Subquery(queryset.values(field).annotate(n=Count("pk")).values("n")[:1]), 0)
+
+    learner, seen = OuterRef("learner_id"), OuterRef("mentor_seen_at")
+    events = ProgressEvent.objects.filter(learner_id=learner)
+    stalled_after = dt.timedelta(days=14)
+    rows = Mentorship.objects.filter(mentor=mentor, status="active").annotate(
+        replies=count(
+            Comment.objects.filter(learner_id=learner, author_id=learner, created_at__gt=seen, topic__retired=False),
+            "learner_id",
+        ),
+        evidence=Case(
+            When(
+                share_evidence=True,
+                then=count(
+                    Evidence.objects.filter(progress__learner_id=learner, created_at__gt=seen), "progress__learner_id"
+                ),
+            ),
+            default=0,
+        ),
+        done=Case(
+            When(
+                share_dates=True,
+                then=count(
+                    events.filter(to_status="done", reason__in=ACTIVITY_REASONS, created_at__gt=seen), "learner_id"
+                ),
+            ),
+            default=0,
+        ),
+        stalled=ExpressionWrapper(
+            Q(share_dates=True)
+            & (
+                (Exists(events) & ~Exists(events.filter(created_at__gt=now - stalled_after)))
+                | (~Exists(events) & Q(created_at__lte=now - stalled_after))
+            )
+            & (
+                Exists(events.filter(created_at__gt=seen - stalled_after))
+                | (~Exists(events) & Q(created_at__gt=F("mentor_seen_at") - stalled_after))
+            ),
+            BooleanField(),
+        ),
+    )
+    return sorted(
+        (row.learner.username, row.replies, row.evidence, row.done, row.stalled)
+        for row in rows
+        if row.replies or row.evidence or row.done or row.stalled
+    )
+
+
+@pytest.mark.parametrize("quiet_days", [0, 13.9, 14.1, 20, None])
+@pytest.mark.parametrize("seen_days_ago", [0.5, 5, 30])
+@pytest.mark.parametrize("shares", [(True, True), (False, True), (True, False)])
+def test_the_news_statement_says_what_the_orm_said(
+    alice, bob, topics, track, looked_yesterday, quiet_days, seen_days_ago, shares
+):
+    from mentoring.news import news_for
+
+    now = timezone.now()
+    dates, evidence = shares
+    Mentorship.objects.filter(mentor=bob).update(
+        share_dates=dates, share_evidence=evidence, mentor_seen_at=now - dt.timedelta(days=seen_days_ago)
+    )
+    services.add_comment(author=alice, learner=alice, topic=topics["a"], body="A reply")
+    progress_services.set_status(learner=alice, topic=topics["b"], status="done", roadmap=track)
+    if quiet_days is None:  # never active: quiet since the mentorship began
+        ProgressEvent.objects.filter(learner=alice).delete()
+        Mentorship.objects.filter(mentor=bob).update(created_at=now - dt.timedelta(days=15))
+    else:
+        ProgressEvent.objects.filter(learner=alice).update(created_at=now - dt.timedelta(days=quiet_days))
+    from mentoring.models import Comment
+
+    Comment.objects.update(created_at=now - dt.timedelta(days=1))
+    mine = sorted((n.username, n.replies, n.evidence, n.done, n.stalled) for n in news_for(bob.pk, now=now))
+    assert mine == news_by_the_orm(bob, now)

@@ -2,7 +2,7 @@
 test client, DEBUG off) and, with --top, its cProfile hot spots.
 
 Run against a seeded bench database (make bench leaves one in bench-results/):
-    DATABASE_URL=sqlite:///bench-results/bench.sqlite3 .venv/bin/python -m tests.bench.profile \\
+    DATABASE_URL=sqlite:///bench-results/bench.sqlite3 .venv/bin/python -m tests.bench.cpu \\
         /mentoring/ --as demo-mentor-001 --top 25
 """
 
