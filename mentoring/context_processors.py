@@ -25,10 +25,11 @@ def navigation_counts(request):
         return len(news.news_for(user.pk)) if shown().mentoring else 0
 
     # A view that has the news already (the mentoring page) gives its own mentor_news.
-    # The user's own topic page asks the last two before reading a thread (mentoring's tags).
+    # The user's own topic page and dashboard ask the last three before reading threads and suggestions.
     return {
         "unread_feedback": lambda: shown().unread,
         "mentor_news": mentor_news,
         "has_mentor": lambda: shown().has_mentor,
         "has_feedback": lambda: shown().has_feedback,
+        "has_suggestions": lambda: shown().has_suggestions,
     }

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from mentoring.models import Comment, Mentorship, ProjectComment, Review
+from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review
 from progress.models import ProjectWork
 from roadmap.models import Project, Topic
 
@@ -32,11 +32,12 @@ def _statement() -> str:
     comment, topic = _table(Comment), _table(Topic)
     project_comment, work, project = _table(ProjectComment), _table(ProjectWork), _table(Project)
     mentorship, review, status = _table(Mentorship), _table(Review), _column(Mentorship, "status")
+    suggestion, s = _table(PaceSuggestion), PaceSuggestion
     c, t, pc, w, p, m, r = Comment, Topic, ProjectComment, ProjectWork, Project, Mentorship, Review
     # Only table and column names, quoted by the backend, go into the text; every
     # value is a parameter, in order: user, False, user (topics); user, False,
     # user (projects); user, "active" (mentoring); user, "active" (has a mentor);
-    # user, user (has feedback).
+    # user, user (has feedback); user, "active", "pending" (suggested dates to answer).
     return (
         "SELECT "  # noqa: S608 (names from _meta, quoted; values are parameters)
         f"(SELECT COUNT(*) FROM {comment} c JOIN {topic} t ON t.{_column(t, 'id')} = c.{_column(c, 'topic')} "
@@ -49,7 +50,10 @@ def _statement() -> str:
         f"EXISTS (SELECT 1 FROM {mentorship} m WHERE m.{_column(m, 'mentor')} = %s AND m.{status} = %s), "
         f"EXISTS (SELECT 1 FROM {mentorship} m WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s), "
         f"EXISTS (SELECT 1 FROM {comment} c WHERE c.{_column(c, 'learner')} = %s) "
-        f"OR EXISTS (SELECT 1 FROM {review} r WHERE r.{_column(r, 'learner')} = %s)"
+        f"OR EXISTS (SELECT 1 FROM {review} r WHERE r.{_column(r, 'learner')} = %s), "
+        f"EXISTS (SELECT 1 FROM {suggestion} s "
+        f"JOIN {mentorship} m ON m.{_column(m, 'id')} = s.{_column(s, 'mentorship')} "
+        f"WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s AND s.{_column(s, 'status')} = %s)"
     )
 
 
@@ -61,14 +65,16 @@ class Navigation(NamedTuple):
     mentoring: bool  # they mentor someone now
     has_mentor: bool  # someone mentors them now
     has_feedback: bool  # a comment or a review on any of their topics: else their topic pages read none
+    has_suggestions: bool  # an active mentor's suggested target date waits for their answer
 
 
 def navigation_of(user_id: int) -> Navigation:
     """What the navigation shows of the user, and what their topic page needs to
     know before it reads a thread or reviews."""
     active = Mentorship.Status.ACTIVE.value
+    pending = PaceSuggestion.Status.PENDING.value
     params = [user_id, False, user_id, user_id, False, user_id, user_id, active, user_id, active, user_id, user_id]
     with connection.cursor() as cursor:
-        cursor.execute(NAVIGATION, params)
-        unread, mentoring, has_mentor, has_feedback = cursor.fetchone()
-    return Navigation(int(unread), bool(mentoring), bool(has_mentor), bool(has_feedback))
+        cursor.execute(NAVIGATION, [*params, user_id, active, pending])
+        unread, *flags = cursor.fetchone()
+    return Navigation(int(unread), *(bool(flag) for flag in flags))

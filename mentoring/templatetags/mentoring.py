@@ -65,7 +65,7 @@ def new_feedback(context, learner):
 @register.inclusion_tag("mentoring/includes/pace_suggestions.html", takes_context=True)
 def pace_suggestions(context, learner):
     """Mentors' suggested target dates waiting for the learner's answer, on the
-    dashboard: only an active mentor's count, so none are read without one."""
-    if _own(context, learner, "has_mentor") is False:
+    dashboard: none are read when the navigation's statement found none waiting."""
+    if _own(context, learner, "has_suggestions") is False:
         return {"suggestions": []}
     return {"suggestions": selectors.pending_suggestions(learner)}

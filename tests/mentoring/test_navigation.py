@@ -6,13 +6,13 @@ whether someone mentors them, and whether they have a comment or review anywhere
 from django.utils import timezone
 
 from mentoring import services
-from mentoring.models import Comment, Mentorship, ProjectComment, Review
+from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review
 from mentoring.navigation import navigation_of
 from roadmap.models import Project, Topic
 from tests.mentoring.test_projects import pipeline, submitted  # noqa: F401 (fixtures)
 
 
-def by_the_orm(user) -> tuple[int, bool, bool, bool]:
+def by_the_orm(user) -> tuple[int, bool, bool, bool, bool]:
     unread = (
         Comment.objects.filter(learner=user, seen_at__isnull=True, topic__retired=False).exclude(author=user).count()
         + ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True, work__project__retired=False)
@@ -25,6 +25,9 @@ def by_the_orm(user) -> tuple[int, bool, bool, bool]:
         active.filter(mentor=user).exists(),
         active.filter(learner=user).exists(),
         Comment.objects.filter(learner=user).exists() or Review.objects.filter(learner=user).exists(),
+        PaceSuggestion.objects.filter(
+            mentorship__learner=user, mentorship__status=Mentorship.Status.ACTIVE, status=PaceSuggestion.Status.PENDING
+        ).exists(),
     )
 
 
@@ -56,17 +59,38 @@ def test_a_learner_without_feedback_reads_no_thread_on_their_topic_page(client, 
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(charlie)
-    assert navigation_of(charlie.pk) == (0, False, False, False)
+    assert navigation_of(charlie.pk) == (0, False, False, False, False)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/topics/a/").text
     assert not any(q["sql"].startswith(('SELECT "mentoring_comment"', 'SELECT "mentoring_review"')) for q in queries)
     assert "Post comment" not in html
 
     mentorship = Mentorship.objects.create(mentor=bob, learner=charlie)
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (0, False, True, False)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (0, False, True, False, False)
     assert "Post comment" in client.get("/topics/a/").text
     services.add_comment(author=bob, learner=charlie, topic=topics["a"], body="Start with the notebook")
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, True, True)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, True, True, False)
     Mentorship.objects.filter(pk=mentorship.pk).update(status=Mentorship.Status.ENDED, ended_at=timezone.now())
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, False, True)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, False, True, False)
     assert "Start with the notebook" in client.get("/topics/a/").text  # the thread stays hers
+
+
+def test_the_dashboard_reads_suggested_dates_only_when_one_waits(client, alice, bob, mentoring, track):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+
+    def suggestions_read():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/dashboard/").text
+        return any(q["sql"].startswith('SELECT "mentoring_pacesuggestion"') for q in queries), html
+
+    assert suggestions_read()[0] is False
+    today = timezone.localdate()
+    services.suggest_target_date(
+        mentor=bob, learner=alice, roadmap=track, target_date=today.replace(year=2030), today=today
+    )
+    assert navigation_of(alice.pk).has_suggestions is True
+    read, html = suggestions_read()
+    assert read and "2030" in html
