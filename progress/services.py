@@ -88,13 +88,14 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
         raise ValueError(f"unknown status {status!r}")
     # Read before the transaction, which on SQLite holds the database's one write lock.
     roadmaps = summary.published()
+    follow = roadmap is not None and not RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists()
     with transaction.atomic():
         progress = _locked_progress(learner=learner, topic=topic)
         previous = progress.status
         event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
         if event is not None:
             summary.record(learner_id=learner.pk, changes=[event], roadmaps=roadmaps)
-            if roadmap is not None:  # its summary was just counted (the topic is on it)
+            if follow:  # its summary was just counted (the topic is on it)
                 _follow(learner=learner, roadmap=roadmap, summarise=False)
     return StatusChange(previous=previous, status=status)
 

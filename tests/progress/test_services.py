@@ -217,20 +217,27 @@ def test_a_change_to_an_existing_row_records_event_and_follow_and_nothing_on_a_r
     assert statuses_of(alice) == {topics["b"].pk: Status.SKIPPED}
 
 
-def test_a_status_change_is_one_transaction_of_a_lock_and_four_writes(alice, topics, track):
+def test_a_status_change_is_one_transaction_of_a_lock_and_three_writes(alice, topics, track):
     """The one status rule, the same statements on both databases: the published
-    roadmaps read first, outside the transaction; then lock the row, update it,
-    record the event, move the summary (progress.summary, one UPDATE for every
-    roadmap holding the topic), make sure the roadmap is followed."""
+    roadmaps and whether the learner follows this one read first, outside the
+    transaction (on SQLite it holds the one write lock); then lock the row,
+    update it, record the event, move the summary (progress.summary, one UPDATE
+    for every roadmap holding the topic), and follow the roadmap if not yet."""
+
+    def tick(topic, status):
+        with CaptureQueriesContext(connection) as captured:
+            services.set_status(learner=alice, topic=topics[topic], status=status, roadmap=track)
+        return [query["sql"] for query in captured if "SAVEPOINT" not in query["sql"]]  # the test's own transaction
+
     services.set_status(learner=alice, topic=topics["a"], status=Status.IN_PROGRESS)
-    with CaptureQueriesContext(connection) as captured:
-        services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
-    sql = [query["sql"] for query in captured if "SAVEPOINT" not in query["sql"]]  # the test's own transaction
-    assert len(sql) == 6, sql
-    assert '"roadmap_roadmap"' in sql[0]
-    assert "FOR UPDATE" in sql[1] or connection.vendor == "sqlite"  # SQLite locks the whole database instead
-    assert sql[2].startswith("UPDATE") and sql[3].startswith("INSERT") and sql[5].startswith("INSERT")
-    assert sql[4].startswith('UPDATE "progress_progresssummary"')
+    first = tick("a", Status.DONE)
+    assert len(first) == 7, first
+    assert '"roadmap_roadmap"' in first[0] and '"progress_roadmapfollow"' in first[1]
+    assert "FOR UPDATE" in first[2] or connection.vendor == "sqlite"  # SQLite locks the whole database instead
+    assert first[3].startswith("UPDATE") and first[4].startswith("INSERT") and first[6].startswith("INSERT")
+    assert first[5].startswith('UPDATE "progress_progresssummary"')
+    later = tick("a", Status.IN_PROGRESS)  # following already: no write for it
+    assert len(later) == 6 and not any(sql.startswith("INSERT") and "roadmapfollow" in sql for sql in later), later
 
 
 def test_a_failure_during_undo_restores_nothing(alice, topics, track, monkeypatch):
