@@ -16,16 +16,10 @@ from typing import NamedTuple
 from django.db import connection
 
 from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review
+from mlepath.sql import column as _column
+from mlepath.sql import table as _table
 from progress.models import ProjectWork
 from roadmap.models import Project, Topic
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _statement() -> str:

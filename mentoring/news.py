@@ -20,19 +20,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from mentoring.models import Comment, Mentorship
+from mlepath.sql import column as _column
+from mlepath.sql import table as _table
 from progress.models import Evidence, Progress, ProgressEvent, Status
 from progress.selectors import ACTIVITY_REASONS
 from roadmap.models import Topic
 
 STALLED_AFTER = dt.timedelta(days=14)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
 def _statement() -> str:

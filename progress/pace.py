@@ -21,15 +21,23 @@ from progress.models import Status
 ACTUAL_PACE_WEEKS = 4
 
 
+def remaining_of(*, hours: int, done: int, skipped: int, in_progress: int) -> Decimal:
+    """The rule: of a roadmap's `hours`, those of topics neither done nor
+    skipped, an in-progress topic's counting half (progress.summary keeps these sums)."""
+    return Decimal(hours - done - skipped) - Decimal(in_progress) / 2
+
+
 def remaining_hours(rows) -> Decimal:
-    """Rows are (hours, status) pairs of one roadmap's topics."""
-    total = Decimal(0)
+    """Rows are (hours, status) pairs of one roadmap's topics (a status of None: not started)."""
+    by_status: dict = {}
     for hours, status in rows:
-        if status == Status.IN_PROGRESS:
-            total += Decimal(hours) / 2
-        elif status not in (Status.DONE, Status.SKIPPED):
-            total += hours
-    return total
+        by_status[status] = by_status.get(status, 0) + hours
+    return remaining_of(
+        hours=sum(by_status.values()),
+        done=by_status.get(Status.DONE, 0),
+        skipped=by_status.get(Status.SKIPPED, 0),
+        in_progress=by_status.get(Status.IN_PROGRESS, 0),
+    )
 
 
 def finish_date(*, remaining: Decimal, hours_per_week: Decimal, today: dt.date) -> dt.date | None:

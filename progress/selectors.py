@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
-from django.db import connection
 from django.db.models import Count, F, FilteredRelation, Max, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from mlepath import cache
+from mlepath import cache, sql
 from progress import pace, summary
 from progress.models import (
     PROJECT_COMPLETE,
@@ -129,13 +128,9 @@ def _roadmap_page_statement() -> str:
     models' _meta, the same text on both databases. Built with the ORM (a
     subquery and two EXISTS) it cost more to compile than the rest of the query
     work of the roadmap page (#24); its values are parameters."""
-    quote = connection.ops.quote_name
-    roadmap, follow, version = (quote(m._meta.db_table) for m in (Roadmap, RoadmapFollow, ContentVersion))
-
-    def column(model, name):
-        return quote(model._meta.get_field(name).column)
-
-    fields = ", ".join(f"r.{quote(field.column)}" for field in Roadmap._meta.concrete_fields)
+    roadmap, follow, version = (sql.table(m) for m in (Roadmap, RoadmapFollow, ContentVersion))
+    column = sql.column
+    fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
     learner, of, prefers_map = (column(RoadmapFollow, name) for name in ("learner", "roadmap", "prefers_map"))
     mine = f"SELECT 1 FROM {follow} f WHERE f.{learner} = %s AND f.{of} = r.{column(Roadmap, 'id')}"  # noqa: S608
     return (

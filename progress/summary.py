@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Max, Q
 
+from mlepath import sql
+from progress import pace
 from progress.models import Progress, ProgressEvent, ProgressSummary, Status
 from roadmap.models import Roadmap
 from roadmap.selectors import roadmap_outline
@@ -44,14 +46,12 @@ class Figures:
 
     @property
     def remaining_hours(self) -> Decimal:
-        """The pace's rule (progress.pace.remaining_hours): half of a topic in progress is left."""
-        return Decimal(self.hours - self.done_hours - self.skipped_hours) - Decimal(self.in_progress_hours) / 2
-
-    @property
-    def percent(self) -> int:
-        # Skipped topics leave the denominator; they never count as done.
-        countable = self.topics - self.skipped
-        return self.done * 100 // countable if countable else 0
+        return pace.remaining_of(
+            hours=self.hours,
+            done=self.done_hours,
+            skipped=self.skipped_hours,
+            in_progress=self.in_progress_hours,
+        )
 
 
 FIELDS = tuple(f.name for f in fields(Figures))
@@ -162,7 +162,7 @@ def _save(rows: dict[Pair, ProgressSummary], figures: dict[Pair, Figures], roadm
 
 
 def _column(name: str) -> str:
-    return connection.ops.quote_name(ProgressSummary._meta.get_field(name).column)
+    return sql.column(ProgressSummary, name)
 
 
 def _move_statement(roadmaps: int) -> str:
@@ -174,7 +174,7 @@ def _move_statement(roadmaps: int) -> str:
     counts = ", ".join(f"{_column(name)} = {_column(name)} + %s" for name in MOVED)
     last = _column("last_activity")
     return (
-        f"UPDATE {connection.ops.quote_name(ProgressSummary._meta.db_table)} SET {counts}, "  # noqa: S608 (names from _meta)
+        f"UPDATE {sql.table(ProgressSummary)} SET {counts}, "  # noqa: S608 (names from _meta)
         f"{last} = CASE WHEN {last} IS NULL OR {last} < %s THEN %s ELSE {last} END "
         f"WHERE {_column('learner')} = %s AND {_column('content_version')} = %s "
         f"AND {_column('roadmap')} IN ({', '.join(['%s'] * roadmaps)})"
