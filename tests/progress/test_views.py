@@ -600,7 +600,18 @@ def test_the_navigation_flags_unread_mentor_feedback(client, alice, bob, mentori
     assert badge in html
     client.post("/topics/a/comments/seen/")
     assert "nav-badge" not in client.get("/roadmaps/").content.decode()
-    # htmx fragments never count them.
+    # The topic panel (htmx) shows no navigation, and still the thread.
+    html = client.get("/topics/a/", HTTP_HX_REQUEST="true").content.decode()
+    assert "nav-badge" not in html and "Look at 1" in html
+
+
+def test_the_topic_panel_of_a_learner_without_mentor_reads_no_thread(alice_client, alice, topics):
+    """The navigation's one statement says there is no mentor and no comment:
+    the panel skips the thread's, the reviews' and the mentor's queries."""
+    alice_client.get("/topics/a/", HTTP_HX_REQUEST="true")
     with CaptureQueriesContext(connection) as queries:
-        client.get("/topics/a/", HTTP_HX_REQUEST="true")
-    assert not any("mentoring_comment" in q["sql"] and "COUNT" in q["sql"] for q in queries.captured_queries)
+        html = alice_client.get("/topics/a/", HTTP_HX_REQUEST="true").content.decode()
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "mentoring_review" in read  # the navigation's statement, which asks
+    assert len(queries) == 5, read  # content version, user, status, history, navigation (was 7)
+    assert "Feedback" not in html
