@@ -35,6 +35,7 @@ PY = sys.executable
 LUA = Path(__file__).with_name("report.lua")
 ROADMAP = "ml-engineer-for-software-engineers"
 CEILING_APP = "tests.bench.ceiling:application"
+MINIMAL_SETTINGS = "tests.bench.minimal.settings"
 
 
 class Endpoint(NamedTuple):
@@ -44,11 +45,15 @@ class Endpoint(NamedTuple):
     p99_ms: float | None = None  # highest p99 latency
     mentor: bool = False  # signed in as the mentor rather than as learners
     unpaced: bool = False  # signed in as learners without a pace rather than with one
+    minimal: bool = False  # served by tests/bench/minimal rather than by the app
 
 
 ENDPOINTS = {
     # The app's middleware, no query, no template: for information.
     "ping": Endpoint("/ping", "get"),
+    # Django's own signed-in page with nothing of the app's (tests/bench/minimal):
+    # what the signed-in floor would cost if the app added nothing. For information.
+    "minimal_signed_in": Endpoint("/page/", "get", minimal=True),
     # The least a signed-in page costs: session, user, the base template and one
     # small form (the import page). No page can beat it: each page's "÷ floor"
     # column is its share of this row. Targets: issue #24.
@@ -359,6 +364,11 @@ def main():
         ceiling_base = servers.enter_context(
             serving(ceiling_env, args.workers, args.threads, app=CEILING_APP, ready="/ping")
         )
+        minimal_base = servers.enter_context(
+            serving(env | {"DJANGO_SETTINGS_MODULE": MINIMAL_SETTINGS}, args.workers, args.threads, ready="/ping")
+        )
+        if "Sign out" not in check(f"{minimal_base}/page/", cookies[0]):
+            raise SystemExit("the minimal signed-in page is not signed in")
         sanity_checks(
             base,
             ceiling_base,
@@ -390,7 +400,7 @@ def main():
                 continue
             cpu_before = cpu_seconds() if args.cpu else None
             cookie_list = [mentor_cookie] if endpoint.mentor else unpaced_cookies if endpoint.unpaced else cookies
-            url = base + (endpoint.path or "/")
+            url = (minimal_base if endpoint.minimal else base) + (endpoint.path or "/")
             # Warm up the workers (connections, template cache) before measuring.
             wrk(url, endpoint.mode, cookie_list, 2, connections=4)
             results[name] = wrk(url, endpoint.mode, cookie_list, args.duration)
@@ -466,7 +476,8 @@ def main():
         )
     print(
         "ceiling: an empty Django (tests/bench/ceiling.py), mean of its windows "
-        f"{results['ceiling']['windows_rps']}; ping: the app's /ping, its middleware and no query."
+        f"{results['ceiling']['windows_rps']}; ping: the app's /ping, its middleware and no query; "
+        "minimal_signed_in: Django's own signed-in page, nothing of the app's (tests/bench/minimal)."
     )
     if "sitting" in results:
         kinds = results["sitting"]["by_kind"]
