@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from mentoring.models import Comment, Mentorship
 from mlepath.sql import column as _column
+from mlepath.sql import moment
 from mlepath.sql import table as _table
 from progress.models import Evidence, Progress, ProgressEvent, Status
 from progress.selectors import ACTIVITY_REASONS
@@ -73,16 +73,6 @@ class MenteeNews:
         return bool(self.replies or self.evidence or self.done or self.stalled)
 
 
-def _moment(value) -> dt.datetime | None:
-    """A datetime as the database gave it: PostgreSQL an aware one; SQLite one
-    without a zone, or text (a MAX has no declared type), in UTC either way."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, dt.UTC)
-    return value
-
-
 def news_for(mentor_id: int, *, now: dt.datetime | None = None) -> list[MenteeNews]:
     """The mentor's active mentees with news since their last look, by username."""
     now = now or timezone.now()
@@ -93,7 +83,7 @@ def news_for(mentor_id: int, *, now: dt.datetime | None = None) -> list[MenteeNe
         rows = cursor.fetchall()
     found = []
     for pk, learner_id, username, display_name, seen, dates, evidence, since, replies, added, done, last in rows:
-        seen, since, last = _moment(seen), _moment(since), _moment(last)
+        seen, since, last = moment(seen), moment(since), moment(last)
         # As the cohort says it: two weeks since the last activity, or since the mentorship began.
         quiet_since = last or since
         stalled = bool(dates) and quiet_since <= now - STALLED_AFTER and quiet_since > seen - STALLED_AFTER

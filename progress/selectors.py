@@ -24,6 +24,7 @@ from progress.models import (
     PlanChange,
     Progress,
     ProgressEvent,
+    ProgressSummary,
     ProjectEvent,
     ProjectState,
     ProjectWork,
@@ -156,6 +157,54 @@ def roadmap_page_or_404(slug: str, learner):
         raise Http404("No such roadmap")
     roadmap.following, roadmap.prefers_map = bool(roadmap.following), bool(roadmap.prefers_map)
     return roadmap
+
+
+def _followed_statement() -> str:
+    """The published roadmaps a learner follows, in the roadmaps' order, each with
+    the content version, the learner's pace (plan_basis, hours_per_week,
+    target_date) and their summary (`counted_*`, NULL when missing): plain SQL
+    made once, as the roadmap page's. Built with the ORM (a FilteredRelation, a
+    subquery and twelve annotations) it cost 1.4 ms of the dashboard's 4.6 ms of
+    queries, 0.2 ms of it to run (#24)."""
+    roadmap, follow, counted, version = (
+        sql.table(m) for m in (Roadmap, RoadmapFollow, ProgressSummary, ContentVersion)
+    )
+    column = sql.column
+    fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
+    pace = ", ".join(
+        f"f.{column(RoadmapFollow, name)} AS {name}" for name in ("plan_basis", "hours_per_week", "target_date")
+    )
+    figures = ", ".join(
+        [f"s.{column(ProgressSummary, 'content_version')} AS counted_version"]
+        + [f"s.{column(ProgressSummary, name)} AS counted_{name}" for name in summary.FIELDS]
+    )
+    r_id, of = f"r.{column(Roadmap, 'id')}", "roadmap"
+    return (
+        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
+        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version, {pace}, {figures} "
+        f"FROM {roadmap} r "
+        f"JOIN {follow} f ON f.{column(RoadmapFollow, of)} = {r_id} AND f.{column(RoadmapFollow, 'learner')} = %s "
+        f"LEFT JOIN {counted} s ON s.{column(ProgressSummary, of)} = {r_id} "
+        f"AND s.{column(ProgressSummary, 'learner')} = %s "
+        f"WHERE r.{column(Roadmap, 'published')} = %s "
+        f"ORDER BY r.{column(Roadmap, 'order')}, r.{column(Roadmap, 'title')}"
+    )
+
+
+FOLLOWED = _followed_statement()
+
+
+def followed_roadmaps(learner) -> list[Roadmap]:
+    """The dashboard's roadmaps: those the learner follows, with the content
+    version, their pace and their summary (`counted_*`, as with_summary gives
+    it): one query."""
+    roadmaps = list(Roadmap.objects.raw(FOLLOWED, [ContentVersion.SINGLETON, learner.pk, learner.pk, True]))
+    for roadmap in roadmaps:
+        # Columns that are not the roadmap's own come back unconverted.
+        roadmap.target_date = sql.day(roadmap.target_date)
+        roadmap.counted_last_activity = sql.moment(roadmap.counted_last_activity)
+    return roadmaps
 
 
 @dataclass
@@ -533,19 +582,7 @@ def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[O
 
 def dashboard_for(learner, *, now=None) -> Dashboard:
     now = now or timezone.now()
-    roadmaps = (
-        Roadmap.objects.published()
-        .with_content_version()
-        .annotate(mine=FilteredRelation("follows", condition=Q(follows__learner=learner)))
-        .filter(mine__isnull=False)
-        .annotate(
-            plan_basis=F("mine__plan_basis"),
-            hours_per_week=F("mine__hours_per_week"),
-            target_date=F("mine__target_date"),
-        )
-        .order_by("order", "title")
-    )
-    roadmaps = list(with_summary(roadmaps, learner))
+    roadmaps = followed_roadmaps(learner)
     statuses = statuses_of(learner)
     shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
     # The pace's one query, only for a learner who set one.
