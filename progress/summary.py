@@ -25,7 +25,7 @@ from mlepath import sql
 from progress import pace
 from progress.models import Progress, ProgressEvent, ProgressSummary, Status
 from roadmap.models import Roadmap
-from roadmap.selectors import roadmap_outline
+from roadmap.selectors import published_roadmaps, roadmap_outline
 
 Pair = tuple[int, int]  # (learner id, roadmap id)
 
@@ -78,7 +78,7 @@ def figures_of(topics: dict[int, int], statuses: dict[int, str], last_activity=N
 
 def published() -> dict[int, Roadmap]:
     """The roadmaps summaries are kept for, with the content version: one query."""
-    return {roadmap.pk: roadmap for roadmap in Roadmap.objects.published().with_content_version()}
+    return published_roadmaps()
 
 
 def fresh(pairs: Iterable[Pair], roadmaps: dict[int, Roadmap]) -> dict[Pair, Figures]:

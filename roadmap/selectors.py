@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
-from mlepath import cache
+from mlepath import cache, sql
 from roadmap.content import Content, DatasetSpec, ProjectSpec, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
-from roadmap.models import ContentVersion, Placement, Project, Roadmap, Section, Topic, content_version_subquery
+from roadmap.models import ContentVersion, Placement, Project, Roadmap, Section, Topic
 
 
 def content_from_database() -> Content:
@@ -278,24 +279,69 @@ def _topic_content(slug: str) -> TopicContent | None:
     )
 
 
+def _published_statement() -> str:
+    """Every published roadmap with the content version: plain SQL made once
+    (a tick reads it to move the summaries of the roadmaps holding the topic;
+    built with the ORM its subquery cost more to compile than to run, #24)."""
+    roadmap, version, column = sql.table(Roadmap), sql.table(ContentVersion), sql.column
+    fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
+    return (
+        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
+        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version "
+        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'published')} = %s"
+    )
+
+
+PUBLISHED = _published_statement()
+
+
+def published_roadmaps() -> dict[int, Roadmap]:
+    """The published roadmaps by id, each with the content version: one query."""
+    return {roadmap.pk: roadmap for roadmap in Roadmap.objects.raw(PUBLISHED, [ContentVersion.SINGLETON, True])}
+
+
+def _topic_on_roadmap_statement() -> str:
+    """A live topic on a published roadmap by their slugs, with the roadmap and
+    the content version: plain SQL made once from _meta, the same text on both
+    databases (values are parameters). A tick reads it first; built with the
+    ORM (two joins through the section, a subquery, only()) it cost more to
+    compile than the tick's writes (#24)."""
+    placement, section, roadmap, topic, version = (
+        sql.table(m) for m in (Placement, Section, Roadmap, Topic, ContentVersion)
+    )
+    column = sql.column
+    t, r = (f"t.{column(Topic, name)}" for name in TOPIC_FIELDS), (f"r.{column(Roadmap, n)}" for n in ROADMAP_FIELDS)
+    return (
+        f"SELECT {', '.join(t)}, {', '.join(r)}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
+        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) "
+        f"FROM {placement} p "
+        f"JOIN {section} s ON s.{column(Section, 'id')} = p.{column(Placement, 'section')} "
+        f"JOIN {roadmap} r ON r.{column(Roadmap, 'id')} = s.{column(Section, 'roadmap')} "
+        f"JOIN {topic} t ON t.{column(Topic, 'id')} = p.{column(Placement, 'topic')} "
+        f"WHERE r.{column(Roadmap, 'slug')} = %s AND r.{column(Roadmap, 'published')} = %s "
+        f"AND t.{column(Topic, 'slug')} = %s AND t.{column(Topic, 'retired')} = %s"
+    )
+
+
+# What a tick needs of them (the others are deferred, loaded if ever read).
+TOPIC_FIELDS, ROADMAP_FIELDS = ("id", "slug", "title"), ("id", "slug", "title")
+TOPIC_ON_ROADMAP = _topic_on_roadmap_statement()
+
+
 def topic_on_roadmap_or_404(*, roadmap_slug: str, topic_slug: str) -> tuple[Roadmap, Topic]:
     """A live topic on a published roadmap, and that roadmap with the content
-    version: one query."""
-    placement = (
-        Placement.objects.filter(
-            section__roadmap__slug=roadmap_slug,
-            section__roadmap__published=True,
-            topic__slug=topic_slug,
-            topic__retired=False,
-        )
-        .select_related("section__roadmap", "topic")
-        # What a tick needs of them: not the summaries.
-        .only("section__roadmap__slug", "section__roadmap__title", "topic__slug", "topic__title")
-        .annotate(content_version=content_version_subquery())
-        .first()  # a topic may sit in two sections of one roadmap
-    )
-    if placement is None:
+    version: one query (a topic placed in two sections of the roadmap answers
+    twice, alike)."""
+    with connection.cursor() as cursor:
+        cursor.execute(TOPIC_ON_ROADMAP, [ContentVersion.SINGLETON, roadmap_slug, True, topic_slug, False])
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("No such topic on this roadmap")
-    roadmap = placement.section.roadmap
-    roadmap.content_version = placement.content_version
-    return roadmap, placement.topic
+    topics, roadmaps = len(TOPIC_FIELDS), len(ROADMAP_FIELDS)
+    # Model.from_db: instances as a query makes them, the fields not read deferred.
+    topic = Topic.from_db(connection.alias, TOPIC_FIELDS, row[:topics])
+    roadmap = Roadmap.from_db(connection.alias, ROADMAP_FIELDS, row[topics : topics + roadmaps])
+    roadmap.content_version = row[-1]
+    return roadmap, topic

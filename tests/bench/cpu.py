@@ -1,9 +1,12 @@
 """Where a page's time goes, in process: the median CPU time of a request (Django's
-test client, DEBUG off) and, with --top, its cProfile hot spots.
+test client, DEBUG off), with --parts where it goes (session, user, templates,
+SQL built and run), with --top its cProfile hot spots.
 
 Run against a seeded bench database (make bench leaves one in bench-results/):
     DATABASE_URL=sqlite:///bench-results/bench.sqlite3 .venv/bin/python -m tests.bench.cpu \\
         /mentoring/ --as demo-mentor-001 --top 25
+    ... -m tests.bench.cpu /dashboard/import/ /dashboard/ --parts
+    ... -m tests.bench.cpu /roadmaps/ml-engineer-for-software-engineers/topics/python/status/ --tick --htmx --parts
 """
 
 import argparse
@@ -30,6 +33,9 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="cProfile's order: cumulative, tottime, ...")
     parser.add_argument("--htmx", action="store_true")
     parser.add_argument(
+        "--tick", action="store_true", help="POST status=done and status=not_started in turn (a status URL)"
+    )
+    parser.add_argument(
         "--parts", action="store_true", help="print where each request's time goes: session, user, SQL, templates..."
     )
     args = parser.parse_args()
@@ -46,19 +52,26 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     headers = {"HX-Request": "true"} if args.htmx else {}
+    statuses = ("done", "not_started")
+
+    def request(path, n):
+        if args.tick:
+            return client.post(path, {"status": statuses[n % 2]}, headers=headers)
+        return client.get(path, headers=headers)
+
     for path in args.paths:
         for _ in range(20):  # warm the caches and the connection
-            assert client.get(path, headers=headers).status_code == 200, path
+            assert request(path, _).status_code == 200, path
         times = []
-        for _ in range(args.runs):
+        for n in range(args.runs):
             start = time.process_time()
-            client.get(path, headers=headers)
+            request(path, n)
             times.append(time.process_time() - start)
         # Profiled in a loop of its own, so that the median above is cProfile's overhead free.
         profile = cProfile.Profile() if args.top or args.parts else None
-        for _ in range(args.runs if profile else 0):
+        for n in range(args.runs if profile else 0):
             profile.enable()
-            client.get(path, headers=headers)
+            request(path, n)
             profile.disable()
         print(f"{path}: median {statistics.median(times) * 1000:.2f} ms CPU per request ({args.runs} runs)")
         if profile and args.top:
