@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from mlepath import writers
 from progress import pace, summary
 from progress.models import (
     EVIDENCE_MAX_LINKS,
@@ -89,7 +90,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
     # Read before the transaction, which on SQLite holds the database's one write lock.
     roadmaps = summary.published()
     follow = roadmap is not None and not RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists()
-    with transaction.atomic():
+    with writers.turn(), transaction.atomic():
         progress = _locked_progress(learner=learner, topic=topic)
         previous = progress.status
         event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
