@@ -15,9 +15,12 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     Exists,
+    F,
     Max,
     OuterRef,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.identity import fold
@@ -340,22 +343,36 @@ def ago(then, now) -> str:
 # --- What changed since the mentor last looked ------------------------------
 
 
+# The topics done since the mentor last looked are named up to this many (the
+# latest) and counted: "12 topics done (A, B, C and 9 more)".
+DONE_TITLES_SHOWN = 3
+
+
 @dataclass
 class MenteeUpdate(MenteeNews):
-    done_titles: list[str] = field(default_factory=list)
+    done_titles: list[str] = field(default_factory=list)  # the latest few, oldest first
+
+    @property
+    def done_not_named(self) -> int:
+        return max(0, self.done - len(self.done_titles))
 
 
 def updates_for(mentor, *, now=None) -> list[MenteeUpdate]:
     """Each active mentee with news since the mentor last looked (mentoring.news),
-    with the titles of the topics done: two queries, whatever the cohort."""
+    with the titles of the latest topics done: two queries, whatever the cohort."""
     updates = [MenteeUpdate(**vars(item)) for item in news_for(mentor.pk, now=now)]
     by_learner = {u.learner_id: u for u in updates if u.done}
     if by_learner:
-        events = ProgressEvent.objects.filter(
-            learner_id__in=by_learner,
-            to_status=Status.DONE,
-            reason__in=ACTIVITY_REASONS,
-            created_at__gt=min(u.seen for u in by_learner.values()),
+        events = (
+            ProgressEvent.objects.filter(
+                learner_id__in=by_learner,
+                to_status=Status.DONE,
+                reason__in=ACTIVITY_REASONS,
+                created_at__gt=min(u.seen for u in by_learner.values()),
+            )
+            # Each mentee's latest few only: a first week can hold a hundred ticks.
+            .annotate(latest=Window(RowNumber(), partition_by=F("learner_id"), order_by=F("pk").desc()))
+            .filter(latest__lte=DONE_TITLES_SHOWN)
         )
         for learner_id, title, at in events.order_by("pk").values_list("learner_id", "topic__title", "created_at"):
             if at > by_learner[learner_id].seen:

@@ -49,6 +49,13 @@ def test_a_reply_evidence_and_done_topics_are_news_with_their_titles(
     assert "Here is how I did it" not in section  # the list says what changed; the thread shows it
 
 
+def test_many_done_topics_name_the_latest_three_and_count_the_rest(client, alice, bob, topics, track, looked_yesterday):
+    for slug in ("b", "c", "d", "e"):  # a was done before the mentor looked
+        progress_services.set_status(learner=alice, topic=topics[slug], status="done", roadmap=track)
+    section = updates_section(mentor_page(client, bob))
+    assert "4 topics done (Gamma, Delta, Epsilon and 1 more)" in section
+
+
 def test_the_mentors_own_comments_and_old_activity_are_not_news(client, alice, bob, topics, looked_yesterday):
     services.add_comment(author=bob, learner=alice, topic=topics["a"], body="Well done")
     html = mentor_page(client, bob)
