@@ -8,6 +8,7 @@ activity, the week's count, stalled, the activity calendar), evidence and notes
 only when shared. What is not shared is None or empty before any template runs."""
 
 import datetime as dt
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,9 @@ from django.db.models import (
     Exists,
     F,
     Max,
+    Min,
     OuterRef,
+    Q,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -28,7 +31,7 @@ from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, Project
 from mentoring.news import STALLED_AFTER, MenteeNews, news_for
 from progress import pace, summary
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
-from progress.selectors import ACTIVITY_REASONS, Dashboard, dashboard_for
+from progress.selectors import ACTIVITY_REASONS, ACTIVITY_STATUSES, Dashboard, dashboard_for
 from roadmap.models import Roadmap
 
 RECENT = dt.timedelta(days=7)
@@ -51,16 +54,13 @@ class RoadmapFigure:
         if self.forecast is None:
             return ""
         f = self.forecast
-        if f.finished:
-            verdict = "finished"
-        elif f.target_passed:
-            verdict = "target date passed"
-        elif f.weeks_behind is None:
-            verdict = "no topic done in 4 weeks"
-        elif f.weeks_behind == 0:
-            verdict = "on track"
-        else:
-            verdict = f"behind by {f.weeks_behind} week{'s' if f.weeks_behind != 1 else ''}"
+        verdict = {
+            "finished": "finished",
+            "target_passed": "target date passed",
+            "too_early": "too early to judge",
+            "no_recent": "no topic done in 4 weeks",
+            "on_track": "on track",
+        }.get(f.verdict) or f"behind by {f.weeks_behind} week{'s' if f.weeks_behind != 1 else ''}"
         return f"{f.hours_per_week} h a week to {f.target_date:%-d %b %Y}: {verdict}"
 
     @property
@@ -159,6 +159,21 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now, *, ment
             figure.remaining = counted.remaining_hours
             figure.plan = (hours_per_week, target_date)
             planned.append((learner_id, figure))
+    # Each mentee's last activity (any change) and first day of activity (as
+    # the dashboard's calendar counts it: the pace's history), in their zone.
+    first_days, zones = {}, {}
+    activity = Q(to_status__in=ACTIVITY_STATUSES, reason__in=ACTIVITY_REASONS)
+    for learner_id, last, first, zone in (
+        ProgressEvent.objects.filter(learner_id__in=dated)
+        .values("learner_id")
+        .annotate(last=Max("created_at"), first=Min("created_at", filter=activity))
+        .values_list("learner_id", "last", "first", "learner__time_zone")
+    ):
+        if learner_id in rows:
+            rows[learner_id].last_activity = last
+            zones[learner_id] = zoneinfo.ZoneInfo(zone or "UTC")
+            if first:
+                first_days[learner_id] = timezone.localtime(first, zones[learner_id]).date()
     if planned:
         # Hours completed in the weeks the actual pace looks at, per mentee and
         # roadmap: the few rows done lately, their hours from the cached outlines.
@@ -179,16 +194,9 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now, *, ment
                 hours_per_week=hours_per_week,
                 target_date=target_date,
                 done_recently_hours=recent.get((learner_id, figure.roadmap.pk), 0),
-                today=timezone.localdate(now),
+                first_activity=first_days.get(learner_id),
+                today=timezone.localdate(now, zones.get(learner_id, dt.UTC)),
             )
-    for learner_id, last in (
-        ProgressEvent.objects.filter(learner_id__in=dated)
-        .values("learner_id")
-        .annotate(last=Max("created_at"))
-        .values_list("learner_id", "last")
-    ):
-        if learner_id in rows:
-            rows[learner_id].last_activity = last
     # Done in the last 7 days: distinct topics the learner marked done in the
     # window (not a reset undone) and that are still done at its end, now.
     still_done = Progress.objects.filter(

@@ -4,7 +4,11 @@ The rules, as the dashboard states them:
 - Remaining hours: every topic neither done nor skipped, an in-progress topic
   counting half its hours (it is started; how far is not known).
 - Actual pace: the hours of the roadmap's topics completed in the last 4 weeks,
-  divided by 4.
+  divided by 4; by a learner who began less than 4 weeks ago, over the days
+  since their first activity.
+- No verdict before 2 weeks of history: a first week is mostly topics already
+  known, ticked at once, and a pace over days says nothing yet. Until then the
+  plan's finish date is what a learner reads.
 - A finish date at a pace is today plus the remaining hours at that many hours a
   week, rounded up to the day.
 - On track when the finish at the actual pace is on or before the target date;
@@ -19,6 +23,7 @@ from decimal import ROUND_CEILING, Decimal
 from progress.models import Status
 
 ACTUAL_PACE_WEEKS = 4
+JUDGED_AFTER_DAYS = 14  # of history (since the first activity) before any verdict
 
 
 def remaining_of(*, hours: int, done: int, skipped: int, in_progress: int) -> Decimal:
@@ -63,10 +68,12 @@ class Forecast:
     remaining: Decimal
     hours_per_week: int  # the plan's
     target_date: dt.date  # the plan's
-    actual_per_week: Decimal  # over the last ACTUAL_PACE_WEEKS weeks
+    actual_per_week: Decimal  # over the last weeks (see window_days); 0 before a verdict
     finish_at_plan: dt.date
-    finish_at_actual: dt.date | None  # None: nothing done in the last weeks
+    finish_at_actual: dt.date | None  # None: nothing done lately, or too early to say
     today: dt.date
+    first_activity: dt.date | None  # the learner's first day of activity, where they live
+    window_days: int = ACTUAL_PACE_WEEKS * 7  # the days the actual pace is measured over
 
     @property
     def finished(self) -> bool:
@@ -77,28 +84,67 @@ class Forecast:
         return not self.finished and self.target_date < self.today
 
     @property
+    def judged_from(self) -> dt.date | None:
+        """The first day a verdict is given: two weeks after the first activity."""
+        return self.first_activity + dt.timedelta(days=JUDGED_AFTER_DAYS) if self.first_activity else None
+
+    @property
+    def too_early(self) -> bool:
+        """Less than two weeks of history: the plan is told, no verdict."""
+        return not self.finished and (self.judged_from is None or self.today < self.judged_from)
+
+    @property
     def weeks_behind(self) -> int | None:
-        """0 when on track; None when there is no actual pace to judge by."""
+        """0 when on track; None when there is no actual pace to judge by (too
+        early, or nothing done in the last weeks)."""
         if self.finished:
             return 0
-        if self.finish_at_actual is None:
+        if self.too_early or self.finish_at_actual is None:
             return None
         late = (self.finish_at_actual - self.target_date).days
         return math.ceil(late / 7) if late > 0 else 0
 
+    @property
+    def verdict(self) -> str:
+        """What the pace says, one word each place shows in its own words:
+        finished, target_passed, too_early, no_recent, on_track or behind."""
+        if self.finished:
+            return "finished"
+        if self.target_passed:
+            return "target_passed"
+        if self.too_early:
+            return "too_early"
+        if self.weeks_behind is None:
+            return "no_recent"
+        return "on_track" if self.weeks_behind == 0 else "behind"
+
 
 def forecast(
-    *, remaining: Decimal, hours_per_week: int, target_date: dt.date, done_recently_hours: int, today: dt.date
+    *,
+    remaining: Decimal,
+    hours_per_week: int,
+    target_date: dt.date,
+    done_recently_hours: int,
+    first_activity: dt.date | None,
+    today: dt.date,
 ) -> Forecast:
-    actual = Decimal(done_recently_hours) / ACTUAL_PACE_WEEKS
+    """`done_recently_hours`: the roadmap's hours completed in the last
+    ACTUAL_PACE_WEEKS weeks; `first_activity`: the learner's first day of
+    activity (any roadmap), None if they have none."""
+    history = (today - first_activity).days if first_activity else 0
+    window = min(ACTUAL_PACE_WEEKS * 7, max(history, 1))
+    judged = first_activity is not None and history >= JUDGED_AFTER_DAYS
+    actual = Decimal(done_recently_hours) * 7 / window if judged else Decimal(0)
     return Forecast(
         remaining=remaining,
         hours_per_week=hours_per_week,
         target_date=target_date,
         actual_per_week=actual,
         finish_at_plan=finish_date(remaining=remaining, hours_per_week=Decimal(hours_per_week), today=today),
-        finish_at_actual=finish_date(remaining=remaining, hours_per_week=actual, today=today),
+        finish_at_actual=finish_date(remaining=remaining, hours_per_week=actual, today=today) if judged else None,
         today=today,
+        first_activity=first_activity,
+        window_days=window,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain
 
-from django.db.models import Count, F, FilteredRelation, Max, Q
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.urls import reverse
@@ -365,6 +365,7 @@ class Activity:
     width: int = 0
     height: int = 0
     fragment_key: str = ""  # what the rendered calendar is made of (its {% cache %} key)
+    first_day: dt.date | None = None  # the learner's first day of activity, where they live (the pace's history)
     # The grid of empty days is drawn as two pattern-filled rectangles (the
     # full weeks, then this week up to today); only active days are drawn one by one.
     left: int = 0
@@ -414,7 +415,7 @@ def activity_for(learner, *, now=None) -> Activity:
     tz = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
     today = timezone.localtime(now or timezone.now(), tz).date()
     events = ProgressEvent.objects.filter(learner=learner, to_status__in=ACTIVITY_STATUSES, reason__in=ACTIVITY_REASONS)
-    version = events.aggregate(count=Count("pk"), last=Max("pk"))
+    version = events.aggregate(count=Count("pk"), last=Max("pk"), first=Min("created_at"))
     key = cache.activity_key(learner_id=learner.pk, time_zone=tz.key, count=version["count"], last=version["last"])
     counts = cache.get_or_set(key, lambda: _day_counts(events, tz))
     current, longest = _streaks(set(counts), today)
@@ -450,6 +451,7 @@ def activity_for(learner, *, now=None) -> Activity:
         width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL,
         height=CALENDAR_TOP + 7 * CELL,
         fragment_key=f"{key}:{today.isoformat()}",
+        first_day=timezone.localtime(version["first"], tz).date() if version["first"] else None,
     )
 
 
@@ -482,10 +484,19 @@ class Pace:
     done_this_week: int = 0
 
 
-def pace_of(data: RoadmapProgress, *, plan, completed: list[tuple[int, dt.datetime]], now, time_zone) -> Pace:
+def pace_of(
+    data: RoadmapProgress,
+    *,
+    plan,
+    completed: list[tuple[int, dt.datetime]],
+    first_activity: dt.date | None,
+    now,
+    time_zone,
+) -> Pace:
     """`plan` has plan_basis, hours_per_week and target_date (a RoadmapFollow);
     `completed` is the learner's (topic id, completed at) of the last weeks
-    (recent_completions). No query."""
+    (recent_completions); `first_activity` their first day (Activity.first_day).
+    No query."""
     remaining = data.completion.remaining_hours
     if not plan.plan_basis:
         return Pace(basis="", remaining=remaining)
@@ -501,6 +512,7 @@ def pace_of(data: RoadmapProgress, *, plan, completed: list[tuple[int, dt.dateti
             hours_per_week=plan.hours_per_week,
             target_date=plan.target_date,
             done_recently_hours=sum(hours[pk] for pk, at in completed if pk in hours and at >= since),
+            first_activity=first_activity,
             today=now.astimezone(time_zone).date(),
         ),
         week=week,
@@ -588,8 +600,16 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
     # The pace's one query, only for a learner who set one.
     completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
     time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+    activity = activity_for(learner, now=now)
     for data in shaped:
-        data.pace = pace_of(data, plan=data.roadmap, completed=completed, now=now, time_zone=time_zone)
+        data.pace = pace_of(
+            data,
+            plan=data.roadmap,
+            completed=completed,
+            first_activity=activity.first_day,
+            now=now,
+            time_zone=time_zone,
+        )
 
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.
@@ -619,7 +639,7 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
         roadmaps=shaped,
         next_up=next_up,
         recently_completed=recent,
-        activity=activity_for(learner, now=now),
+        activity=activity,
         open_projects=open_projects,
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from progress import services
-from progress.models import RoadmapFollow
+from progress.models import ProgressEvent, RoadmapFollow
 from roadmap.models import Roadmap, Topic
 from tests.browser.conftest import sign_in
 
@@ -42,12 +42,30 @@ def test_a_learner_sets_a_pace_and_reads_the_forecast(
     card = page.get_by_role("region", name="ML Engineer for software engineers")
     follow = RoadmapFollow.objects.get(learner=alice, roadmap=track)
     expect(card).to_contain_text(f"Finish at your plan{follow.target_date:%-d %b %Y}")
-    expect(card.locator(".pace-verdict")).to_contain_text("Behind by")  # 6 h in 4 weeks, far below 10 a week
+    # Her first day (issue #25): the plan and this week, no verdict, and the rule said.
+    verdict = card.locator(".pace-verdict")
+    expect(verdict).to_contain_text(f"At 10 h a week you finish on {follow.target_date:%-d %b %Y}.")
+    expect(verdict).to_contain_text("two weeks after your first topic")
+    expect(card.locator(".pace-rule")).to_contain_text("once you have two weeks of history")
+    expect(card).not_to_contain_text("Behind")
     expect(card.locator(".week-plan li").first).to_contain_text("End-to-end ML systems")
     expect(card).to_contain_text("2 topics done this week")
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert_accessible(page)
     page.screenshot(path=f"screenshots/pace-{width}-{scheme}.png", full_page=True)
+
+    # Five weeks after her first topic, the same hours are judged.
+    ProgressEvent.objects.create(
+        learner=alice,
+        topic=Topic.objects.get(slug="python"),
+        from_status="not_started",
+        to_status="in_progress",
+        created_at=timezone.now() - dt.timedelta(weeks=5),
+    )
+    page.reload()
+    card = page.get_by_role("region", name="ML Engineer for software engineers")
+    expect(card.locator(".pace-verdict")).to_contain_text("Behind by")  # 6 h in 4 weeks, far below 10 a week
+    expect(card).to_contain_text("Your pace, last 4 weeks")
 
     # A date too close is answered in place, and nothing changes.
     card.get_by_role("link", name="Change or remove your pace").click()

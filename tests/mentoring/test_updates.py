@@ -171,6 +171,17 @@ def test_the_cohort_shows_each_mentees_pace_when_dates_are_shared(client, alice,
     follow = set_pace(learner=alice, roadmap=track, today=timezone.localdate(), hours_per_week=4)
     client.force_login(bob)
     html = client.get("/mentoring/").content.decode()
+    # Her first day: no verdict, the plan only (issue #25).
+    assert f"Pace: 4 h a week to {follow.target_date:%-d %b %Y}: too early to judge" in html
+    assert "behind by" not in html
+    ProgressEvent.objects.create(  # her first topic, five weeks ago
+        learner=alice,
+        topic=topics["e"],
+        from_status="not_started",
+        to_status="in_progress",
+        created_at=timezone.now() - dt.timedelta(weeks=5),
+    )
+    html = client.get("/mentoring/").content.decode()
     # Her pace of the last 4 weeks is 0.5 h a week: 364 days for 26 h, far behind.
     assert f"Pace: 4 h a week to {follow.target_date:%-d %b %Y}: behind by 46 weeks" in html
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from progress import pace, services
-from progress.models import PlanChange, Progress, RoadmapFollow, Status
+from progress.models import PlanChange, Progress, ProgressEvent, RoadmapFollow, Status
 
 TODAY = dt.date(2026, 11, 30)  # a Monday
 
@@ -41,12 +41,13 @@ def test_hours_a_week_for_a_target_round_up_and_refuse_a_date_not_after_today():
         pace.hours_per_week_for(remaining=Decimal(5), target=TODAY, today=TODAY)
 
 
-def forecast(remaining, *, hours=10, target_weeks=10, done_recently=0, today=TODAY):
+def forecast(remaining, *, hours=10, target_weeks=10, done_recently=0, today=TODAY, began_days_ago=70):
     return pace.forecast(
         remaining=Decimal(remaining),
         hours_per_week=hours,
         target_date=today + dt.timedelta(weeks=target_weeks),
         done_recently_hours=done_recently,
+        first_activity=today - dt.timedelta(days=began_days_ago) if began_days_ago is not None else None,
         today=today,
     )
 
@@ -81,6 +82,31 @@ def test_a_target_date_in_the_past_is_reported_as_passed():
 def test_a_finished_roadmap_is_on_track_whatever_the_date():
     f = forecast(0, target_weeks=-2)
     assert f.finished and not f.target_passed and f.weeks_behind == 0
+
+
+@pytest.mark.parametrize("began_days_ago", [None, 0, 1, 13])
+def test_no_verdict_before_two_weeks_of_history_only_the_plan(began_days_ago):
+    """Day one: three topics already known ticked at once are no pace, and
+    nothing ticked is no failure either (issue #25: "Behind by 164 weeks")."""
+    f = forecast(300, done_recently=3, began_days_ago=began_days_ago)
+    assert f.too_early and f.verdict == "too_early"
+    assert f.weeks_behind is None and f.finish_at_actual is None and f.actual_per_week == 0
+    assert f.finish_at_plan == TODAY + dt.timedelta(weeks=30)  # 300 h at the plan's 10 h a week
+    if began_days_ago is not None:
+        assert f.judged_from == TODAY - dt.timedelta(days=began_days_ago) + dt.timedelta(days=14)
+
+
+def test_from_two_weeks_the_pace_is_measured_over_the_days_since_the_first_activity():
+    f = forecast(100, done_recently=20, began_days_ago=14)
+    assert f.actual_per_week == 10 and f.window_days == 14  # 20 h in 2 weeks
+    assert f.verdict == "on_track" and f.finish_at_actual == TODAY + dt.timedelta(weeks=10)
+    assert forecast(100, done_recently=10, began_days_ago=14).verdict == "behind"
+    assert forecast(100, done_recently=20, began_days_ago=20).window_days == 20
+    assert forecast(100, done_recently=40, began_days_ago=400).window_days == 28  # then the last 4 weeks
+
+
+def test_a_finished_roadmap_is_finished_on_day_one():
+    assert forecast(0, began_days_ago=0).verdict == "finished"
 
 
 def test_the_week_plan_takes_topics_in_order_until_the_hours_run_out():
@@ -152,7 +178,10 @@ def test_a_pace_in_hours_a_week_gives_the_finish_date_and_is_recorded(alice_clie
     page = alice_client.get(response.url).content.decode()
     assert f"Planned: Track at 7 hours a week, to finish by {follow.target_date:%-d %b %Y}." in page
     assert "<dt>Hours left</dt><dd>28 <span" in page
-    assert "No topic done in the last 4 weeks: no forecast at your pace yet." in page
+    # A first day: the plan is told, no verdict.
+    assert f'At 7 h a week you finish on <time datetime="{follow.target_date:%Y-%m-%d}">' in page
+    assert "Your pace is compared with your plan two weeks after your first topic." in page
+    assert "Behind" not in page and "No topic done" not in page
 
 
 def test_a_target_date_gives_the_hours_a_week(alice_client, alice, track):
@@ -168,6 +197,10 @@ def test_the_forecast_at_the_actual_pace_says_how_far_behind_and_plans_the_week(
     services.set_status(learner=alice, topic=topics["a"], status=Status.DONE, roadmap=track)
     services.set_status(learner=alice, topic=topics["b"], status=Status.DONE, roadmap=track)
     post_pace(alice_client, basis="hours", hours_per_week="5")  # 23 h left: 33 days
+    began = timezone.now() - dt.timedelta(weeks=5)  # the history the verdict needs: a first topic 5 weeks ago
+    ProgressEvent.objects.create(
+        learner=alice, topic=topics["e"], from_status="not_started", to_status="in_progress", created_at=began
+    )
 
     page = alice_client.get("/dashboard/").content.decode()
 
@@ -179,6 +212,22 @@ def test_the_forecast_at_the_actual_pace_says_how_far_behind_and_plans_the_week(
     assert "2 topics done this week (from Monday)" in page
     week = page[page.index('<ol class="week-plan">') :].split("</ol>")[0]
     assert "Gamma" in week and "Delta" not in week  # 5 h fit Gamma only
+
+
+def test_day_one_three_topics_and_a_pace_read_the_plan_not_a_verdict(alice_client, alice, topics, track):
+    """Issue #25: a learner who ticks 3 topics and sets 10 h a week on day one."""
+    for slug in ("a", "b", "c"):
+        services.set_status(learner=alice, topic=topics[slug], status=Status.DONE, roadmap=track)
+    post_pace(alice_client, basis="hours", hours_per_week="10")  # 18 h left: 13 days
+    page = alice_client.get("/dashboard/").content.decode()
+    finish = local_today(alice) + dt.timedelta(days=13)
+    judged = local_today(alice) + dt.timedelta(days=14)
+    assert f'At 10 h a week you finish on <time datetime="{finish:%Y-%m-%d}">{finish:%-d %b %Y}</time>.' in page
+    assert f"Your pace is compared with your plan from {judged:%-d %b}, two weeks after your first topic." in page
+    assert "compared with your plan once you have two weeks of history" in page  # the rule, stated
+    assert "Behind" not in page and "Your pace, last" not in page
+    week = page[page.index('<ol class="week-plan">') :].split("</ol>")[0]
+    assert "Delta" in week  # what this week holds
 
 
 def test_an_in_progress_topic_counts_half_and_a_skipped_one_not_at_all(alice_client, alice, topics, track):
