@@ -7,6 +7,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.time_zones import zone_of
 from mentoring.models import DigestKind, DigestSent, Mentorship, Nudge
 from mlepath.mail import MAIL_QUEUE, send_or_retry
 from progress.models import ProjectWork
@@ -68,18 +69,21 @@ def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None
     now = timezone.now()
     unsubscribe = digests.unsubscribe_url(user, kind)
     context = {"user": user, "unsubscribe_url": unsubscribe, "site_url": settings.SITE_URL}
-    if kind == DigestKind.LEARNER:
-        context["digest"] = digests.learner_digest(user, now=now)
-        subject, template = "Your week at MLE Path", "mentoring/digest_learner_email.txt"
-    else:
-        context["digest"] = digests.mentor_digest(user, now=now)
-        subject, template = "Your mentees this week at MLE Path", "mentoring/digest_mentor_email.txt"
+    # Composed and rendered in the recipient's time zone, as their pages are.
+    with timezone.override(zone_of(user)):
+        if kind == DigestKind.LEARNER:
+            context["digest"] = digests.learner_digest(user, now=now)
+            subject, template = "Your week at MLE Path", "mentoring/digest_learner_email.txt"
+        else:
+            context["digest"] = digests.mentor_digest(user, now=now)
+            subject, template = "Your mentees this week at MLE Path", "mentoring/digest_mentor_email.txt"
+        body = render_to_string(template, context)
     send_or_retry(
         send_digest,
         attempt=attempt,
         task_kwargs={"user_id": user_id, "kind": kind, "week": week},
         subject=subject,
-        body=render_to_string(template, context),
+        body=body,
         to=[user.email],
         on_give_up=DigestSent.objects.filter(user_id=user_id, kind=kind, week=week).delete,
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every date a signed-in person reads is in their time zone (accounts.time_zones).
+    "accounts.time_zones.TimeZoneMiddleware",
     # Default-deny: every view needs a signed-in user unless it opts out
     # with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -46,7 +46,9 @@ EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    """A moment as the learner reads it: in their time zone (the request's, see
+    accounts.time_zones), with its offset, so an import reads it back exactly."""
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def export_data(learner) -> dict:
@@ -60,7 +62,7 @@ def export_data(learner) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": _iso(timezone.now()),
         "username": learner.username,
         "following": list(learner.follows.order_by("pk").values_list("roadmap__slug", flat=True)),
         "progress": [
@@ -82,7 +84,7 @@ def export_data(learner) -> dict:
                 "from": e.from_status,
                 "to": e.to_status,
                 "reason": e.reason,
-                "at": e.created_at.isoformat(),
+                "at": _iso(e.created_at),
             }
             for e in events
         ],
@@ -109,7 +111,7 @@ def export_data(learner) -> dict:
                 "from": e.from_state,
                 "to": e.to_state,
                 "by": ("you" if e.actor_id == learner.pk else e.actor.public_name) if e.actor else None,
-                "at": e.created_at.isoformat(),
+                "at": _iso(e.created_at),
             }
             for e in project_events
         ],
