@@ -300,6 +300,11 @@ def mentee_dashboard(mentorship: Mentorship) -> Dashboard:
     return dashboard
 
 
+def nudged_today(*, mentor, learner) -> bool:
+    """Whether the mentor nudged the learner today (one a day): one query."""
+    return Nudge.objects.filter(mentor=mentor, learner=learner, sent_on=timezone.localdate()).exists()
+
+
 def has_active_mentor(learner) -> bool:
     return Mentorship.objects.filter(learner=learner, status=Mentorship.Status.ACTIVE).exists()
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.time_zones import zone_of
@@ -25,7 +26,8 @@ def send_nudge(*, nudge_id: int, attempt: int = 1) -> None:
     sent = Nudge.objects.select_related("mentor", "learner").filter(pk=nudge_id).first()
     if sent is None or not sent.learner.email_verified:
         return  # an account was deleted since, or the address is unconfirmed (optional mail waits)
-    context = {"mentor": sent.mentor, "learner": sent.learner}
+    dashboard_url = settings.SITE_URL + reverse("dashboard")
+    context = {"mentor": sent.mentor, "learner": sent.learner, "dashboard_url": dashboard_url}
     send_or_retry(
         send_nudge,
         attempt=attempt,

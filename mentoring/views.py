@@ -217,9 +217,20 @@ def mentee(request, username):
     suggestions = selectors.suggestions_by_roadmap(mentorship)
     for item in dashboard.roadmaps:
         item.suggestion = suggestions.get(item.roadmap.pk)
-    return render(
-        request, "mentoring/mentee.html", {"mentorship": mentorship, "learner": learner, "dashboard": dashboard}
-    )
+        # This week's topics open as the mentor sees them, not the mentor's own topic page.
+        for row in item.pace.week if item.pace else ():
+            row.url = reverse("mentoring_mentee_topic", args=[learner.username, row.topic.slug])
+    context = {
+        "mentorship": mentorship,
+        "learner": learner,
+        "dashboard": dashboard,
+        "nudged_today": selectors.nudged_today(mentor=request.user, learner=learner),
+        # The pace is told to the mentor, of the learner (progress/includes/pace.html).
+        "pace_name": learner.public_name,
+        "whose": f"{learner.public_name}'s",
+        "their": "their",
+    }
+    return render(request, "mentoring/mentee.html", context)
 
 
 @require_safe
@@ -302,6 +313,9 @@ def mentee_nudge(request, username):
         messages.info(request, str(exc))
     else:
         messages.success(request, f"Encouragement is on its way to {mentorship.learner.public_name}.")
+    # From the mentee's page, back to it; from the cohort, back to the cohort.
+    if request.POST.get("back") == "mentee":
+        return redirect("mentoring_mentee", username=mentorship.learner.username)
     return redirect("mentoring")
 
 

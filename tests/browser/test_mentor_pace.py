@@ -13,7 +13,7 @@ from mentoring import services as mentoring_services
 from mentoring.models import Mentorship
 from progress import services
 from progress.models import RoadmapFollow
-from roadmap.models import Roadmap, Topic
+from roadmap.models import Project, Roadmap, Topic
 from tests.browser.conftest import sign_in
 
 TRACK = "ml-engineer-for-software-engineers"
@@ -31,6 +31,8 @@ def test_a_mentor_reads_the_pace_and_suggests_a_date_the_learner_accepts(
     for slug in ("ml-engineer-role", "ml-job-market"):
         services.set_status(learner=alice, topic=Topic.objects.get(slug=slug), status="done", roadmap=track)
     services.set_pace(learner=alice, roadmap=track, today=timezone.localdate(), hours_per_week=10)
+    project = Project.objects.get(slug="ab-test-analysis")
+    services.start_project(learner=alice, project=project)
     target = timezone.localdate() + dt.timedelta(days=400)
 
     mentor = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
@@ -47,6 +49,29 @@ def test_a_mentor_reads_the_pace_and_suggests_a_date_the_learner_accepts(
     updates.get_by_role("button", name=re.compile(r"^Mark as seen\W+Alice Liddell$")).click()
     expect(mentor.get_by_role("region", name="What changed since you last looked")).to_have_count(0)
     mentor.get_by_role("link", name="Alice Liddell").first.click()
+    # The mentee page speaks to the mentor, of Alice, and its links are the mentor's (issue #25, item 4).
+    pace = mentor.locator("#pace-" + TRACK)
+    expect(pace).to_contain_text("Alice Liddell's plan")
+    expect(pace.locator(".pace-verdict")).to_contain_text("At 10 h a week Alice Liddell finishes on")
+    expect(pace).not_to_contain_text("Your")
+    expect(pace.locator(".week-plan a").first).to_have_attribute(
+        "href", re.compile(r"^/mentoring/mentees/alice/topics/")
+    )
+    projects = mentor.get_by_role("region", name="Alice Liddell's projects")
+    expect(projects.get_by_role("link", name=project.title)).to_be_visible()
+    expect(projects).to_contain_text("In progress")
+    mentor.get_by_role("button", name="Nudge Alice Liddell").click()
+    expect(mentor.locator(".messages")).to_contain_text("Encouragement is on its way to Alice Liddell")
+    expect(mentor.get_by_role("region", name="Encourage Alice Liddell")).to_contain_text(
+        "You nudged Alice Liddell today"
+    )
+    assert mentor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert_accessible(mentor)
+    mentor.screenshot(path=f"screenshots/mentee-page-{width}-{scheme}.png", full_page=True)
+    pace.locator(".week-plan a").first.click()
+    expect(mentor.get_by_role("heading", level=1)).to_be_visible()
+    assert "/mentoring/mentees/alice/topics/" in mentor.url
+    mentor.go_back()
     mentor.get_by_label("Suggest a target date for ML Engineer for software engineers").fill(target.isoformat())
     mentor.get_by_role("button", name="Suggest").first.click()
     expect(mentor.locator(".messages")).to_contain_text("Suggested to Alice Liddell")

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -122,6 +123,7 @@ def test_nudge_sends_one_email_per_day(mentoring, alice, bob, dave, run_tasks):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [alice.email]
     assert "cheering you on" in mail.outbox[0].subject
+    assert f"{settings.SITE_URL}/dashboard/" in mail.outbox[0].body  # where to pick up
     with pytest.raises(services.MentoringError, match="already sent"):
         services.nudge(mentor=bob, learner=alice)
     with pytest.raises(services.MentoringError):

@@ -227,6 +227,27 @@ def test_nudge_from_the_cohort_is_refused_politely_the_second_time(client, mento
     assert len(mail.outbox) == 1
 
 
+def test_the_mentee_page_nudges_and_comes_back_to_say_so(client, mentoring, alice, bob):
+    """Issue #25, item 4: the nudge on the mentee's page, and their projects."""
+    from progress import services as progress_services
+    from roadmap.models import Project
+
+    client.force_login(bob)
+    page = client.get("/mentoring/mentees/alice/").content.decode()
+    assert "Nudge Alice Liddell</button>" in page and "No project under way." in page
+    response = client.post("/mentoring/mentees/alice/nudge/", {"back": "mentee"})
+    assert response.status_code == 302 and response.url == "/mentoring/mentees/alice/"
+    page = client.get(response.url).content.decode()
+    assert "Encouragement is on its way to Alice Liddell." in page
+    assert "You nudged Alice Liddell today." in page and "Nudge Alice Liddell</button>" not in page
+    assert client.post("/mentoring/mentees/alice/nudge/").url == "/mentoring/"  # from the cohort, back to it
+
+    project = Project.objects.create(slug="p", title="A project", brief="b", estimated_hours=4)
+    progress_services.start_project(learner=alice, project=project)
+    page = client.get("/mentoring/mentees/alice/").content.decode()
+    assert 'href="/mentoring/mentees/alice/projects/p/">A project</a>' in page and "In progress" in page
+
+
 def test_the_cohort_shows_a_nudge_and_a_new_name_at_once(client, mentoring, alice, bob):
     # alice has been quiet for three weeks: stalled, with a Nudge button.
     ProgressEvent.objects.filter(learner=alice).update(created_at=timezone.now() - dt.timedelta(days=21))
