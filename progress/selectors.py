@@ -379,6 +379,9 @@ class Activity:
 CELL = 13
 CALENDAR_TOP = 18
 CALENDAR_LEFT = 2  # the weekday names sit in a column of their own, outside the scroller
+# Room right of the grid for a month that begins in the last week: its name
+# ("Dec") is wider than the one column it starts in.
+CALENDAR_RIGHT = 2 * CELL
 
 
 def _streaks(active: set[dt.date], today: dt.date) -> tuple[int, int]:
@@ -448,7 +451,7 @@ def activity_for(learner, *, now=None) -> Activity:
         current_streak=current,
         longest_streak=longest,
         today=today,
-        width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL,
+        width=CALENDAR_LEFT + (CALENDAR_WEEKS + 1) * CELL + CALENDAR_RIGHT,
         height=CALENDAR_TOP + 7 * CELL,
         fragment_key=f"{key}:{today.isoformat()}",
         first_day=timezone.localtime(version["first"], tz).date() if version["first"] else None,

@@ -132,8 +132,12 @@ def _cell(value: str) -> str:
 
 
 def export_csv(learner) -> str:
+    """One row per topic touched. It starts with a byte-order mark, by which
+    Excel knows the file is UTF-8 (without it, it garbles every accent and
+    every Japanese title); other readers skip it ("utf-8-sig")."""
     data = export_data(learner)
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(["topic", "title", "status", "started_at", "completed_at", "note", "evidence"])
     for row in data["progress"]:

@@ -68,7 +68,7 @@ def test_the_learner_reads_both_changes_on_their_own_day(client, learner):
     assert recent.count(f">{shown}</time>") == 2
     assert f"<title>{day:%a %d %b %Y}: 2 topics started or completed</title>" in dashboard  # the calendar's square
 
-    rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/dashboard/export.csv").content.decode("utf-8-sig"))))
     completed = {row["topic"]: dt.datetime.fromisoformat(row["completed_at"]) for row in rows}
     assert completed["a"] == before and completed["a"].date() == day  # the same moment, in the learner's zone
     data = json.loads(client.get("/dashboard/export.json").content)

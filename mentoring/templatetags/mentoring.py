@@ -5,6 +5,7 @@ without importing mentoring."""
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring import selectors
 from mentoring.forms import CommentForm
@@ -70,3 +71,9 @@ def pace_suggestions(context, learner):
     if _own(context, learner, "has_suggestions") is False:
         return {"suggestions": []}
     return {"suggestions": selectors.pending_suggestions(learner)}
+
+
+@register.filter
+def ago(moment) -> str:
+    """ "3 days ago", or "just now" within the minute (Django's timesince says "0 minutes")."""
+    return selectors.ago(moment, timezone.now()) if moment else ""

@@ -73,6 +73,8 @@ def test_submit_review_request_changes_resubmit_approve(alice, bob, mentoring, p
     assert ProjectWork.objects.get().state == "submitted"
     queue = bob_client.get("/mentoring/reviews/").content.decode()
     assert MEN in queue and "Alice Liddell" in queue
+    assert "(just now)" in queue and "0 minutes" not in queue  # submitted seconds ago
+    assert "the oldest submitted just now" in bob_client.get("/mentoring/").content.decode()
 
     page = bob_client.get("/mentoring/mentees/alice/projects/pipeline/").content.decode()
     assert "https://git.example.org/alice/pipeline" in page and "Look at eval.py" in page

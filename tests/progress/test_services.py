@@ -167,6 +167,15 @@ def test_activity_days_are_counted_in_the_learners_time_zone(alice, topics):
     assert activity.current_streak == 1
 
 
+def test_every_month_label_of_the_activity_calendar_fits_inside_it(alice):
+    """Issue #25: the last month's name was cut ("De"). A name is three letters
+    of 10 px text, about 20 px wide, whatever day of the year it is."""
+    for days in range(0, 366, 3):
+        now = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=days)
+        activity = activity_for(alice, now=now)
+        assert all(x + 20 <= activity.width for x, _ in activity.months), now
+
+
 def test_dashboard_next_up_waits_for_prerequisites_and_skips_done(alice, topics, track):
     services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
     services.set_status(learner=alice, topic=topics["e"], status="skipped", roadmap=track)

@@ -255,7 +255,10 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, t
     csv_response = alice_client.get("/dashboard/export.csv")
     assert csv_response["Content-Type"].startswith("text/csv")
     assert "attachment;" in csv_response["Content-Disposition"]
-    body = csv_response.content.decode()
+    # The card promises what each file holds (the CSV has no history or projects).
+    assert "JSON: everything, history and projects too" in alice_client.get("/dashboard/").content.decode()
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel reads UTF-8 by
+    body = csv_response.content.decode("utf-8-sig")
     assert body.splitlines()[0] == "topic,title,status,started_at,completed_at,note,evidence"
     assert "a,Alpha,done," in body and "'=SUM(A1)" in body and "https://example.com/a" in body
 
