@@ -394,7 +394,7 @@ class Portfolio(models.Model):
 
     learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
     public = models.BooleanField("Show my portfolio", default=False)
-    show_completion = models.BooleanField("Show my roadmap completion", default=True)
+    show_completion = models.BooleanField("Show my roadmap completion", default=False)
     bio = models.TextField("Short bio", max_length=600, blank=True)
     link_1 = models.URLField("Link 1", max_length=300, blank=True)
     link_2 = models.URLField("Link 2", max_length=300, blank=True)

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.identity import fold
 from progress import selectors
 from progress.forms import PortfolioForm
-from progress.models import Portfolio, ProjectState, ProjectWork
+from progress.models import Portfolio, ProjectEvent, ProjectState, ProjectWork
+from roadmap.models import Topic
 
 
 def _approved(learner):
@@ -25,6 +26,27 @@ def _approved(learner):
         .select_related("project")
         .order_by("-completed_at", "pk")
     )
+
+
+def _add_what_an_employer_reads(works) -> None:
+    """Each shown project's topics and who approved it, when: two queries
+    whatever the number of projects."""
+    topics = {}
+    for project_id, title in Topic.objects.filter(
+        projects__in=[work.project_id for work in works], retired=False
+    ).values_list("projects", "title"):
+        topics.setdefault(project_id, []).append(title)
+    # The latest approval of each (a work reopened and approved again names the last mentor).
+    approvals = {
+        event.work_id: event
+        for event in ProjectEvent.objects.filter(work__in=works, to_state=ProjectState.APPROVED)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    }
+    for work in works:
+        work.topic_titles = sorted(topics.get(work.project_id, []))
+        approval = approvals.get(work.pk)
+        work.approved_by = approval.actor.public_name if approval and approval.actor else ""
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -66,6 +88,7 @@ def portfolio_page(request, username):
         raise Http404("No such portfolio")
     learner = portfolio.learner
     projects = [work for work in _approved(learner) if work.on_portfolio and not work.project.retired]
+    _add_what_an_employer_reads(projects)
     roadmaps = selectors.completion_of_followed(learner) if portfolio.show_completion else []
     context = {"portfolio": portfolio, "learner": learner, "projects": projects, "roadmaps": roadmaps}
     response = render(request, "progress/portfolio.html", context)

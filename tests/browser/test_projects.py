@@ -110,9 +110,25 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     expect(visitor.locator("body")).not_to_contain_text("calibration plot")
     assert visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     assert_accessible(visitor)
+    # What an employer reads (issue #25, item 7): who approved it, a summary, tools and topics.
+    card = visitor.locator(".portfolio-projects li.card").first
+    expect(card).to_contain_text("Approved by bob on")
+    expect(card.locator(".portfolio-summary")).not_to_be_empty()
+    expect(card).to_contain_text("Tools:")
+    expect(card).to_contain_text("Topics:")
     visitor.screenshot(path=f"screenshots/portfolio-{width}.png", full_page=True)
     visitor.emulate_media(media="print")
     expect(visitor.locator(".site-header")).to_be_hidden()
+    # Printed, nothing but text: no box drawn around an empty element.
+    empty_boxes = visitor.evaluate(
+        """[...document.querySelectorAll('main *')].filter(el => {
+            const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+            const drawn = style.borderTopWidth !== '0px' || style.backgroundColor !== 'rgba(0, 0, 0, 0)';
+            return drawn && box.width > 0 && box.height > 0 && !el.textContent.trim() && !el.querySelector('img, svg');
+        }).map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert empty_boxes == []
+    visitor.screenshot(path=f"screenshots/portfolio-print-{width}.png", full_page=True)
     visitor.emulate_media(media="screen")
 
     page.goto(f"{live_server.url}/portfolio/")

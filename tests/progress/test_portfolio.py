@@ -80,6 +80,10 @@ def test_only_approved_chosen_work_and_nothing_private(alice_with_work, alice):
     ProjectWork.objects.filter(learner=alice, state="approved").update(on_portfolio=True)
     html = Client().get("/u/alice/").content.decode()
     assert "Project 00" in html and "https://git.example.org/alice/approved" in html
+    # What an employer reads of each (issue #25, item 7): who approved it and when, a summary, tools, topics.
+    assert "Approved by bob on " in html
+    assert "Build project-00 with public data" in html
+    assert "Tools:</span> pandas, scikit-learn" in html and "Topics:</span> Alpha" in html
     for private in (
         "alice-draft-note",
         "git.example.org/alice/draft",
@@ -94,6 +98,16 @@ def test_only_approved_chosen_work_and_nothing_private(alice_with_work, alice):
     assert '<meta property="og:description" content="I build &lt;b&gt;models&lt;/b&gt;">' in html
     ProjectWork.objects.filter(learner=alice).update(on_portfolio=False)
     assert "Project 00" not in Client().get("/u/alice/").content.decode()
+
+
+def test_completion_is_off_until_the_learner_shows_it(alice_with_work, alice):
+    """A beginner does not publish "6%" without choosing to (issue #25, item 7)."""
+    response = _signed_in(alice).post("/portfolio/", {"public": "on"})
+    assert response.status_code == 302
+    assert Portfolio.objects.get(learner=alice).show_completion is False
+    assert "Roadmap completion" not in Client().get("/u/alice/").content.decode()
+    Portfolio.objects.filter(learner=alice).update(show_completion=True)
+    assert "Roadmap completion" in Client().get("/u/alice/").content.decode()
 
 
 def test_noindex_by_default_and_when_asked(alice_with_work, alice):
