@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -18,7 +18,7 @@ from mentoring.forms import CommentForm, ProjectReviewForm
 from mentoring.models import ProjectComment
 from progress import services as progress_services
 from progress.forms import ProjectWorkForm
-from progress.models import ProjectState, ProjectWork
+from progress.models import ProjectEvent, ProjectState, ProjectWork
 from roadmap.models import Project, ProjectPlacement, Topic
 
 
@@ -84,6 +84,8 @@ def _project_page(request, slug, *, status=200, work_form=None, comment_form=Non
         thread = _thread(work)
         context |= {
             "work": work,
+            "editable": work is not None and work.state in progress_services.PROJECT_EDITABLE,
+            "review": _last_review(work, thread),
             "checked": {criterion.pk for criterion in work.checked.all()} if work else set(),
             "has_mentor": selectors.has_active_mentor(request.user),
             "work_form": work_form or _work_form(project, work),
@@ -93,6 +95,25 @@ def _project_page(request, slug, *, status=200, work_form=None, comment_form=Non
             "comment_form": comment_form or CommentForm(),
         }
     return render(request, "mentoring/project_detail.html", context, status=status)
+
+
+def _last_review(work: ProjectWork | None, thread: list[ProjectComment]) -> ProjectEvent | None:
+    """The review that put the work in its state (approved, or changes
+    requested), with its mentor and `words`: the comment they sent with it
+    (review_project writes it just after the event). One query, and only then."""
+    if work is None or work.state not in (ProjectState.APPROVED, ProjectState.CHANGES_REQUESTED):
+        return None
+    review = (
+        ProjectEvent.objects.filter(work=work, to_state=work.state)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if review is not None:
+        review.words = next(
+            (c.body for c in thread if c.author_id == review.actor_id and c.created_at >= review.created_at), ""
+        )
+    return review
 
 
 def _back(project: Project, anchor: str = "work") -> HttpResponse:
@@ -139,6 +160,29 @@ def project_work(request, slug):
             }[action],
         )
     return _back(project)
+
+
+@require_POST
+def project_criteria(request, slug):
+    """Save the ticked criteria alone, as the learner ticks them (htmx, on the
+    project's page: the rest of the form waits for Save). Without JavaScript
+    the form's Save button saves them with the rest."""
+    project, work = _own_work_or_404(request, slug)
+    values = request.POST.getlist("checked")
+    if not all(value.isascii() and value.isdigit() and len(value) <= 18 for value in values):
+        return HttpResponseBadRequest("Criteria are given by their numbers.")
+    checked = [int(value) for value in values]
+    try:
+        work = progress_services.check_criteria(work=work, checked=checked)
+    except progress_services.ProjectError as exc:
+        if not request.htmx:
+            messages.error(request, str(exc))
+            return _back(project)
+        return render(request, "mentoring/project_detail.html#criteria-saved", {"refused": str(exc)}, status=422)
+    if not request.htmx:
+        return _back(project)
+    met, total = work.checked.count(), project.criteria.count()
+    return render(request, "mentoring/project_detail.html#criteria-saved", {"met": met, "total": total})
 
 
 @require_POST
@@ -238,6 +282,11 @@ def mentee_project_review(request, username, slug):
     mentorship, project, work = _mentee_work_or_404(request, username, slug)
     form = ProjectReviewForm(request.POST)
     if not form.is_valid():
+        # The page comes back with the first field in error focused (autofocus
+        # scrolls it into view), so the reviewer sees at once what is missing.
+        shown = [name for name in form.errors if name in form.fields and not form.fields[name].widget.is_hidden]
+        if shown:
+            form.fields[shown[0]].widget.attrs["autofocus"] = True
         return _mentee_project_page(request, mentorship, project, work, review_form=form, status=400)
     approve = form.cleaned_data["decision"] == "approve"
     try:

@@ -361,18 +361,25 @@ PROJECT_EDITABLE = (ProjectState.IN_PROGRESS, ProjectState.CHANGES_REQUESTED)
 
 
 @transaction.atomic
-def save_project_work(
-    *, work: ProjectWork, checked: list[int], repository_url: str, writeup_url: str, demo_url: str, note: str
-) -> ProjectWork:
-    """The learner's ticks, links and note, while the work is theirs to change."""
+def check_criteria(*, work: ProjectWork, checked: list[int]) -> ProjectWork:
+    """The learner's ticks alone (saved as they tick, on the project's page),
+    while the work is theirs to change; ids of other projects' criteria are ignored."""
     work = ProjectWork.objects.select_for_update().select_related("project").get(pk=work.pk)
     if work.state not in PROJECT_EDITABLE:
         raise ProjectError(
             f"This project is {work.get_state_display().lower()}: "
             + ("approved work is closed." if work.state == ProjectState.APPROVED else "reopen it to change it.")
         )
-    valid = set(work.project.criteria.filter(pk__in=checked).values_list("pk", flat=True))
-    work.checked.set(valid)
+    work.checked.set(set(work.project.criteria.filter(pk__in=checked).values_list("pk", flat=True)))
+    return work
+
+
+@transaction.atomic
+def save_project_work(
+    *, work: ProjectWork, checked: list[int], repository_url: str, writeup_url: str, demo_url: str, note: str
+) -> ProjectWork:
+    """The learner's ticks, links and note, while the work is theirs to change."""
+    work = check_criteria(work=work, checked=checked)
     work.repository_url, work.writeup_url, work.demo_url, work.note = repository_url, writeup_url, demo_url, note
     work.save(update_fields=["repository_url", "writeup_url", "demo_url", "note"])
     return work

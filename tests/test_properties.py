@@ -128,6 +128,10 @@ ENDPOINTS = {
             "note": TEXT,
         }
     ),
+    "/projects/pipeline/criteria/": fields("checked")
+    | st.fixed_dictionaries(
+        {"checked": st.lists(st.integers(min_value=-1, max_value=10**20).map(str) | TEXT, max_size=3)}
+    ),
     "/projects/pipeline/reopen/": fields(),
     "/projects/pipeline/comments/": form_data(CommentForm),
     "/projects/pipeline/comments/seen/": fields(),

@@ -65,6 +65,9 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     mentor.get_by_role("button", name="Send review").click()  # without a comment: refused in place
     expect(mentor.get_by_role("alert")).to_be_visible()
     expect(mentor.locator(".review-form")).to_contain_text("Say what to change")
+    # The page comes back at the review, the comment focused and in view (issue #25, item 5).
+    expect(mentor.get_by_label("Comments")).to_be_focused()
+    expect(mentor.get_by_label("Comments")).to_be_in_viewport()
     assert_accessible(mentor)
     assert mentor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     mentor.screenshot(path=f"screenshots/project-review-{width}.png", full_page=True)
@@ -78,6 +81,23 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     expect(page.locator(".feedback")).to_contain_text("Add a calibration plot, please.")
     page.locator(".next-projects").get_by_role("link", name=project.title).click()
     expect(page.locator("#comments")).to_contain_text("Add a calibration plot, please.")
+    # What to change, first: the mentor's words under the state, with who and when.
+    expect(page.locator("#state")).to_contain_text("by bob on")
+    expect(page.locator(".review-words")).to_contain_text("Add a calibration plot, please.")
+    expect(page.locator(".review-words")).to_be_in_viewport()
+    # A tick is saved as it is made: no Save pressed, and a reload keeps it.
+    box = page.locator(".criteria-autosave input[type=checkbox]").first
+    box.set_checked(not box.is_checked())
+    expect(page.locator("#criteria-saved")).to_contain_text("criteria met")
+    was = box.is_checked()
+    page.reload()
+    box = page.locator(".criteria-autosave input[type=checkbox]").first
+    assert box.is_checked() == was
+    box.set_checked(True)
+    expect(page.locator("#criteria-saved")).to_contain_text("criteria met")
+    assert page.locator("#criteria-title").count() == 0  # one list of criteria while the work is open
+    assert_accessible(page)
+    page.screenshot(path=f"screenshots/project-changes-requested-{width}.png", full_page=True)
     page.get_by_label("Write-up").fill("https://alice.example.org/credit-default")
     page.get_by_role("button", name="Save and submit for review").click()
     expect(page.locator("#state")).to_contain_text("Submitted for review")
@@ -91,7 +111,8 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     mentor.screenshot(path=f"screenshots/project-review-queue-{width}.png", full_page=True)
 
     page.goto(f"{live_server.url}/projects/{PROJECT}/")
-    expect(page.locator("#state")).to_contain_text("Approved by a mentor")
+    expect(page.locator("#state")).to_contain_text("Approved")
+    expect(page.locator("#state")).to_contain_text("by bob on")
     page.get_by_role("link", name="Show it on your portfolio").click()
     page.get_by_label("Show my portfolio").check()
     page.get_by_label(project.title).check()

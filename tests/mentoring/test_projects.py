@@ -2,9 +2,12 @@
 submits links; a mentor reviews it from the queue; every change is recorded.
 And the access matrix of every new URL."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from mentoring.models import ProjectComment
 from progress.models import ProjectEvent, ProjectWork
@@ -379,3 +382,53 @@ def test_the_review_queue_and_the_project_pages_run_fixed_queries(alice, bob, ch
     )
     assert "Make a pipeline" in bob_client.get("/mentoring/reviews/").content.decode()
     assert one == three
+
+
+# --- Issue #25, item 5: the project loop without snags -------------------------
+
+
+def test_a_tick_saves_at_once_and_only_while_the_work_is_open(alice, bob, mentoring, pipeline):
+    alice_client = client_for(alice)
+    alice_client.post("/projects/pipeline/start/")
+    first, second = pipeline.criteria.values_list("pk", flat=True)
+    page = alice_client.get("/projects/pipeline/").content.decode()
+    assert 'id="criteria-title"' not in page  # one list of criteria: the form's, while the work is open
+    response = alice_client.post("/projects/pipeline/criteria/", {"checked": [first]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Saved: 1 of 2 criteria met." in response.content.decode()
+    work = ProjectWork.objects.get()
+    assert list(work.checked.values_list("pk", flat=True)) == [first] and work.repository_url == ""
+    assert alice_client.post("/projects/pipeline/criteria/", {"checked": ["x"]}).status_code == 400
+    assert list(work.checked.values_list("pk", flat=True)) == [first]  # a bad tick changes nothing
+    # Without JavaScript the endpoint answers with the page.
+    assert alice_client.post("/projects/pipeline/criteria/", {"checked": [first, second]}).status_code == 302
+    save(alice_client, action="submit", checked=[first, second], repository_url="https://git.example.org/a/p")
+    refused = alice_client.post("/projects/pipeline/criteria/", {"checked": []}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and "reopen it to change it" in refused.content.decode()
+    assert ProjectWork.objects.get().checked.count() == 2
+    page = alice_client.get("/projects/pipeline/").content.decode()
+    assert 'id="criteria-title"' in page  # submitted: the criteria as they were sent
+    assert client_for(bob).post("/projects/pipeline/criteria/", {"checked": [first]}).status_code == 404
+
+
+def test_the_mentors_request_comes_first_and_the_approval_names_the_mentor(alice, bob, mentoring, pipeline):
+    alice_client, bob_client = client_for(alice), client_for(bob)
+    alice_client.post("/projects/pipeline/start/")
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
+    # A review without its required comment comes back at the review, the comment focused.
+    refused = bob_client.post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "changes"})
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert re.search(r'<textarea name="body"[^>]* autofocus', html)
+    bob_client.post(
+        "/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "changes", "body": "Add a test for eval.py"}
+    )
+    page = alice_client.get("/projects/pipeline/").content.decode()
+    today = f"{timezone.localdate():%-d %b %Y}"
+    words = page.index("Add a test for eval.py")
+    assert f"by bob on {today}" in page and words < page.index('class="lead"')  # above the brief
+    save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
+    bob_client.post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve"})
+    assert ProjectWork.objects.get().state == "approved"
+    page = alice_client.get("/projects/pipeline/").content.decode()
+    assert "<strong>Approved</strong>" in page and f"by bob on {today}" in page
+    assert "review-words" not in page
