@@ -60,7 +60,7 @@ def test_a_learners_link_serves_one_mentor(live_server, browser, alice, bob, cha
     learner.goto(f"{live_server.url}/mentoring/")
     mentors = learner.get_by_role("region", name="Your mentors")
     expect(mentors.get_by_label("Who can use it")).to_have_value("one")
-    mentors.get_by_role("button", name="Invite a mentor").click()
+    mentors.get_by_role("button", name="Create a link to invite a mentor").click()
     expect(learner.get_by_text("for one person")).to_be_visible()
     assert_accessible(learner)
     learner.set_viewport_size({"width": 360, "height": 800})

@@ -31,7 +31,7 @@ def test_a_mentor_follows_a_learner_who_joins_by_invite_link(
     sign_in(mentor, live_server, "bob", password)
     mentor.goto(f"{live_server.url}/mentoring/")
     assert_accessible(mentor)
-    mentor.get_by_role("button", name="Create invite link").click()
+    mentor.get_by_role("button", name="Create a link to invite learners").click()
     link = mentor.get_by_label("Link to share").input_value()
     assert re.fullmatch(rf"{re.escape(live_server.url)}/mentoring/invite/[\w-]{{40,}}/", link)
     assert_accessible(mentor)
@@ -225,7 +225,7 @@ def test_the_copy_button_copies_an_invite_link_and_says_so(live_server, browser,
     page.goto(f"{live_server.url}/mentoring/")
     mentees = page.get_by_role("region", name="Your mentees")
     mentees.get_by_label("Link expires").select_option("7")
-    mentees.get_by_role("button", name="Create invite link").click()
+    mentees.get_by_role("button", name="Create a link to invite learners").click()
     link = page.get_by_label("Link to share").input_value()
     # The choices made are kept for the next link.
     expect(mentees.get_by_label("Link expires")).to_have_value("7")

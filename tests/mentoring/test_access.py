@@ -70,7 +70,7 @@ def test_mentoring_page_shows_only_ones_own_relations(mentoring, request, who):
     body = response.content.decode()
     assert response.status_code == 200
     if who == "bob":
-        assert "Alice Liddell" in body and "Create invite link" in body
+        assert "Alice Liddell" in body and "Create a link to invite learners" in body
     elif who == "alice":
         assert "bob</strong> sees your statuses" in body
         assert "dave</strong>" not in body  # ended: no longer listed

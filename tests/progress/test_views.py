@@ -256,7 +256,9 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, t
     assert csv_response["Content-Type"].startswith("text/csv")
     assert "attachment;" in csv_response["Content-Disposition"]
     # The card promises what each file holds (the CSV has no history or projects).
-    assert "JSON: everything, history and projects too" in alice_client.get("/dashboard/").content.decode()
+    dashboard = alice_client.get("/dashboard/").content.decode()
+    assert "JSON: everything, history and projects too" in dashboard
+    assert '<a href="/accounts/#calendar">Your study calendar</a>' in dashboard  # not only on the account page
     assert csv_response.content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel reads UTF-8 by
     body = csv_response.content.decode("utf-8-sig")
     assert body.splitlines()[0] == "topic,title,status,started_at,completed_at,note,evidence"
@@ -619,3 +621,14 @@ def test_the_topic_panel_of_a_learner_without_mentor_reads_no_thread(alice_clien
     assert "mentoring_review" in " ".join(asked)  # the navigation's statement, which asks
     assert len(asked) == 5, asked  # content version, user, status, history, navigation (was 7)
     assert "Feedback" not in html
+
+
+def test_a_topic_on_two_roadmaps_is_reached_from_one_and_also_on_the_other(client, db):
+    """Issue #25: the breadcrumb chained both tracks as if one held the other."""
+    from django.core.management import call_command
+
+    call_command("loadroadmap", stdout=None)
+    html = client.get("/topics/python/").content.decode()
+    crumbs = html[html.index('aria-label="Breadcrumb"') :].split("</nav>")[0]
+    assert crumbs.count("›") == 1  # Roadmaps › the first roadmap
+    assert "· also on" in crumbs and crumbs.count("<a ") == 3
