@@ -32,7 +32,7 @@ from progress.models import (
     Status,
 )
 from roadmap.models import ContentVersion, Roadmap, Topic
-from roadmap.selectors import ProjectEntry, SectionEntry, TopicEntry, roadmap_outline
+from roadmap.selectors import ProjectEntry, SectionEntry, TopicEntry, content_version_sql, roadmap_outline
 
 CALENDAR_WEEKS = 52
 NEXT_UP_LIMIT = 5
@@ -129,15 +129,13 @@ def _roadmap_page_statement() -> str:
     models' _meta, the same text on both databases. Built with the ORM (a
     subquery and two EXISTS) it cost more to compile than the rest of the query
     work of the roadmap page (#24); its values are parameters."""
-    roadmap, follow, version = (sql.table(m) for m in (Roadmap, RoadmapFollow, ContentVersion))
+    roadmap, follow = sql.table(Roadmap), sql.table(RoadmapFollow)
     column = sql.column
     fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
     learner, of, prefers_map = (column(RoadmapFollow, name) for name in ("learner", "roadmap", "prefers_map"))
     mine = f"SELECT 1 FROM {follow} f WHERE f.{learner} = %s AND f.{of} = r.{column(Roadmap, 'id')}"  # noqa: S608
     return (
-        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
-        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
-        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version, "
+        f"SELECT {fields}, {content_version_sql()} AS content_version, "  # noqa: S608 (names from _meta, quoted)
         f"EXISTS ({mine}) AS following, EXISTS ({mine} AND f.{prefers_map} = %s) AS prefers_map "
         f"FROM {roadmap} r WHERE r.{column(Roadmap, 'slug')} = %s AND r.{column(Roadmap, 'published')} = %s"
     )
@@ -166,9 +164,7 @@ def _followed_statement() -> str:
     made once, as the roadmap page's. Built with the ORM (a FilteredRelation, a
     subquery and twelve annotations) it cost 1.4 ms of the dashboard's 4.6 ms of
     queries, 0.2 ms of it to run (#24)."""
-    roadmap, follow, counted, version = (
-        sql.table(m) for m in (Roadmap, RoadmapFollow, ProgressSummary, ContentVersion)
-    )
+    roadmap, follow, counted = (sql.table(m) for m in (Roadmap, RoadmapFollow, ProgressSummary))
     column = sql.column
     fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
     pace = ", ".join(
@@ -180,9 +176,7 @@ def _followed_statement() -> str:
     )
     r_id, of = f"r.{column(Roadmap, 'id')}", "roadmap"
     return (
-        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
-        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
-        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version, {pace}, {figures} "
+        f"SELECT {fields}, {content_version_sql()} AS content_version, {pace}, {figures} "  # noqa: S608
         f"FROM {roadmap} r "
         f"JOIN {follow} f ON f.{column(RoadmapFollow, of)} = {r_id} AND f.{column(RoadmapFollow, 'learner')} = %s "
         f"LEFT JOIN {counted} s ON s.{column(ProgressSummary, of)} = {r_id} "

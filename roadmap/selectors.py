@@ -279,16 +279,25 @@ def _topic_content(slug: str) -> TopicContent | None:
     )
 
 
+def content_version_sql() -> str:
+    """The content version as plain SQL, a scalar subquery whose one parameter
+    is ContentVersion.SINGLETON: what content_version_subquery() is to the ORM,
+    for the statements made once below and in progress.selectors."""
+    version, column = sql.table(ContentVersion), sql.column
+    return (
+        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "  # noqa: S608 (names from _meta)
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0)"
+    )
+
+
 def _published_statement() -> str:
     """Every published roadmap with the content version: plain SQL made once
     (a tick reads it to move the summaries of the roadmaps holding the topic;
     built with the ORM its subquery cost more to compile than to run, #24)."""
-    roadmap, version, column = sql.table(Roadmap), sql.table(ContentVersion), sql.column
+    roadmap, column = sql.table(Roadmap), sql.column
     fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
     return (
-        f"SELECT {fields}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
-        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
-        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) AS content_version "
+        f"SELECT {fields}, {content_version_sql()} AS content_version "  # noqa: S608 (names from _meta, quoted)
         f"FROM {roadmap} r WHERE r.{column(Roadmap, 'published')} = %s"
     )
 
@@ -307,15 +316,11 @@ def _topic_on_roadmap_statement() -> str:
     databases (values are parameters). A tick reads it first; built with the
     ORM (two joins through the section, a subquery, only()) it cost more to
     compile than the tick's writes (#24)."""
-    placement, section, roadmap, topic, version = (
-        sql.table(m) for m in (Placement, Section, Roadmap, Topic, ContentVersion)
-    )
+    placement, section, roadmap, topic = (sql.table(m) for m in (Placement, Section, Roadmap, Topic))
     column = sql.column
     t, r = (f"t.{column(Topic, name)}" for name in TOPIC_FIELDS), (f"r.{column(Roadmap, n)}" for n in ROADMAP_FIELDS)
     return (
-        f"SELECT {', '.join(t)}, {', '.join(r)}, "  # noqa: S608 (names from _meta, quoted; values are parameters)
-        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "
-        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) "
+        f"SELECT {', '.join(t)}, {', '.join(r)}, {content_version_sql()} "  # noqa: S608 (names from _meta, quoted)
         f"FROM {placement} p "
         f"JOIN {section} s ON s.{column(Section, 'id')} = p.{column(Placement, 'section')} "
         f"JOIN {roadmap} r ON r.{column(Roadmap, 'id')} = s.{column(Section, 'roadmap')} "

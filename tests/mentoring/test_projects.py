@@ -408,6 +408,10 @@ def test_a_tick_saves_at_once_and_only_while_the_work_is_open(alice, bob, mentor
     page = alice_client.get("/projects/pipeline/").content.decode()
     assert 'id="criteria-title"' in page  # submitted: the criteria as they were sent
     assert client_for(bob).post("/projects/pipeline/criteria/", {"checked": [first]}).status_code == 404
+    visitor = Client().post("/projects/pipeline/criteria/", {"checked": [first]})
+    assert visitor.status_code == 302 and visitor.url.startswith("/accounts/login/")
+    assert alice_client.get("/projects/pipeline/criteria/").status_code == 405
+    assert ProjectWork.objects.get().checked.count() == 2  # none of them changed a thing
 
 
 def test_the_mentors_request_comes_first_and_the_approval_names_the_mentor(alice, bob, mentoring, pipeline):
