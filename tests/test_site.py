@@ -307,3 +307,15 @@ def test_the_production_server_answers_static_files_and_errors_with_the_policy_h
             got, headers, _ = raw(port, head, body, close_after=close_after)
             assert got == status, (what, got)
             assert_policy_headers(headers, what)
+
+
+def test_the_home_page_tells_a_visitor_of_projects_pace_calendar_and_portfolio(client, db):
+    """Issue #25: the home page never mentioned them."""
+    html = client.get("/").content.decode()
+    for feature in (
+        "Projects, reviewed",
+        "A pace that fits your week",
+        "your own calendar",
+        "A portfolio for employers",
+    ):
+        assert feature in html
