@@ -319,3 +319,13 @@ def test_the_home_page_tells_a_visitor_of_projects_pace_calendar_and_portfolio(c
         "A portfolio for employers",
     ):
         assert feature in html
+
+
+def test_a_lone_checkbox_comes_first_with_its_label_beside_it(client, alice):
+    """Issue #25: on the account and portfolio forms, checkboxes sat under their help text."""
+    client.force_login(alice)
+    html = client.get("/portfolio/").content.decode()
+    field = html[html.index('<div class="checkbox-field">') :]
+    box, label, help_text = field.index('type="checkbox"'), field.index("<label"), field.index('class="helptext"')
+    assert box < label < help_text
+    assert 'aria-describedby="id_public_helptext"' in field.split("</div>")[0]  # the help is still its description
