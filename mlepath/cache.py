@@ -53,7 +53,7 @@ from django.template.loader import get_template
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
 # Part of every key: a new shape of what is stored must not read entries of the old one.
-FORMAT = 5  # 5: cohort rows keyed by their learner too
+FORMAT = 6  # 6: the activity calendar leaves room for its last month; a prerequisite says where it is assumed (#25)
 
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:

@@ -189,6 +189,8 @@ class TopicLink:
     slug: str
     title: str
     url: str
+    # A prerequisite's roadmaps, among its topic's, that assume it known (taught in another track).
+    assumed_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ def _topic_content(slug: str) -> TopicContent | None:
         Topic.objects.live()
         .prefetch_related(
             "resources",
-            Prefetch("prerequisites", queryset=Topic.objects.live()),
+            Prefetch("prerequisites", queryset=Topic.objects.live().prefetch_related("assumed_by")),
             Prefetch("unlocks", queryset=Topic.objects.live()),
             Prefetch("placements", queryset=live_placements.order_by("section__roadmap__order")),
         )
@@ -260,6 +262,7 @@ def _topic_content(slug: str) -> TopicContent | None:
     )
     if topic is None:
         return None
+    roadmaps = {p.section.roadmap_id for p in topic.placements.all()}
     return TopicContent(
         pk=topic.pk,
         slug=topic.slug,
@@ -268,7 +271,16 @@ def _topic_content(slug: str) -> TopicContent | None:
         estimated_hours=topic.estimated_hours,
         url=topic.get_absolute_url(),
         resources=tuple(ResourceLink(r.title, r.url, r.get_kind_display()) for r in topic.resources.all()),
-        prerequisites=tuple(_link(t) for t in topic.prerequisites.all()),
+        prerequisites=tuple(
+            TopicLink(
+                pk=t.pk,
+                slug=t.slug,
+                title=t.title,
+                url=t.get_absolute_url(),
+                assumed_on=tuple(r.title for r in t.assumed_by.all() if r.pk in roadmaps),
+            )
+            for t in topic.prerequisites.all()
+        ),
         unlocks=tuple(_link(t) for t in topic.unlocks.all()),
         placements=tuple(
             PlacementLink(

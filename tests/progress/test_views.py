@@ -632,3 +632,17 @@ def test_a_topic_on_two_roadmaps_is_reached_from_one_and_also_on_the_other(clien
     crumbs = html[html.index('aria-label="Breadcrumb"') :].split("</nav>")[0]
     assert crumbs.count("›") == 1  # Roadmaps › the first roadmap
     assert "· also on" in crumbs and crumbs.count("<a ") == 3
+
+
+def test_a_prerequisite_the_roadmap_assumes_is_not_told_as_not_started(alice_client, alice, topics, track):
+    """Issue #25: under "Builds on", a topic the track assumes known read "Not started"."""
+    from roadmap.services import content_changed
+
+    track.assumed_topics.add(topics["a"])
+    content_changed()
+    html = alice_client.get("/topics/b/").content.decode()
+    builds_on = html[html.index("Builds on") :].split("</ul>")[0]
+    assert "Assumed known" in builds_on and "on Track" in builds_on and "Not started" not in builds_on
+    services.set_status(learner=alice, topic=topics["a"], status="in_progress")
+    builds_on = alice_client.get("/topics/b/").content.decode().split("Builds on")[1].split("</ul>")[0]
+    assert "In progress" in builds_on and "Assumed" not in builds_on  # the learner's own status, once they have one
