@@ -25,6 +25,8 @@ Entries, by key:
   roadmap/includes/topic_body.html. Read only to render a roadmap row anew.
 - assumed:<roadmap>:<content version>: the live topics a roadmap assumes its
   learners know (links). Roadmap page and map.
+- map:<roadmap>:<grid>:<content version>: a roadmap's map as Graphviz lays it
+  out (roadmap.svgmap), for the desktop's grid or the phone's. Map page.
 - row:<roadmap>:<topic>:<status, or "public">:<content version>: a topic row
   of the roadmap page (its "topic-row" partial). Roadmap page and tick.
 - topic:<slug>:<content version>: what the topic page shows of the content
@@ -53,7 +55,7 @@ from django.template.loader import get_template
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
 # Part of every key: a new shape of what is stored must not read entries of the old one.
-FORMAT = 6  # 6: the activity calendar leaves room for its last month; a prerequisite says where it is assumed (#25)
+FORMAT = 7  # 7: a project in the outline names the topics it practises; the map is laid out by Graphviz (#25)
 
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:
@@ -66,6 +68,10 @@ def bodies_key(*, roadmap_id: int, content_version: int) -> str:
 
 def assumed_key(*, roadmap_id: int, content_version: int) -> str:
     return f"assumed:{FORMAT}:{roadmap_id}:{content_version}"
+
+
+def map_key(*, roadmap_id: int, grid: str, content_version: int) -> str:
+    return f"map:{FORMAT}:{roadmap_id}:{grid}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:

@@ -261,6 +261,13 @@ def statuses_of(learner) -> dict[int, str]:
     )
 
 
+def project_states_of(learner) -> dict[int, str]:
+    """A learner's state on every project they started: one query."""
+    if learner is None or not learner.is_authenticated:
+        return {}
+    return dict(ProjectWork.objects.filter(learner=learner).values_list("project_id", "state"))
+
+
 def roadmap_progress(roadmap, outline, statuses: dict[int, str]) -> RoadmapProgress:
     """Combine a roadmap's cached outline with a learner's statuses (no queries)."""
     overall = Completion()

@@ -21,12 +21,12 @@ from accounts import throttle
 from mlepath.client import client_address
 from progress import calendar, rows, selectors, services, transfer
 from progress.forms import CalendarFeedForm, EvidenceForm, ImportForm, NoteForm, PaceForm
-from progress.models import Evidence, PlanBasis, RoadmapFollow, Status
-from roadmap import svgmap
+from progress.models import Evidence, PlanBasis, ProjectState, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
 from roadmap.selectors import (
     assumed_topics,
     published_roadmap_or_404,
+    roadmap_maps,
     roadmap_outline,
     topic_content_or_404,
     topic_on_roadmap_or_404,
@@ -107,10 +107,18 @@ def set_status(request, slug, topic_slug):
 
 
 MAP_NEXT_LIMIT = 3
+# The icon and words of each status on the map (its legend says the same).
 STATUS_LABELS = {
     Status.DONE: ("✓", "Done"),
     Status.IN_PROGRESS: ("◐", "In progress"),
     Status.SKIPPED: ("↷", "Skipped"),
+}
+PROJECT_LABELS = {
+    ProjectState.IN_PROGRESS: ("◐", "In progress", Status.IN_PROGRESS),
+    ProjectState.SUBMITTED: ("◐", "Submitted for review", Status.IN_PROGRESS),
+    ProjectState.CHANGES_REQUESTED: ("◐", "Changes requested", Status.IN_PROGRESS),
+    ProjectState.APPROVED: ("✓", "Approved", Status.DONE),
+    ProjectState.SELF_ASSESSED: ("✓", "Complete", Status.DONE),
 }
 
 
@@ -130,11 +138,16 @@ def roadmap_map(request, slug):
     next_ids = (
         {row.topic.pk for row in islice(selectors.next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
     )
-    maps = {"desktop": svgmap.layout(outline, svgmap.DESKTOP), "phone": svgmap.layout(outline, svgmap.PHONE)}
-    for roadmap_map in maps.values():
-        for node in roadmap_map.nodes if tracking else ():
-            node.status = statuses.get(node.topic.pk, Status.NOT_STARTED)
-            node.next = node.topic.pk in next_ids
+    maps = roadmap_maps(roadmap, outline)
+    project_states = selectors.project_states_of(request.user) if tracking and maps else {}
+    for roadmap_map in maps.values() if tracking and maps else ():
+        for node in roadmap_map.nodes:
+            if node.project:
+                state = project_states.get(node.entry.pk)
+                node.icon, node.label, node.status = PROJECT_LABELS.get(state, ("", "", ""))
+                continue
+            node.status = statuses.get(node.entry.pk, Status.NOT_STARTED)
+            node.next = node.entry.pk in next_ids
             node.icon, node.label = STATUS_LABELS.get(node.status, ("→", "Next") if node.next else ("", ""))
     titles = {topic.pk: topic.title for section in outline for topic in section.topics}
     builds_on = {
@@ -149,6 +162,8 @@ def roadmap_map(request, slug):
         "builds_on": builds_on,
         "tracking": tracking,
         "next_ids": next_ids,
+        "project_states": project_states,
+        "state_labels": {state: label for state, (_, label, _) in PROJECT_LABELS.items()},
         "statuses": Status,
     }
     if request.htmx:  # after a change in the side panel: the maps and the bar, redrawn in place

@@ -94,7 +94,10 @@ class SectionQuerySet(models.QuerySet):
             .order_by("order", "pk")
         )
         projects = (
-            ProjectPlacement.objects.filter(project__retired=False).select_related("project").order_by("order", "pk")
+            ProjectPlacement.objects.filter(project__retired=False)
+            .select_related("project")
+            .prefetch_related("project__topics")
+            .order_by("order", "pk")
         )
         return self.filter(roadmap=roadmap).prefetch_related(
             Prefetch("placements", queryset=placements), Prefetch("project_placements", queryset=projects)

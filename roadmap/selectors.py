@@ -1,6 +1,8 @@
 """Reads of the roadmap content."""
 
+import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
 from django.db.models import Prefetch
@@ -10,8 +12,11 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from mlepath import cache, sql
+from roadmap import svgmap
 from roadmap.content import Content, DatasetSpec, ProjectSpec, ResourceSpec, RoadmapSpec, SectionSpec, TopicSpec
 from roadmap.models import ContentVersion, Placement, Project, Roadmap, Section, Topic
+
+logger = logging.getLogger(__name__)
 
 
 def content_from_database() -> Content:
@@ -93,6 +98,7 @@ class ProjectEntry:
     title: str
     estimated_hours: int
     url: str
+    topic_ids: tuple[int, ...] = ()  # the live topics it practises (the map joins them)
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,25 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
     """
     outline = cache.get(cache.outline_key(roadmap_id=roadmap.pk, content_version=roadmap.content_version))
     return outline if outline is not None else _cache_content(roadmap)[0]
+
+
+def roadmap_maps(roadmap: Roadmap, outline) -> dict[str, svgmap.RoadmapMap] | None:
+    """The roadmap's map for a desktop and for a phone, laid out by Graphviz
+    once per content version (mlepath.cache); None when Graphviz cannot run
+    (the page then offers the text version alone)."""
+    grids = {"desktop": svgmap.DESKTOP, "phone": svgmap.PHONE}
+    version = roadmap.content_version
+    try:
+        return {
+            name: cache.get_or_set(
+                cache.map_key(roadmap_id=roadmap.pk, grid=name, content_version=version),
+                partial(svgmap.layout, outline, grid),
+            )
+            for name, grid in grids.items()
+        }
+    except svgmap.LayoutError:
+        logger.exception("The map of %s could not be laid out", roadmap.slug)
+        return None
 
 
 def topic_bodies(roadmap: Roadmap) -> dict[int, SafeString]:
@@ -150,6 +175,7 @@ def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int
                     title=project.title,
                     estimated_hours=project.estimated_hours,
                     url=project.get_absolute_url(),
+                    topic_ids=tuple(topic.pk for topic in project.topics.all() if not topic.retired),
                 )
                 for project in (placement.project for placement in section.project_placements.all())
             ),

@@ -114,6 +114,18 @@ def alice_client(client, alice):
     return client
 
 
+@pytest.fixture
+def needs_graphviz():
+    """The map is laid out by Graphviz (roadmap.svgmap). Locally a test of it
+    skips without Graphviz; in CI (REQUIRE_BROWSER=1 or CI) it fails instead."""
+    if shutil.which("dot") and shutil.which("neato"):
+        return
+    message = "Graphviz is not installed (apt-get install graphviz)"
+    if os.environ.get("REQUIRE_BROWSER") == "1" or os.environ.get("CI"):
+        pytest.fail(f"{message}, and REQUIRE_BROWSER=1 or CI is set: a failure, not a skip.")
+    pytest.skip(message)
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's Chromium. Locally they skip without it; in CI
     (REQUIRE_BROWSER=1) a missing browser is a failure, never a silent skip."""

@@ -46,7 +46,13 @@
     if (event.key !== "Escape" || !panel || panel.hidden) return;
     panel.hidden = true;
     var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link) link.focus();
+    if (link) { delete link.closest("svg").dataset.selected; link.focus(); }
+  });
+  // The map redrawn after a change in the panel: the opened box stays lit.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var panel = document.getElementById("topic-panel");
+    var link = panel && !panel.hidden && panel.dataset.opener && document.getElementById(panel.dataset.opener);
+    if (link && event.target.id === "map-area") trace(link, "selected");
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var panel = document.getElementById("topic-panel");
@@ -106,14 +112,48 @@
     try { localStorage.setItem("section:" + details.dataset.remember, details.open ? "open" : "closed"); } catch (e) { /* storage off */ }
   }, true);
 
+  // A box pointed at, focused or opened shows its own lines: where it comes
+  // from and what builds on it. The opened one stays lit until another opens.
+  function trace(node, why) {
+    var map = node && node.closest("svg");
+    if (!map) return;
+    var key = node.dataset.key;
+    if (why === "selected") map.dataset.selected = key;
+    map.classList.add("is-tracing");
+    map.querySelectorAll(".map-edges path").forEach(function (line) {
+      line.classList.toggle("is-lit", line.dataset.from === key || line.dataset.to === key);
+    });
+  }
+  function untrace(node) {
+    var map = node && node.closest("svg");
+    if (!map) return;
+    var selected = map.dataset.selected && map.querySelector('[data-key="' + map.dataset.selected + '"]');
+    if (selected) { trace(selected); return; }
+    map.classList.remove("is-tracing");
+    map.querySelectorAll(".map-edges path.is-lit").forEach(function (line) { line.classList.remove("is-lit"); });
+  }
+  ["mouseover", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var node = event.target.closest && event.target.closest("a.map-node");
+      if (node) trace(node);
+    });
+  });
+  ["mouseout", "focusout"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var node = event.target.closest && event.target.closest("a.map-node");
+      if (node && !(event.relatedTarget && node.contains(event.relatedTarget))) untrace(node);
+    });
+  });
+
   // A box of the map opens its topic in the side panel; without JavaScript (or
   // with a modifier key) its link opens the topic's page.
   document.addEventListener("click", function (event) {
     var node = event.target.closest && event.target.closest("a.map-node");
     var panel = document.getElementById("topic-panel");
-    if (!node || !panel || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!node || !node.dataset.panelUrl || !panel || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     panel.dataset.opener = node.id;
+    trace(node, "selected");
     htmx.ajax("GET", node.dataset.panelUrl, { target: "#topic-panel", swap: "innerHTML" });
   });
   document.addEventListener("click", function (event) {
@@ -122,6 +162,12 @@
     var panel = document.getElementById("topic-panel");
     panel.hidden = true;
     var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link) link.focus();
+    if (link) { delete link.closest("svg").dataset.selected; link.focus(); }
+  });
+  // The map redrawn after a change in the panel: the opened box stays lit.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var panel = document.getElementById("topic-panel");
+    var link = panel && !panel.hidden && panel.dataset.opener && document.getElementById(panel.dataset.opener);
+    if (link && event.target.id === "map-area") trace(link, "selected");
   });
 })();

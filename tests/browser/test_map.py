@@ -12,6 +12,8 @@ from progress.models import Progress
 from roadmap.models import Topic
 from tests.browser.conftest import sign_in
 
+pytestmark = pytest.mark.usefixtures("needs_graphviz")
+
 ROADMAP = "/roadmaps/ml-engineer-for-software-engineers/"
 
 
