@@ -312,6 +312,7 @@ class StatusUpdate:
     row: TopicRow
     section: SectionRows
     completion: Completion
+    continue_topic: TopicEntry | None = None
 
 
 def status_update(outline, statuses: dict[int, str], topic_id: int) -> StatusUpdate | None:
@@ -331,7 +332,29 @@ def status_update(outline, statuses: dict[int, str], topic_id: int) -> StatusUpd
     if found is None:
         return None
     row, section, completion = found
-    return StatusUpdate(row=row, section=SectionRows(section, [row], completion), completion=overall)
+    return StatusUpdate(
+        row=row,
+        section=SectionRows(section, [row], completion),
+        completion=overall,
+        continue_topic=continue_topic(outline, statuses),
+    )
+
+
+def continue_topic(outline, statuses: dict[int, str]) -> TopicEntry | None:
+    """Where a learner continues a roadmap: the first topic in progress, else
+    the first they can take up (as next_rows: all it builds on here settled)."""
+    topics = [topic for section in outline for topic in section.topics]
+    for topic in topics:
+        if statuses.get(topic.pk) == Status.IN_PROGRESS:
+            return topic
+    on_roadmap = {topic.pk for topic in topics}
+    settled = (Status.DONE, Status.SKIPPED)
+    for topic in topics:
+        if statuses.get(topic.pk) not in settled and all(
+            statuses.get(pk) in settled for pk in topic.prerequisite_ids if pk in on_roadmap
+        ):
+            return topic
+    return None
 
 
 # --- Activity -------------------------------------------------------------

@@ -34,7 +34,8 @@ from roadmap.selectors import (
 
 
 def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
-    data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)
+    outline = roadmap_outline(roadmap)
+    data = selectors.roadmap_progress(roadmap, outline, statuses)
     rows.fill_html(roadmap, list(data.rows()), editable=editable)
     return {
         "roadmap": roadmap,
@@ -44,6 +45,7 @@ def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> di
         "total_hours": sum(topic.estimated_hours for section in data.sections for topic in section.section.topics),
         "tracking": editable,
         "editable": editable,
+        "continue_topic": selectors.continue_topic(outline, statuses) if editable else None,
         "statuses": Status,
     }
 
@@ -63,8 +65,7 @@ def roadmap_list(request):
         for roadmap in roadmaps:
             data = selectors.summarised(selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses))
             roadmap.completion = data.completion
-            in_progress = (row for row in data.rows() if row.status == Status.IN_PROGRESS)
-            roadmap.continue_row = next(chain(in_progress, selectors.next_rows(data, statuses)), None)
+            roadmap.continue_topic = selectors.continue_topic(roadmap_outline(roadmap), statuses)
     return render(request, "progress/roadmap_list.html", {"roadmaps": roadmaps})
 
 
@@ -101,6 +102,7 @@ def set_status(request, slug, topic_slug):
         "row": update.row,
         "section": update.section,
         "data": update,  # the roadmap-progress partial shows data.completion
+        "continue_topic": update.continue_topic,
         "statuses": Status,
     }
     return render(request, "progress/roadmap_detail.html#status-response", context)
