@@ -71,8 +71,36 @@ def vtimezone(tzid: str, first_year: int) -> Timezone:
     )
 
 
-def description(dashboard: Dashboard, *, week_of: dt.date, absolute: Callable[[str], str]) -> str:
-    """This week's planned topics of each roadmap with a pace, as plain text."""
+def next_block(first: dt.datetime, now: dt.datetime, time_zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    """The first block that starts at or after `now`: the one a calendar app
+    shows next, at the chosen wall-clock time in every season."""
+    if first >= now:
+        return first
+    weeks = (now.astimezone(time_zone).date() - first.date()).days // 7
+    for step in (weeks, weeks + 1, weeks + 2):
+        block = dt.datetime.combine(
+            first.date() + dt.timedelta(weeks=step), first.timetz().replace(tzinfo=None), tzinfo=time_zone
+        )
+        if block >= now:
+            return block
+    raise AssertionError("a weekly block always comes within two weeks")
+
+
+def _hours(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def description(
+    dashboard: Dashboard,
+    *,
+    week_of: dt.date,
+    this_week: bool,
+    today: dt.date,
+    minutes: int,
+    absolute: Callable[[str], str],
+) -> str:
+    """The planned topics of each roadmap with a pace, for the week of the
+    next block, as plain text; and what the block leaves of the plan's hours."""
     dashboard_url = absolute(reverse("dashboard"))
     planned = [data for data in dashboard.roadmaps if data.pace and data.pace.forecast]
     if not planned:
@@ -81,7 +109,18 @@ def description(dashboard: Dashboard, *, week_of: dt.date, absolute: Callable[[s
             "target date), and this week's topics show here.\n\n"
             f"Your dashboard: {dashboard_url}"
         )
-    lines = [f"This week's plan (week of {week_of:%-d %b %Y}):"]
+    if this_week:
+        lines = [f"This week's plan (week of {week_of:%-d %b %Y}):"]
+    else:  # the week's block has passed: the next one is next week's
+        lines = [f"Your plan for the week of {week_of:%-d %b %Y}, as it stands on {today:%a %-d %b}:"]
+    asked = sum(data.pace.forecast.hours_per_week for data in planned if data.pace.week)
+    block = minutes / 60
+    if block < asked:
+        lines += [
+            "",
+            f"This block is {_hours(block)} h of the {asked} h a week your plan asks: "
+            f"find {_hours(asked - block)} h more in your week, or lower your pace on your dashboard.",
+        ]
     for data in planned:
         lines += ["", f"{data.roadmap.title}, {data.pace.forecast.hours_per_week} h a week:"]
         if not data.pace.week:
@@ -117,8 +156,19 @@ def study_calendar(
     event.add("dtend", start + dt.timedelta(minutes=feed.minutes))
     event.add("rrule", {"freq": "weekly", "byday": [BYDAY[feed.weekday]]})
     event.add("summary", SUMMARY)
-    week_of = pace.week_start(now, time_zone).date()
-    event.add("description", description(dashboard, week_of=week_of, absolute=absolute))
+    this_week = pace.week_start(now, time_zone)
+    week_of = pace.week_start(next_block(start, now, time_zone), time_zone)
+    event.add(
+        "description",
+        description(
+            dashboard,
+            week_of=week_of.date(),
+            this_week=week_of == this_week,
+            today=now.astimezone(time_zone).date(),
+            minutes=feed.minutes,
+            absolute=absolute,
+        ),
+    )
     event.add("url", absolute(reverse("dashboard")))
 
     # UTC needs no VTIMEZONE (its times end in Z); any other zone gets its own.

@@ -83,3 +83,27 @@ def test_the_phone_menu_opens_the_pages_and_signs_out(
     header.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{live_server.url}/")
     expect(header.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+GAP_BEFORE_COLON = """(link) => {
+  const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  const word = document.createRange(), colon = document.createRange();
+  word.selectNodeContents(texts[0]);
+  const after = texts.find((text) => text.textContent.startsWith(":"));
+  colon.setStart(after, 0);
+  colon.setEnd(after, 1);
+  return colon.getBoundingClientRect().left - word.getBoundingClientRect().right;
+}"""
+
+
+def test_the_roadmap_lists_continue_reads_continue_colon(live_server, browser, content, alice, password):
+    """ "Continue : NumPy" had a stray space: the button's flex gap before the colon."""
+    services.set_status(learner=alice, topic=Topic.objects.get(slug="numpy"), status="in_progress")
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    sign_in(page, live_server, "alice", password)
+    page.goto(f"{live_server.url}/roadmaps/")
+    link = page.locator('a[href="/roadmaps/ml-engineer-for-software-engineers/#numpy"]')
+    expect(link).to_have_text("Continue ML Engineer for software engineers: NumPy")
+    assert abs(link.evaluate(GAP_BEFORE_COLON)) < 1

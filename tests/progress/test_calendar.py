@@ -420,3 +420,25 @@ def test_deleting_the_account_deletes_the_feed(client, alice):
 
     assert not CalendarFeed.objects.exists()
     assert client.get(feed_url(token)).status_code == 404
+
+
+def test_the_description_names_the_week_of_the_next_block_and_what_it_leaves_of_the_plan(alice, topics, track):
+    """Issue #25: a block whose day has passed this week comes next week, and
+    so does the plan it describes; a block shorter than the plan says so."""
+    services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=7)
+    now = dt.datetime.now(dt.UTC)
+    today = now.date()
+    # Today's day at midnight has passed: the first block is a week from today.
+    passed = the_event(fetch(make_feed(alice, weekday=today.weekday(), start=dt.time(0, 0), minutes=90)))
+    assert passed.decoded("DTSTART").date() == today + dt.timedelta(weeks=1)
+    description = str(passed["DESCRIPTION"])
+    next_monday = today + dt.timedelta(days=7 - today.weekday())
+    assert f"Your plan for the week of {next_monday:%-d %b %Y}, as it stands on {today:%a %-d %b}:" in description
+    assert "This block is 1.5 h of the 7 h a week your plan asks: find 5.5 h more in your week" in description
+
+    # Sunday at the last minute is still ahead (but for that minute): this week's plan; 7 h blocks leave no gap.
+    later = str(the_event(fetch(make_feed(alice, weekday=6, start=dt.time(23, 59), minutes=420)))["DESCRIPTION"])
+    if not (today.weekday() == 6 and now.time() >= dt.time(23, 59)):
+        this_monday = today - dt.timedelta(days=today.weekday())
+        assert f"This week's plan (week of {this_monday:%-d %b %Y}):" in later
+    assert "This block is" not in later
