@@ -78,3 +78,11 @@ def topic_count(*, roadmap: str, section: str | None = None) -> int:
 def percent(done: int, *, roadmap: str, section: str | None = None, skipped: int = 0) -> str:
     """The completion a page shows: done ÷ (topics − skipped), rounded down."""
     return str(100 * done // (topic_count(roadmap=roadmap, section=section) - skipped))
+
+
+def open_menu(page):
+    """On a phone the signed-in header folds its links into a menu: open it
+    (a no-op where the links are in the header itself)."""
+    menu = page.get_by_role("banner").locator("summary", has_text="Menu")
+    if menu.is_visible():
+        menu.click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from mentoring import services as mentoring_services
 from progress import services
 from roadmap.models import Roadmap, Topic
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -25,6 +25,7 @@ def test_the_dashboard_says_what_to_do_next(
 
     page = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
     sign_in(page, live_server, "alice", password)
+    open_menu(page)  # on a phone it says "Menu 1 new"
     expect(page.get_by_role("link", name="Dashboard 1 new comment from your mentors")).to_be_visible()
     carry_on = page.get_by_role("region", name="Continue")
     first = carry_on.get_by_role("listitem").first

@@ -14,7 +14,7 @@ from mentoring.models import Mentorship
 from progress import services
 from progress.models import RoadmapFollow
 from roadmap.models import Project, Roadmap, Topic
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_menu, sign_in
 
 TRACK = "ml-engineer-for-software-engineers"
 
@@ -37,6 +37,7 @@ def test_a_mentor_reads_the_pace_and_suggests_a_date_the_learner_accepts(
 
     mentor = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
     sign_in(mentor, live_server, "bob", password)
+    open_menu(mentor)
     expect(mentor.get_by_role("link", name="Mentoring 1 mentee with news since you last looked")).to_be_visible()
     mentor.get_by_role("link", name="Mentoring 1 mentee with news since you last looked").click()
     updates = mentor.get_by_role("region", name="What changed since you last looked")
