@@ -62,7 +62,9 @@ def test_the_map_runs_the_same_queries_whatever_the_progress(alice_client, alice
         services.set_status(learner=alice, topic=topics[slug], status="done")
     with CaptureQueriesContext(connection) as after:
         alice_client.get(MAP)
-    assert len(after) == len(before) <= 5
+    assert (
+        len(after) == len(before) <= 6
+    )  # the user, the roadmap, statuses, project states, the navigation; the session where the cache misses it
 
 
 def test_htmx_redraws_only_the_map_area(alice_client, topics, track):
