@@ -27,6 +27,9 @@ Entries, by key:
   learners know (links). Roadmap page and map.
 - map:<roadmap>:<grid>:<content version>: a roadmap's map as Graphviz lays it
   out (roadmap.svgmap), for the desktop's grid or the phone's. Map page.
+- map-failed:<roadmap>:<content version>: Graphviz could not lay that map
+  out; for FAILED_TIMEOUT only, so that a broken or missing Graphviz is not
+  run again by every request, and a fixed one is soon tried again.
 - row:<roadmap>:<topic>:<status, or "public">:<content version>: a topic row
   of the roadmap page (its "topic-row" partial). Roadmap page and tick.
 - topic:<slug>:<content version>: what the topic page shows of the content
@@ -72,6 +75,10 @@ def assumed_key(*, roadmap_id: int, content_version: int) -> str:
 
 def map_key(*, roadmap_id: int, grid: str, content_version: int) -> str:
     return f"map:{FORMAT}:{roadmap_id}:{grid}:{content_version}"
+
+
+def map_failed_key(*, roadmap_id: int, content_version: int) -> str:
+    return f"map-failed:{FORMAT}:{roadmap_id}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:
@@ -130,6 +137,13 @@ def get(key: str):
 
 def set_many(entries: dict) -> None:
     cache.set_many(entries, TIMEOUT)
+
+
+FAILED_TIMEOUT = 5 * 60
+
+
+def remember_failure(key: str) -> None:
+    cache.set(key, True, FAILED_TIMEOUT)
 
 
 def get_or_set(key: str, make):

@@ -63,9 +63,10 @@ def roadmap_list(request):
     if request.user.is_authenticated:
         statuses = selectors.statuses_of(request.user)
         for roadmap in roadmaps:
-            data = selectors.summarised(selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), statuses))
+            outline = roadmap_outline(roadmap)
+            data = selectors.summarised(selectors.roadmap_progress(roadmap, outline, statuses))
             roadmap.completion = data.completion
-            roadmap.continue_topic = selectors.continue_topic(roadmap_outline(roadmap), statuses)
+            roadmap.continue_topic = selectors.continue_topic(outline, statuses)
     return render(request, "progress/roadmap_list.html", {"roadmaps": roadmaps})
 
 
@@ -141,7 +142,7 @@ def roadmap_map(request, slug):
         {row.topic.pk for row in islice(selectors.next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
     )
     maps = roadmap_maps(roadmap, outline)
-    project_states = selectors.project_states_of(request.user) if tracking and maps else {}
+    project_states = selectors.project_states_of(request.user) if tracking else {}
     for roadmap_map in maps.values() if tracking and maps else ():
         for node in roadmap_map.nodes:
             if node.project:
@@ -341,7 +342,13 @@ def topic_status(request, slug):
     if update is None:
         return HttpResponseClientRefresh()
     rows.fill_html(roadmap, [update.row], editable=True)
-    context |= {"roadmap": roadmap, "row": update.row, "section": update.section, "data": update}
+    context |= {
+        "roadmap": roadmap,
+        "row": update.row,
+        "section": update.section,
+        "data": update,
+        "continue_topic": update.continue_topic,
+    }
     return render(request, "progress/topic_detail.html#panel-status-response", context)
 
 

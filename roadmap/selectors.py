@@ -123,10 +123,14 @@ def roadmap_outline(roadmap: Roadmap) -> tuple[SectionEntry, ...]:
 
 def roadmap_maps(roadmap: Roadmap, outline) -> dict[str, svgmap.RoadmapMap] | None:
     """The roadmap's map for a desktop and for a phone, laid out by Graphviz
-    once per content version (mlepath.cache); None when Graphviz cannot run
-    (the page then offers the text version alone)."""
+    once per content version (mlepath.cache; the worker lays them out after a
+    content change, roadmap.tasks); None when Graphviz cannot run (the page
+    then offers the text version alone, and no request tries again for a while)."""
     grids = {"desktop": svgmap.DESKTOP, "phone": svgmap.PHONE}
     version = roadmap.content_version
+    failed = cache.map_failed_key(roadmap_id=roadmap.pk, content_version=version)
+    if cache.get(failed):
+        return None
     try:
         return {
             name: cache.get_or_set(
@@ -137,6 +141,7 @@ def roadmap_maps(roadmap: Roadmap, outline) -> dict[str, svgmap.RoadmapMap] | No
         }
     except svgmap.LayoutError:
         logger.exception("The map of %s could not be laid out", roadmap.slug)
+        cache.remember_failure(failed)
         return None
 
 

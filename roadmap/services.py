@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, QuerySet
 
-from roadmap import signals
+from roadmap import signals, tasks
 from roadmap.content import Content, ProjectSpec, RoadmapSpec, TopicSpec
 from roadmap.models import (
     ContentVersion,
@@ -269,3 +269,4 @@ def content_changed() -> None:
         first = ContentVersion(pk=ContentVersion.SINGLETON, version=1)
         ContentVersion.objects.bulk_create([first], ignore_conflicts=True)
     signals.content_changed.send(sender=ContentVersion)
+    transaction.on_commit(tasks.lay_out_maps.enqueue)

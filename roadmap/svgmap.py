@@ -19,6 +19,7 @@ pure geometry: the template draws it, so every title is escaped by Django.
 import json
 import subprocess
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,6 +30,9 @@ GAP_Y = 44  # between rows: room for the lines to turn
 NODE_HEIGHT = 72  # two lines of title and one of status
 CHAR_WIDTH = 7.6  # of the 14 px text, on average: where titles wrap
 HEADING_CHAR_WIDTH = 8.6  # of the 15 px bold heading
+# Seconds for one run of dot or neato (they take well under one for a track):
+# four runs stay under an app server's 30 s timeout.
+GRAPHVIZ_TIMEOUT = 5
 # Graphviz works in points; we give it pixels as points, so its output is in pixels.
 INCH = 72
 
@@ -59,7 +63,7 @@ class Grid:
 
 
 DESKTOP = Grid(columns=3, width=800, gutter=44)
-PHONE = Grid(columns=1, width=320, gutter=44)
+PHONE = Grid(columns=1, width=284, gutter=36)  # fits a 320 px phone beside the page's padding
 
 
 @dataclass
@@ -255,6 +259,8 @@ def _not_reached(graph: dict[int, list[int]], topics) -> list[int]:
 def layout(outline, grid: Grid = DESKTOP) -> RoadmapMap:
     """Place the sections of a roadmap outline (roadmap.selectors.roadmap_outline).
     Raises LayoutError when Graphviz cannot be run."""
+    if not any(section.topics or section.projects for section in outline):
+        return RoadmapMap(width=grid.width, height=2 * MARGIN, lanes=[], nodes=[], edges=[])
     reduced = reduced_prerequisites(outline)
     links = [(f"t{p}", f"t{pk}") for pk, required in reduced.items() for p in required]
     for section in outline:
@@ -263,7 +269,8 @@ def layout(outline, grid: Grid = DESKTOP) -> RoadmapMap:
             links += [(f"t{pk}", f"p{project.pk}") for pk in _not_reached(reduced, practised)]
 
     rows_by_lane = [_rows(section, grid) for section in outline]
-    order = _dot_order([row for rows in rows_by_lane for row in rows], links)
+    with _reading_graphviz():
+        order = _dot_order([row for rows in rows_by_lane for row in rows], links)
 
     lanes, nodes, number, y = [], [], 0, MARGIN
     for lane_number, (section, rows) in enumerate(zip(outline, rows_by_lane, strict=True), start=1):
@@ -294,7 +301,8 @@ def layout(outline, grid: Grid = DESKTOP) -> RoadmapMap:
         y += lane.height + 12
     height = y - 12 + MARGIN
     by_key = {node.key: node for node in nodes}
-    curves = _neato_routes(nodes, lanes, links, grid.width, height)
+    with _reading_graphviz():
+        curves = _neato_routes(nodes, lanes, links, grid.width, height)
     edges = [
         Edge(
             source=source,
@@ -335,14 +343,24 @@ def _rows(section, grid: Grid) -> list[list]:
     return rows
 
 
+@contextmanager
+def _reading_graphviz():
+    """What Graphviz answered, read into the map: an answer missing a part is
+    a failed layout like any other."""
+    try:
+        yield
+    except (KeyError, ValueError, IndexError, StopIteration) as exc:
+        raise LayoutError(f"Graphviz answered what the map cannot read: {exc!r}") from exc
+
+
 def _graphviz(program: list[str], source: str) -> dict:
     try:
         done = subprocess.run(  # noqa: S603 (a fixed program; the graph is on stdin)
-            [*program, "-Tjson0"], input=source, capture_output=True, text=True, timeout=30, check=True
+            [*program, "-Tjson0"], input=source, capture_output=True, text=True, timeout=GRAPHVIZ_TIMEOUT, check=True
         )
-    except (OSError, subprocess.SubprocessError) as exc:
+        return json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise LayoutError(f"Graphviz could not lay out the map: {exc}") from exc
-    return json.loads(done.stdout)
 
 
 def _dot_order(rows: list[list], links) -> dict[str, float]:

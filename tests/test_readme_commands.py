@@ -127,6 +127,7 @@ SKIPPED = {
     ),
     "createdb -h 127.0.0.1 -U postgres mlepath": "PostgreSQL: creates a database on the machine's server",
     "sudo apt-get install nginx gettext-base": "installs system packages (.ci/run does, for tests/test_proxy.py)",
+    "sudo apt-get install graphviz": "installs a system package (.ci/run does, for the map's tests)",
     "sudo MLEPATH_STATIC_ROOT=/srv/mlepath/staticfiles NGINX_SERVER_NAME=mlepath.example "
     "deploy/render-nginx /etc/nginx": (
         "replaces the machine's /etc/nginx/nginx.conf; tests/test_proxy.py renders the same configuration "

@@ -44,15 +44,7 @@
   document.addEventListener("keydown", function (event) {
     var panel = document.getElementById("topic-panel");
     if (event.key !== "Escape" || !panel || panel.hidden) return;
-    panel.hidden = true;
-    var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link) { delete link.closest("svg").dataset.selected; link.focus(); }
-  });
-  // The map redrawn after a change in the panel: the opened box stays lit.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var panel = document.getElementById("topic-panel");
-    var link = panel && !panel.hidden && panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link && event.target.id === "map-area") trace(link, "selected");
+    closePanel(panel);
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
     var panel = document.getElementById("topic-panel");
@@ -113,35 +105,27 @@
   }, true);
 
   // A box pointed at, focused or opened shows its own lines: where it comes
-  // from and what builds on it. The opened one stays lit until another opens.
-  function trace(node, why) {
-    var map = node && node.closest("svg");
-    if (!map) return;
-    var key = node.dataset.key;
-    if (why === "selected") map.dataset.selected = key;
-    map.classList.add("is-tracing");
-    map.querySelectorAll(".map-edges path").forEach(function (line) {
-      line.classList.toggle("is-lit", line.dataset.from === key || line.dataset.to === key);
+  // from and what builds on it. The opened one stays lit until the panel
+  // closes, on both drawings of the map (opening the panel can swap them).
+  var opened = null; // the opened box's data-key
+  function light(key) {
+    document.querySelectorAll("svg.roadmap-map").forEach(function (map) {
+      map.classList.toggle("is-tracing", Boolean(key));
+      map.querySelectorAll(".map-edges path").forEach(function (line) {
+        line.classList.toggle("is-lit", Boolean(key) && (line.dataset.from === key || line.dataset.to === key));
+      });
     });
-  }
-  function untrace(node) {
-    var map = node && node.closest("svg");
-    if (!map) return;
-    var selected = map.dataset.selected && map.querySelector('[data-key="' + map.dataset.selected + '"]');
-    if (selected) { trace(selected); return; }
-    map.classList.remove("is-tracing");
-    map.querySelectorAll(".map-edges path.is-lit").forEach(function (line) { line.classList.remove("is-lit"); });
   }
   ["mouseover", "focusin"].forEach(function (type) {
     document.addEventListener(type, function (event) {
       var node = event.target.closest && event.target.closest("a.map-node");
-      if (node) trace(node);
+      if (node) light(node.dataset.key);
     });
   });
   ["mouseout", "focusout"].forEach(function (type) {
     document.addEventListener(type, function (event) {
       var node = event.target.closest && event.target.closest("a.map-node");
-      if (node && !(event.relatedTarget && node.contains(event.relatedTarget))) untrace(node);
+      if (node && !(event.relatedTarget && node.contains(event.relatedTarget))) light(opened);
     });
   });
 
@@ -153,21 +137,36 @@
     if (!node || !node.dataset.panelUrl || !panel || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     panel.dataset.opener = node.id;
-    trace(node, "selected");
+    opened = node.dataset.key;
+    light(opened);
     htmx.ajax("GET", node.dataset.panelUrl, { target: "#topic-panel", swap: "innerHTML" });
   });
+  // Closing the panel returns focus to what opened it: on the map, that box
+  // in the drawing shown once the panel is gone.
+  function closePanel(panel) {
+    panel.hidden = true;
+    opened = null;
+    light(null);
+    var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
+    if (link && link.dataset.key) {
+      var boxes = document.querySelectorAll('a.map-node[data-key="' + link.dataset.key + '"]');
+      link = Array.prototype.find.call(boxes, function (box) { return box.getBoundingClientRect().width > 0; }) || link;
+    }
+    if (link) link.focus();
+  }
   document.addEventListener("click", function (event) {
     var close = event.target.closest("[data-close-panel]");
-    if (!close) return;
-    var panel = document.getElementById("topic-panel");
-    panel.hidden = true;
-    var link = panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link) { delete link.closest("svg").dataset.selected; link.focus(); }
+    if (close) closePanel(document.getElementById("topic-panel"));
   });
   // The map redrawn after a change in the panel: the opened box stays lit.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var panel = document.getElementById("topic-panel");
-    var link = panel && !panel.hidden && panel.dataset.opener && document.getElementById(panel.dataset.opener);
-    if (link && event.target.id === "map-area") trace(link, "selected");
+    if (event.target.id === "map-area") light(opened);
+  });
+
+  // A link to a topic in a folded section ("Continue: ...") unfolds it.
+  window.addEventListener("hashchange", function () {
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    var holder = target && target.closest("details:not([open])");
+    if (holder) { holder.open = true; target.scrollIntoView(); }
   });
 })();

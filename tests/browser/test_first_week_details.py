@@ -60,9 +60,9 @@ def test_the_smaller_snags_of_a_first_week(live_server, browser, content, alice,
     label = page.locator(".checkbox-field label").first
     assert abs(box.bounding_box()["y"] - label.bounding_box()["y"]) < label.bounding_box()["height"]
     assert box.bounding_box()["x"] < label.bounding_box()["x"]
-    help_text = page.locator(".checkbox-field + .helptext").first
-    if help_text.count():
-        assert help_text.bounding_box()["y"] >= label.bounding_box()["y"] + label.bounding_box()["height"] - 1
+    help_text = page.locator(".checkbox-field + .helptext").first  # the digests' checkboxes have one
+    expect(help_text).to_be_visible()
+    assert help_text.bounding_box()["y"] >= label.bounding_box()["y"] + label.bounding_box()["height"] - 1
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/mentoring/")

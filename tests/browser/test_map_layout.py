@@ -95,5 +95,23 @@ def test_the_map_reads_at_a_glance(live_server, browser, progress, password, ass
         expect(page.get_by_role("complementary", name="Topic details")).to_be_visible()
         expect(page.locator(".map-phone")).to_be_visible()
         assert page.evaluate(SCALE) >= 0.999
+        # The opened box's lines are lit on the drawing now shown (the pointer
+        # moved off the box it now rests on, which it would light).
+        page.mouse.move(1, 1)
+        key = page.locator("#phone-node-numpy").get_attribute("data-key")
+        own = page.locator(
+            f'.map-phone .map-edges path[data-from="{key}"], .map-phone .map-edges path[data-to="{key}"]'
+        )
+        expect(page.locator(".map-phone .map-edges path.is-lit")).to_have_count(own.count())
+        assert own.count() > 0
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
         assert_accessible(page)
+        # Escape closes the panel: the wide drawing is back, and focus on the box that opened it.
+        page.keyboard.press("Escape")
+        expect(page.locator(".map-desktop")).to_be_visible()
+        expect(page.locator("#desktop-node-numpy")).to_be_focused()
+        key = page.locator("#desktop-node-numpy").get_attribute("data-key")
+        own = page.locator(
+            f'.map-desktop .map-edges path[data-from="{key}"], .map-desktop .map-edges path[data-to="{key}"]'
+        )
+        expect(page.locator(".map-desktop .map-edges path.is-lit")).to_have_count(own.count())  # focus lights them

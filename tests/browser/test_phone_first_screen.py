@@ -57,6 +57,15 @@ def test_the_first_screen_says_where_to_continue(
     expect(page.locator("#continue-link")).not_to_contain_text("NumPy")
     expect(page.locator("#continue-link a")).to_have_text("Continue: What an ML engineer does")
 
+    # A status changed in the side panel moves it on as well.
+    page.get_by_role("heading", name="What an ML engineer does", exact=True).get_by_role("link").click()
+    panel = page.get_by_role("complementary", name="Topic details")
+    panel.get_by_role("button", name="Done").click()
+    expect(panel.get_by_role("button", name="Done")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#continue-link a")).to_be_visible()
+    expect(page.locator("#continue-link a")).not_to_have_text("Continue: What an ML engineer does")
+    page.keyboard.press("Escape")
+
     # The intro folds, and stays folded on the next visit.
     intro = page.locator("details.roadmap-intro")
     expect(intro).to_have_attribute("open", "")

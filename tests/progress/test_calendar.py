@@ -442,3 +442,14 @@ def test_the_description_names_the_week_of_the_next_block_and_what_it_leaves_of_
         this_monday = today - dt.timedelta(days=today.weekday())
         assert f"This week's plan (week of {this_monday:%-d %b %Y}):" in later
     assert "This block is" not in later
+
+
+def test_the_next_block_keeps_its_wall_clock_time_across_a_change_of_season():
+    # Berlin leaves summer time on Sunday 25 Oct 2026: a Sunday 19:30 block stays at 19:30.
+    first = dt.datetime(2026, 10, 18, 19, 30, tzinfo=BERLIN)
+    now = dt.datetime(2026, 10, 26, 12, 0, tzinfo=dt.UTC)
+    block = calendar.next_block(first, now, BERLIN)
+    assert block == dt.datetime(2026, 11, 1, 19, 30, tzinfo=BERLIN)
+    assert block.utcoffset() == dt.timedelta(hours=1) and first.utcoffset() == dt.timedelta(hours=2)
+    assert calendar.next_block(first, first - dt.timedelta(days=3), BERLIN) == first  # not yet begun
+    assert calendar.next_block(first, first, BERLIN) == first

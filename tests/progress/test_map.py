@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from progress import services
 from progress.models import RoadmapFollow
-from roadmap import svgmap
 
 pytestmark = pytest.mark.usefixtures("needs_graphviz")
 
@@ -103,15 +102,3 @@ def test_choosing_a_view_needs_a_signed_in_post(client, alice, track):
     client.force_login(alice)
     assert client.get("/roadmaps/track/view/").status_code == 405
     assert client.post("/roadmaps/nope/view/", {"view": "map"}).status_code == 404
-
-
-def test_without_graphviz_the_map_page_offers_its_text_version(client, topics, track, monkeypatch):
-    def broken(program, source):
-        raise svgmap.LayoutError("dot: not found")
-
-    monkeypatch.setattr(svgmap, "_graphviz", broken)
-    response = client.get(MAP)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "The map cannot be drawn right now" in html and 'class="map-node' not in html
-    assert 'id="map-text"' in html and "Beta</a> (builds on Alpha)" in html

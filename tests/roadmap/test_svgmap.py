@@ -145,3 +145,26 @@ def test_the_polyline_follows_the_curve():
     line = edge.polyline(steps=4)
     assert line[0] == (0, 0) and line[-1] == (10, 0) and len(line) == 5
     assert edge.path == "M0.0,0.0 C0.0,10.0 10.0,10.0 10.0,0.0"
+
+
+def test_a_roadmap_with_nothing_on_it_has_an_empty_map():
+    outline = (SectionEntry(slug="s", title="Empty", summary="", topics=()),)
+    result = layout(outline, PHONE)
+    assert result.nodes == [] and result.edges == [] and result.crossings == 0
+
+
+def test_a_content_change_has_the_worker_lay_out_the_maps(db, track, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from mlepath import cache
+    from roadmap import services, tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_changed()
+    assert DBTaskResult.objects.filter(task_path="roadmap.tasks.lay_out_maps", status="READY").exists()
+    roadmap = Roadmap.objects.published().with_content_version().get(slug="track")
+    key = cache.map_key(roadmap_id=roadmap.pk, grid="desktop", content_version=roadmap.content_version)
+    assert cache.get(key) is None
+    assert tasks.lay_out_maps.call() == 1
+    laid_out = cache.get(key)
+    assert [node.entry.slug for node in laid_out.nodes] == ["a", "b", "c", "d", "e"]

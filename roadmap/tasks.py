@@ -1,0 +1,19 @@
+"""Work on the roadmap content that no request waits for, run by the worker."""
+
+from django.tasks import task
+
+from roadmap import selectors
+from roadmap.models import Roadmap
+
+
+@task()
+def lay_out_maps() -> int:
+    """After a content change: every published roadmap's maps laid out by
+    Graphviz and cached (selectors.roadmap_maps), so that no learner waits a
+    second for the first map of a content version. With Redis every app server
+    reads them; a per-process cache lays them out again on a first visit.
+    Returns how many roadmaps were laid out."""
+    laid_out = 0
+    for roadmap in Roadmap.objects.published().with_content_version():
+        laid_out += selectors.roadmap_maps(roadmap, selectors.roadmap_outline(roadmap)) is not None
+    return laid_out
