@@ -2,7 +2,12 @@
 
 Every key is made of what its entry is made of, so no write has to remember to
 invalidate anything: after a change a page asks for a key that was never
-filled, and the old entry simply ages out. Two kinds of key do that:
+filled, and the old entry simply ages out. Three parts of a key do that:
+
+- The code's own version (CODE): a digest of every Python module and template
+  of the project, read once at start-up. Whatever a release changes in what is
+  cached, or in how it is drawn, its keys are new: no deploy reads the entries
+  of another release, and nobody has to remember to bump a number.
 
 - The content version. Roadmap content changes only through roadmap.services
   (the loader, every admin save or delete), which moves the one content version
@@ -16,7 +21,8 @@ filled, and the old entry simply ages out. Two kinds of key do that:
 No entry holds a CSRF token or a CSP nonce: pages are rendered per request, and
 a cached fragment's forms submit the page's one form (form= and formaction=).
 
-Entries, by key:
+Entries, by key (each key holds CODE after its kind, or after the learner's id
+where it names a learner, so that forget_learner finds every release's):
 
 - outline:<roadmap>:<content version>: a roadmap's sections and live topics
   with hours and prerequisites. Read by the roadmap page, the tick, the
@@ -51,54 +57,71 @@ by every app server), else a per-process LocMemCache.
 """
 
 import hashlib
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
-# Part of every key: a new shape of what is stored must not read entries of the old one.
-FORMAT = 7  # 7: a project in the outline names the topics it practises; the map is laid out by Graphviz (#25)
+# The folders of the project's code and templates (the content files have the content version).
+CODE_FOLDERS = ("mlepath", "accounts", "roadmap", "progress", "mentoring", "templates")
+CODE_SUFFIXES = (".py", ".html", ".txt")
+
+
+def code_version(root: Path, folders=CODE_FOLDERS) -> str:
+    """A digest of every module and template under `folders` of `root`, by path and bytes."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in CODE_SUFFIXES and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# Part of every key: this release's entries are its own.
+CODE = code_version(Path(settings.BASE_DIR))
 
 
 def outline_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"outline:{FORMAT}:{roadmap_id}:{content_version}"
+    return f"outline:{CODE}:{roadmap_id}:{content_version}"
 
 
 def bodies_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"bodies:{FORMAT}:{roadmap_id}:{content_version}"
+    return f"bodies:{CODE}:{roadmap_id}:{content_version}"
 
 
 def assumed_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"assumed:{FORMAT}:{roadmap_id}:{content_version}"
+    return f"assumed:{CODE}:{roadmap_id}:{content_version}"
 
 
 def map_key(*, roadmap_id: int, grid: str, content_version: int) -> str:
-    return f"map:{FORMAT}:{roadmap_id}:{grid}:{content_version}"
+    return f"map:{CODE}:{roadmap_id}:{grid}:{content_version}"
 
 
 def map_failed_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"map-failed:{FORMAT}:{roadmap_id}:{content_version}"
+    return f"map-failed:{CODE}:{roadmap_id}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:
     # Slugs are letters, digits, "-" and "_" (the URL converter's): safe in any cache key.
-    return f"topic:{FORMAT}:{slug}:{content_version}"
+    return f"topic:{CODE}:{slug}:{content_version}"
 
 
 def activity_key(*, learner_id: int, time_zone: str, count: int, last: int | None) -> str:
     # Time zone names are letters, digits, "/", "_", "-" and "+".
-    return f"activity:{FORMAT}:{learner_id}:{time_zone}:{count}:{last}"
+    return f"activity:{learner_id}:{CODE}:{time_zone}:{count}:{last}"
 
 
 def row_key(*, roadmap_id: int, topic_id: int, variant: str, content_version: int) -> str:
-    return f"row:{FORMAT}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
+    return f"row:{CODE}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
 
 
 def cohort_row_key(*, learner_id: int, values: tuple) -> str:
     """A cohort row is keyed by every value it shows: its key is its content."""
     digest = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-    return f"cohort-row:{FORMAT}:{learner_id}:{digest}"
+    return f"cohort-row:{learner_id}:{CODE}:{digest}"
 
 
 def forget_learner(learner_id: int) -> None:
@@ -109,7 +132,7 @@ def forget_learner(learner_id: int) -> None:
     delete_pattern = getattr(cache, "delete_pattern", None)
     if delete_pattern is not None:
         for prefix in ("cohort-row", "activity"):
-            delete_pattern(f"{prefix}:{FORMAT}:{learner_id}:*")
+            delete_pattern(f"{prefix}:{learner_id}:*")  # of every release
 
 
 def render_rows(template_name: str, rows: list, *, key, context) -> list[str]:
