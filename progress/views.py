@@ -110,12 +110,8 @@ def set_status(request, slug, topic_slug):
 
 
 MAP_NEXT_LIMIT = 3
-# The icon and words of each status on the map (its legend says the same).
-STATUS_LABELS = {
-    Status.DONE: ("✓", "Done"),
-    Status.IN_PROGRESS: ("◐", "In progress"),
-    Status.SKIPPED: ("↷", "Skipped"),
-}
+# The icon of each status on the map, beside its label (the legend shows the same).
+STATUS_ICONS = {Status.DONE: "✓", Status.IN_PROGRESS: "◐", Status.SKIPPED: "↷"}
 PROJECT_LABELS = {
     ProjectState.IN_PROGRESS: ("◐", "In progress", Status.IN_PROGRESS),
     ProjectState.SUBMITTED: ("◐", "Submitted for review", Status.IN_PROGRESS),
@@ -151,7 +147,10 @@ def roadmap_map(request, slug):
                 continue
             node.status = statuses.get(node.entry.pk, Status.NOT_STARTED)
             node.next = node.entry.pk in next_ids
-            node.icon, node.label = STATUS_LABELS.get(node.status, ("→", "Next") if node.next else ("", ""))
+            if node.status in STATUS_ICONS:
+                node.icon, node.label = STATUS_ICONS[node.status], Status(node.status).label
+            elif node.next:
+                node.icon, node.label = "→", "Next"
     titles = {topic.pk: topic.title for section in outline for topic in section.topics}
     builds_on = {
         topic.pk: ", ".join(titles[pk] for pk in topic.prerequisite_ids if pk in titles)
