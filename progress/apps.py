@@ -6,4 +6,8 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self):
-        from progress import signals  # noqa: F401 (connects the receivers)
+        # Imported only now: both need the models loaded.
+        from mlepath import slots  # noqa: PLC0415
+        from progress import account_section, signals  # noqa: F401, PLC0415 (signals connects the receivers)
+
+        slots.fill("account-sections", template_name=account_section.TEMPLATE, context=account_section.calendar_section)

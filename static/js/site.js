@@ -104,6 +104,46 @@
     try { localStorage.setItem("section:" + details.dataset.remember, details.open ? "open" : "closed"); } catch (e) { /* storage off */ }
   }, true);
 
+  // Copy buttons for links to share (invite links, the calendar feed). Without the Clipboard API (or JavaScript)
+  // they stay hidden and the link is selected and copied by hand.
+  var canCopy = Boolean(navigator.clipboard && window.isSecureContext);
+
+  function announce(status, text) {
+    // Emptied first, so that copying twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function copy(button) {
+    var input = document.getElementById(button.dataset.copy);
+    var status = document.getElementById(button.dataset.copyStatus);
+    if (!input || !status) return;
+    navigator.clipboard.writeText(input.value).then(
+      function () { announce(status, "Copied"); },
+      function () {
+        input.focus();
+        input.select();
+        announce(status, "Could not copy: the link is selected, copy it with your keyboard.");
+      }
+    );
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (button) copy(button);
+  });
+
+  // A read-only link is selected whole when it gets focus.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
+  function showCopyButtons() {
+    if (canCopy) document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", showCopyButtons);
+  document.addEventListener("htmx:afterSettle", showCopyButtons);
+
   // A box pointed at, focused or opened shows its own lines: where it comes
   // from and what builds on it. The opened one stays lit until the panel
   // closes, on both drawings of the map (opening the panel can swap them).
