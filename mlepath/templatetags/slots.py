@@ -14,6 +14,10 @@ def slot(context, name, **arguments):
     parts = []
     for filler in slots.fillers(name):
         part = context.template.engine.get_template(filler.template_name)
-        parts.append(part.render(context.new(filler.context(context, **arguments))))
+        values = context.new(filler.context(context, **arguments))
+        # As an inclusion tag does: the part's forms need the page's CSRF token.
+        if (token := context.get("csrf_token")) is not None:
+            values["csrf_token"] = token
+        parts.append(part.render(values))
     # Each part is a rendered template (escaped by it): joined as it is.
     return format_html_join("", "{}", ((part,) for part in parts))
