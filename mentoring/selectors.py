@@ -65,8 +65,7 @@ class RoadmapFigure:
 
     @property
     def percent(self) -> int:
-        countable = self.total - self.skipped
-        return self.done * 100 // countable if countable else 0
+        return summary.percent_done(done=self.done, countable=self.total - self.skipped)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from mentoring import selectors, services
 from mentoring.forms import CommentForm, InviteForm, SharingForm, SuggestionForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
+from mlepath.converters import UsernameConverter
 from progress import selectors as progress_selectors
 from progress.models import Status
 from progress.views import topic_page
@@ -348,8 +349,9 @@ def topic_comments_seen(request, slug):
     return redirect(f"{topic.get_absolute_url()}#comments")
 
 
-# A username as the sign-up form allows it: anything else names no mentee (and a NUL never reaches the database).
-USERNAME = re.compile(r"[\w.@+-]{1,150}")
+# A username as the sign-up form allows it (the URLs' converter's): anything
+# else names no mentee (and a NUL never reaches the database).
+USERNAME = re.compile(UsernameConverter.regex)
 
 
 @require_POST

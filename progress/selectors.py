@@ -61,8 +61,7 @@ class Completion:
 
     @property
     def percent(self) -> int:
-        # Skipped topics leave the denominator; they never count as done.
-        return self.done * 100 // self.countable if self.countable else 0
+        return summary.percent_done(done=self.done, countable=self.countable)
 
     @classmethod
     def of(cls, figures: "summary.Figures") -> "Completion":

@@ -30,6 +30,12 @@ from roadmap.selectors import published_roadmaps, roadmap_outline
 Pair = tuple[int, int]  # (learner id, roadmap id)
 
 
+def percent_done(*, done: int, countable: int) -> int:
+    """A roadmap's completion in whole percent, rounded down: done of the topics
+    not skipped (a skipped topic leaves the count; it never counts as done)."""
+    return done * 100 // countable if countable else 0
+
+
 @dataclass(frozen=True)
 class Figures:
     """What a summary holds."""
