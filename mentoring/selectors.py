@@ -49,19 +49,11 @@ class RoadmapFigure:
     forecast: pace.Forecast | None = None
 
     @property
-    def pace_shown(self) -> str:
-        """The pace as the cohort card says it (part of the card's cache key)."""
-        if self.forecast is None:
-            return ""
+    def pace_shown(self) -> tuple | None:
+        """What the cohort card says of the pace (in words by the pace template's
+        "verdict-short" partial): part of the card's cache key."""
         f = self.forecast
-        verdict = {
-            "finished": "finished",
-            "target_passed": "target date passed",
-            "too_early": "too early to judge",
-            "no_recent": "no topic done in 4 weeks",
-            "on_track": "on track",
-        }.get(f.verdict) or f"behind by {f.weeks_behind} week{'s' if f.weeks_behind != 1 else ''}"
-        return f"{f.hours_per_week} h a week to {f.target_date:%-d %b %Y}: {verdict}"
+        return None if f is None else (f.hours_per_week, f.target_date, f.verdict, f.weeks_behind)
 
     @property
     def percent(self) -> int:
