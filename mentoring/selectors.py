@@ -279,16 +279,9 @@ def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
 
 
 def mentee_dashboard(mentorship: Mentorship) -> Dashboard:
-    """The learner's dashboard as their mentor may see it: without dates, no
-    activity calendar, streaks, completion dates (not even their order) or pace
-    (its forecast is read from the dates)."""
-    dashboard = dashboard_for(mentorship.learner)
-    if not mentorship.share_dates:
-        dashboard.activity = None
-        dashboard.recently_completed = []
-        for item in dashboard.roadmaps:
-            item.pace = None
-    return dashboard
+    """The learner's dashboard as their mentor may see it, built from what the
+    learner shares: without their dates, none is read (progress.selectors.dashboard_for)."""
+    return dashboard_for(mentorship.learner, dates=mentorship.share_dates)
 
 
 def nudged_today(*, mentor, learner) -> bool:

@@ -582,7 +582,7 @@ class Dashboard:
     roadmaps: list[RoadmapProgress]
     next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
     recently_completed: list[Progress]
-    activity: Activity
+    activity: Activity | None  # None: read without dates
     open_projects: list[OpenProject] = field(default_factory=list)
 
 
@@ -618,24 +618,28 @@ def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[O
     return sorted(open_projects, key=lambda item: (order.index(item.state), item.project.title))
 
 
-def dashboard_for(learner, *, now=None) -> Dashboard:
+def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
+    """The learner's dashboard. Without `dates` (a mentor the learner does not
+    share their dates with) nothing dated is read at all: no activity, streaks,
+    completion dates (not even their order) or pace (read from the dates)."""
     now = now or timezone.now()
     roadmaps = followed_roadmaps(learner)
     statuses = statuses_of(learner)
     shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
-    # The pace's one query, only for a learner who set one.
-    completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
-    time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
-    activity = activity_for(learner, now=now)
-    for data in shaped:
-        data.pace = pace_of(
-            data,
-            plan=data.roadmap,
-            completed=completed,
-            first_activity=activity.first_day,
-            now=now,
-            time_zone=time_zone,
-        )
+    activity = activity_for(learner, now=now) if dates else None
+    if dates:
+        # The pace's one query, only for a learner who set one.
+        completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
+        time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+        for data in shaped:
+            data.pace = pace_of(
+                data,
+                plan=data.roadmap,
+                completed=completed,
+                first_activity=activity.first_day,
+                now=now,
+                time_zone=time_zone,
+            )
 
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.
@@ -656,10 +660,14 @@ def dashboard_for(learner, *, now=None) -> Dashboard:
     )
     open_projects = project_figures(shaped, works)
 
-    recent = list(
-        Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)
-        .select_related("topic")
-        .order_by("-completed_at")[:RECENT_LIMIT]
+    recent = (
+        list(
+            Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)
+            .select_related("topic")
+            .order_by("-completed_at")[:RECENT_LIMIT]
+        )
+        if dates
+        else []
     )
     return Dashboard(
         roadmaps=shaped,

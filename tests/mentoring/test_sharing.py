@@ -6,11 +6,14 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from mentoring import services
 from mentoring.models import Invite, Mentorship
+from mentoring.selectors import mentee_dashboard
 from progress.models import Progress, ProgressEvent
 
 # alice's topic "a", with dates nobody could guess (mentoring fixture: done, noted, evidenced).
@@ -234,3 +237,22 @@ def test_the_sharing_url_refuses_get_and_a_missing_csrf_token(mentoring, alice, 
     assert strict.post(url, {}).status_code == 403
     mentorship.refresh_from_db()
     assert mentorship.share_dates and mentorship.share_evidence
+
+
+def test_without_shared_dates_the_mentee_dashboard_reads_no_date_at_all(mentoring, alice, bob):
+    """Shared by construction (issue #26, item 6): what a mentor is not shown is
+    never read, so a new dated field cannot leak by being forgotten."""
+    mentorship = Mentorship.objects.get(mentor=bob, learner=alice)
+    mentorship.share_dates = False
+    with CaptureQueriesContext(connection) as hidden:
+        dashboard = mentee_dashboard(mentorship)
+    assert dashboard.activity is None and dashboard.recently_completed == []
+    assert all(data.pace is None for data in dashboard.roadmaps)
+    dated = [q["sql"] for q in hidden.captured_queries if "progressevent" in q["sql"] or "completed_at" in q["sql"]]
+    assert dated == []
+
+    mentorship.share_dates = True
+    with CaptureQueriesContext(connection) as shared:
+        dashboard = mentee_dashboard(mentorship)
+    assert dashboard.activity is not None and dashboard.recently_completed
+    assert any("progressevent" in q["sql"] for q in shared.captured_queries)  # the check can see a dated read
