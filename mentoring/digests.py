@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from mentoring.models import DigestKind, DigestSent, Mentorship
 from mentoring.selectors import mentee_dashboard, unseen_feedback, updates_for
+from progress.dashboard import dashboard_for
 from progress.models import Progress, Status
 from progress.pace import week_start
-from progress.selectors import dashboard_for
 
 SEND_AT = dt.time(8)  # local time, on Monday
 UNSUBSCRIBE_SALT = "mentoring.digest-unsubscribe"

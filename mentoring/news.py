@@ -22,8 +22,8 @@ from mentoring.models import Comment, Mentorship
 from mlepath.sql import column as _column
 from mlepath.sql import moment
 from mlepath.sql import table as _table
+from progress.activity import ACTIVITY_REASONS
 from progress.models import Evidence, Progress, ProgressEvent, Status
-from progress.selectors import ACTIVITY_REASONS
 from roadmap.models import Topic
 
 STALLED_AFTER = dt.timedelta(days=14)

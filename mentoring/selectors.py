@@ -30,8 +30,9 @@ from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from mentoring.news import STALLED_AFTER, MenteeNews, news_for
 from progress import pace, summary
+from progress.activity import ACTIVITY_REASONS, ACTIVITY_STATUSES
+from progress.dashboard import Dashboard, dashboard_for
 from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, RoadmapFollow, Status
-from progress.selectors import ACTIVITY_REASONS, ACTIVITY_STATUSES, Dashboard, dashboard_for
 from roadmap.models import Roadmap
 
 RECENT = dt.timedelta(days=7)
@@ -280,7 +281,7 @@ def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
 
 def mentee_dashboard(mentorship: Mentorship) -> Dashboard:
     """The learner's dashboard as their mentor may see it, built from what the
-    learner shares: without their dates, none is read (progress.selectors.dashboard_for)."""
+    learner shares: without their dates, none is read (progress.dashboard.dashboard_for)."""
     return dashboard_for(mentorship.learner, dates=mentorship.share_dates)
 
 

@@ -3,7 +3,7 @@ calendar app subscribes to (views.calendar_feed), built with the icalendar packa
 
 It holds one recurring event: the weekly study block at the learner's day and
 time in their time zone, described with this week's planned topics of each
-roadmap with a pace (selectors.dashboard_for). Nothing else of the learner's:
+roadmap with a pace (progress.dashboard.dashboard_for). Nothing else of the learner's:
 no notes, evidence, history or mentor feedback.
 
 What keeps a subscription clean in Google Calendar, Apple Calendar and Outlook:
@@ -28,8 +28,8 @@ from django.urls import reverse
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from progress import pace
+from progress.dashboard import Dashboard
 from progress.models import CalendarFeed, Status
-from progress.selectors import Dashboard
 
 PRODID = "-//MLE Path//Study calendar//EN"
 NAME = "MLE Path study"

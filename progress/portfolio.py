@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.identity import fold
-from progress import selectors
+from progress.dashboard import completion_of_followed
 from progress.forms import PortfolioForm
 from progress.models import Portfolio, ProjectEvent, ProjectState, ProjectWork
 from roadmap.models import Topic
@@ -89,7 +89,7 @@ def portfolio_page(request, username):
     learner = portfolio.learner
     projects = [work for work in _approved(learner) if work.on_portfolio and not work.project.retired]
     _add_what_an_employer_reads(projects)
-    roadmaps = selectors.completion_of_followed(learner) if portfolio.show_completion else []
+    roadmaps = completion_of_followed(learner) if portfolio.show_completion else []
     context = {"portfolio": portfolio, "learner": learner, "projects": projects, "roadmaps": roadmaps}
     response = render(request, "progress/portfolio.html", context)
     if portfolio.noindex:

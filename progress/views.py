@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from accounts import throttle
 from mlepath.client import client_address
 from progress import calendar, rows, selectors, services, transfer
+from progress.dashboard import dashboard_for, next_rows
 from progress.forms import CalendarFeedForm, EvidenceForm, ImportForm, NoteForm, PaceForm
 from progress.models import Evidence, PlanBasis, ProjectState, RoadmapFollow, Status
 from roadmap.models import Roadmap, Topic
@@ -134,9 +135,7 @@ def roadmap_map(request, slug):
     tracking = request.user.is_authenticated
     # The first few the learner can take up, as the dashboard's "Next up": a map
     # where every open topic says "Next" would single out none.
-    next_ids = (
-        {row.topic.pk for row in islice(selectors.next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
-    )
+    next_ids = {row.topic.pk for row in islice(next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
     maps = roadmap_maps(roadmap, outline)
     project_states = selectors.project_states_of(request.user) if tracking else {}
     for roadmap_map in maps.values() if tracking and maps else ():
@@ -401,7 +400,7 @@ def topic_evidence_delete(request, slug, evidence_id):
 @require_safe
 @never_cache
 def dashboard(request):
-    data = selectors.dashboard_for(request.user)
+    data = dashboard_for(request.user)
     return render(request, "progress/dashboard.html", {"dashboard": data, "statuses": Status})
 
 
@@ -546,7 +545,7 @@ def calendar_feed(request, token):
     now = timezone.now()
     body = calendar.study_calendar(
         feed=feed,
-        dashboard=selectors.dashboard_for(feed.learner, now=now),
+        dashboard=dashboard_for(feed.learner, now=now),
         now=now,
         absolute=request.build_absolute_uri,
     )

@@ -10,7 +10,8 @@ import icalendar
 import pytest
 from playwright.sync_api import expect
 
-from progress import selectors, services
+from progress import services
+from progress.dashboard import dashboard_for
 from roadmap.models import Roadmap
 from tests.browser.conftest import sign_in
 
@@ -25,7 +26,7 @@ def test_a_learner_makes_renews_moves_and_revokes_a_calendar_link(
     alice.time_zone = "Europe/Berlin"
     alice.save(update_fields=["time_zone"])
     services.set_pace(learner=alice, roadmap=Roadmap.objects.get(slug=TRACK), today=dt.date.today(), hours_per_week=8)
-    first_topic = selectors.dashboard_for(alice).roadmaps[0].pace.week[0].topic.title
+    first_topic = dashboard_for(alice).roadmaps[0].pace.week[0].topic.title
 
     context = browser.new_context(
         viewport={"width": width, "height": 900},

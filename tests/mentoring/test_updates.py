@@ -195,7 +195,7 @@ def news_by_the_orm(mentor, now):
     from django.db.models.functions import Coalesce
 
     from mentoring.models import Comment
-    from progress.selectors import ACTIVITY_REASONS
+    from progress.activity import ACTIVITY_REASONS
 
     def count(queryset, field):
         return Coalesce(Subquery(queryset.values(field).annotate(n=Count("pk")).values("n")[:1]), 0)

@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from progress import services
+from progress.activity import _streaks, activity_for
+from progress.dashboard import dashboard_for
 from progress.models import Progress, ProgressEvent, RoadmapFollow, Status
-from progress.selectors import _streaks, activity_for, dashboard_for, statuses_of
+from progress.selectors import statuses_of
 
 
 def statuses(learner):

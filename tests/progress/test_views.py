@@ -510,7 +510,7 @@ def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client,
 
 
 def test_the_calendar_counts_a_topic_ticked_unticked_and_ticked_again_once(alice, topics):
-    from progress.selectors import activity_for
+    from progress.activity import activity_for
 
     for status in ("done", "not_started", "done", "in_progress"):
         services.set_status(learner=alice, topic=topics["a"], status=status)

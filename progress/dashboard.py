@@ -1,0 +1,238 @@
+"""The learner's dashboard, assembled: each followed roadmap's completion and
+pace, "Continue", open projects, recently completed and the activity (read
+without dates for a mentor the learner does not share them with)."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain
+
+from django.urls import reverse
+from django.utils import timezone
+
+from progress import pace
+from progress.activity import Activity, activity_for
+from progress.models import PROJECT_COMPLETE, Progress, ProjectState, ProjectWork, Status
+from progress.selectors import (
+    RoadmapProgress,
+    TopicRow,
+    followed_roadmaps,
+    roadmap_progress,
+    statuses_of,
+    summarised,
+    with_summary,
+)
+from roadmap.models import Roadmap, Topic
+from roadmap.selectors import ProjectEntry, roadmap_outline
+
+NEXT_UP_LIMIT = 5
+RECENT_LIMIT = 5
+
+
+def next_rows(data: RoadmapProgress, statuses: dict[int, str]):
+    """The topics of a roadmap a learner can take up now, in study order: not
+    done or skipped, with every prerequisite done or skipped (a skipped topic is
+    one the learner knows or chose to pass, so it holds nothing back).
+    Prerequisites outside this roadmap (e.g. programming basics for the software
+    engineers' track) are assumed known by its audience."""
+    in_roadmap = {row.topic.pk for row in data.rows()}
+    settled = (Status.DONE, Status.SKIPPED)
+    for row in data.rows():
+        if row.status in settled:
+            continue
+        if all(statuses.get(pk) in settled for pk in row.topic.prerequisite_ids if pk in in_roadmap):
+            yield row
+
+
+@dataclass
+class Pace:
+    """A learner's pace on one followed roadmap, as the dashboard shows it."""
+
+    basis: str  # PlanBasis, or "" without a plan
+    remaining: Decimal
+    forecast: pace.Forecast | None = None  # with a plan
+    week: list[TopicRow] = field(default_factory=list)  # this week's plan
+    done_this_week: int = 0
+
+
+def pace_of(
+    data: RoadmapProgress,
+    *,
+    plan,
+    completed: list[tuple[int, dt.datetime]],
+    first_activity: dt.date | None,
+    now,
+    time_zone,
+) -> Pace:
+    """`plan` has plan_basis, hours_per_week and target_date (a RoadmapFollow);
+    `completed` is the learner's (topic id, completed at) of the last weeks
+    (recent_completions); `first_activity` their first day (Activity.first_day).
+    No query."""
+    remaining = data.completion.remaining_hours
+    if not plan.plan_basis:
+        return Pace(basis="", remaining=remaining)
+    hours = {row.topic.pk: row.topic.estimated_hours for row in data.rows()}
+    since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
+    monday = pace.week_start(now, time_zone)
+    week = pace.week_plan(data.rows(), hours_per_week=plan.hours_per_week)
+    return Pace(
+        basis=plan.plan_basis,
+        remaining=remaining,
+        forecast=pace.forecast(
+            remaining=remaining,
+            hours_per_week=plan.hours_per_week,
+            target_date=plan.target_date,
+            done_recently_hours=sum(hours[pk] for pk, at in completed if pk in hours and at >= since),
+            first_activity=first_activity,
+            today=now.astimezone(time_zone).date(),
+        ),
+        week=week,
+        done_this_week=sum(1 for pk, at in completed if pk in hours and at >= monday),
+    )
+
+
+def recent_completions(learner, *, now) -> list[tuple[int, dt.datetime]]:
+    """The learner's topics completed in the weeks the actual pace looks at: one query."""
+    since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
+    return list(
+        Progress.objects.filter(learner=learner, status=Status.DONE, completed_at__gte=since).values_list(
+            "topic_id", "completed_at"
+        )
+    )
+
+
+@dataclass
+class ProjectCompletion:
+    """A roadmap's projects for one learner, counted apart from its topics: the
+    topic completion stays the share of topics done; a project counts as
+    complete once approved by a mentor or marked complete (self-assessed)."""
+
+    complete: int
+    self_assessed: int
+    total: int
+
+
+@dataclass
+class OpenProject:
+    """A project the learner has started and not finished, for "Continue"."""
+
+    project: object  # roadmap.selectors.ProjectEntry
+    roadmap: object
+    state: str
+    label: str
+
+
+@dataclass
+class Dashboard:
+    roadmaps: list[RoadmapProgress]
+    next_up: list[tuple[Topic, object, str]]  # topic, roadmap, status
+    recently_completed: list[Progress]
+    activity: Activity | None  # None: read without dates
+    open_projects: list[OpenProject] = field(default_factory=list)
+
+
+def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[OpenProject]:
+    """Each followed roadmap's ProjectCompletion, from its cached outline and the
+    learner's (project id, state, slug, title, hours) rows (one query, by the
+    caller); returns every open project, whether or not its roadmap is followed."""
+    states = {pk: state for pk, state, *_ in works}
+    placed_in = {}
+    for data in shaped:
+        entries = [project for section in data.sections for project in section.section.projects]
+        data.projects = ProjectCompletion(
+            complete=sum(1 for p in entries if states.get(p.pk) in PROJECT_COMPLETE),
+            self_assessed=sum(1 for p in entries if states.get(p.pk) == ProjectState.SELF_ASSESSED),
+            total=len(entries),
+        )
+        for entry in entries:
+            placed_in.setdefault(entry.pk, data.roadmap)
+    open_projects = [
+        OpenProject(
+            project=ProjectEntry(
+                pk=pk, slug=slug, title=title, estimated_hours=hours, url=reverse("project_detail", args=[slug])
+            ),
+            roadmap=placed_in.get(pk),
+            state=state,
+            label=ProjectState(state).label,
+        )
+        for pk, state, slug, title, hours in works
+        if state not in PROJECT_COMPLETE
+    ]
+    # What waits on the learner first: changes requested, then work in progress, then submitted.
+    order = [ProjectState.CHANGES_REQUESTED, ProjectState.IN_PROGRESS, ProjectState.SUBMITTED]
+    return sorted(open_projects, key=lambda item: (order.index(item.state), item.project.title))
+
+
+def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
+    """The learner's dashboard. Without `dates` (a mentor the learner does not
+    share their dates with) nothing dated is read at all: no activity, streaks,
+    completion dates (not even their order) or pace (read from the dates)."""
+    now = now or timezone.now()
+    roadmaps = followed_roadmaps(learner)
+    statuses = statuses_of(learner)
+    shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
+    activity = activity_for(learner, now=now) if dates else None
+    if dates:
+        # The pace's one query, only for a learner who set one.
+        completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
+        time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+        for data in shaped:
+            data.pace = pace_of(
+                data,
+                plan=data.roadmap,
+                completed=completed,
+                first_activity=activity.first_day,
+                now=now,
+                time_zone=time_zone,
+            )
+
+    # "Continue": what the learner has in progress first, then what each
+    # roadmap has next for them, each with the roadmap it is on.
+    next_up, seen = [], set()
+    in_progress = ((row, data.roadmap) for data in shaped for row in data.rows() if row.status == Status.IN_PROGRESS)
+    up_next = ((row, data.roadmap) for data in shaped for row in next_rows(data, statuses))
+    for row, roadmap in chain(in_progress, up_next):
+        if len(next_up) == NEXT_UP_LIMIT:
+            break
+        if row.topic.pk not in seen:
+            next_up.append((row.topic, roadmap, row.status))
+            seen.add(row.topic.pk)
+
+    works = list(
+        ProjectWork.objects.filter(learner=learner, project__retired=False).values_list(
+            "project_id", "state", "project__slug", "project__title", "project__estimated_hours"
+        )
+    )
+    open_projects = project_figures(shaped, works)
+
+    recent = (
+        list(
+            Progress.objects.filter(learner=learner, status=Status.DONE, topic__retired=False)
+            .select_related("topic")
+            .order_by("-completed_at")[:RECENT_LIMIT]
+        )
+        if dates
+        else []
+    )
+    return Dashboard(
+        roadmaps=shaped,
+        next_up=next_up,
+        recently_completed=recent,
+        activity=activity,
+        open_projects=open_projects,
+    )
+
+
+def completion_of_followed(learner) -> list[RoadmapProgress]:
+    """The completion of each published roadmap the learner follows (the
+    portfolio), from the summaries: one query, and the statuses only if one is
+    missing or stale."""
+    roadmaps = list(
+        with_summary(
+            Roadmap.objects.published().with_content_version().filter(follows__learner=learner), learner
+        ).order_by("order")
+    )
+    stale = any(roadmap.counted_version != roadmap.content_version for roadmap in roadmaps)
+    statuses = statuses_of(learner) if stale else {}
+    return [summarised(roadmap_progress(roadmap, roadmap_outline(roadmap), statuses)) for roadmap in roadmaps]
