@@ -21,7 +21,7 @@ from mlepath import cache
 from mlepath.converters import UsernameConverter
 from progress import selectors as progress_selectors
 from progress.models import Status
-from progress.views import topic_page
+from progress.topic_page import topic_page
 from roadmap.models import Topic
 from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_bodies
 
@@ -320,7 +320,7 @@ def mentee_nudge(request, username):
     return redirect("mentoring")
 
 
-# --- The learner's own thread, on their topic page (progress.views.topic_page) ---
+# --- The learner's own thread, on their topic page (progress.topic_page.topic_page) ---
 
 
 @require_POST

@@ -232,7 +232,7 @@ def test_every_error_answer_carries_csp_nosniff_and_frame_options(behind_tls, al
     elif what == "csrf":
         response = client.post("/topics/a/note/", {"note": "x"})
     elif what == "permission denied":
-        monkeypatch.setattr("progress.views.dashboard_for", _raise(PermissionDenied()))
+        monkeypatch.setattr("progress.dashboard_page.dashboard_for", _raise(PermissionDenied()))
         response = client.get("/dashboard/")
     elif what == "not found":
         response = client.get("/no/such/page/")
@@ -241,10 +241,10 @@ def test_every_error_answer_carries_csp_nosniff_and_frame_options(behind_tls, al
             "/dashboard/import/", b"x", content_type="application/octet-stream", CONTENT_LENGTH=str(10**9)
         )
     elif what == "server error":
-        monkeypatch.setattr("progress.views.dashboard_for", _raise(ValueError("bug")))
+        monkeypatch.setattr("progress.dashboard_page.dashboard_for", _raise(ValueError("bug")))
         response = client.get("/dashboard/")
     else:
-        monkeypatch.setattr("progress.views.dashboard_for", _raise(OperationalError("gone")))
+        monkeypatch.setattr("progress.dashboard_page.dashboard_for", _raise(OperationalError("gone")))
         response = client.get("/dashboard/")
     assert response.status_code == status, what
     assert_policy_headers(response.headers, what)

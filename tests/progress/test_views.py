@@ -471,10 +471,10 @@ def test_a_topic_that_is_not_live_on_a_published_roadmap_cannot_be_ticked(alice_
 def test_a_tick_the_cached_outline_does_not_show_yet_reloads_the_page(alice_client, alice, topics, track, monkeypatch):
     """The statement found the topic live, but the outline (content changed in
     between) lacks it: the change is kept and htmx reloads the whole page."""
-    from progress import views
+    from progress import roadmap_pages
 
     alice_client.post(STATUS_URL.format("a"), {"status": "in_progress"}, HTTP_HX_REQUEST="true")
-    monkeypatch.setattr(views, "roadmap_outline", lambda roadmap: ())
+    monkeypatch.setattr(roadmap_pages, "roadmap_outline", lambda roadmap: ())
     response = alice_client.post(STATUS_URL.format("a"), {"status": "done"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Refresh"] == "true"
     assert status_of(alice, "a") == "done"

@@ -1,0 +1,168 @@
+"""The topic page, and the side panel that shows it on a roadmap page or map:
+the learner's status, note and evidence (mentoring fills in the reviews and
+the feedback thread through slots)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
+
+from progress import rows, selectors, services
+from progress.forms import EvidenceForm, NoteForm
+from progress.models import Evidence, Status
+from roadmap.models import Topic
+from roadmap.selectors import (
+    roadmap_outline,
+    topic_content_or_404,
+    topic_on_roadmap_or_404,
+)
+
+# The status controls of a topic's page and panel, in the order learners use them.
+STATUS_CHOICES = [
+    (Status.DONE, "Done"),
+    (Status.IN_PROGRESS, "In progress"),
+    (Status.SKIPPED, "Skip"),
+    (Status.NOT_STARTED, "Not started"),
+]
+
+
+def _panel_roadmap(request, content) -> str:
+    """The roadmap whose page (list or map) opened this topic in its side panel,
+    if the topic is on it: its status changes then redraw that page too."""
+    slug = request.GET.get("roadmap") or request.POST.get("roadmap") or ""
+    return slug if any(p.roadmap_slug == slug for p in content.placements) else ""
+
+
+def _panel_on_map(request) -> bool:
+    return (request.GET.get("page") or request.POST.get("page")) == "map"
+
+
+def _topic_context(request, content, **forms) -> dict:
+    context = {
+        "topic": content,
+        "tracking": request.user.is_authenticated,
+        "statuses": Status,
+        "status_choices": STATUS_CHOICES,
+        "panel_roadmap": _panel_roadmap(request, content) if request.htmx else "",
+        "panel_on_map": _panel_on_map(request),
+    }
+    # In the roadmap page's side panel the topic sits below that page's h1.
+    context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
+    if request.user.is_authenticated:
+        mine = selectors.topic_progress(request.user, content)
+        note = mine.progress.note if mine.progress else ""
+        context |= {
+            "mine": mine,
+            "note_form": forms.pop("note_form", None) or NoteForm(initial={"note": note}),
+            "evidence_form": forms.pop("evidence_form", None) or EvidenceForm(),
+            "learner": request.user,
+        }
+    return context | forms
+
+
+@login_not_required
+@require_safe
+@never_cache
+@vary_on_headers("HX-Request")
+def topic_detail(request, slug):
+    content = topic_content_or_404(slug)
+    template = "progress/topic_detail.html#topic-panel" if request.htmx else "progress/topic_detail.html"
+    return render(request, template, _topic_context(request, content))
+
+
+def topic_page(request, slug, *, status=200, **forms) -> HttpResponse:
+    """The whole topic page, with forms that failed validation (this app's, or
+    mentoring's comment form) showing their errors."""
+    return render(
+        request,
+        "progress/topic_detail.html",
+        _topic_context(request, topic_content_or_404(slug), **forms),
+        status=status,
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_status(request, slug):
+    """The status controls of a topic's page and of the side panel."""
+    status = request.POST.get("status", "")
+    if status not in Status.values:
+        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+    content = topic_content_or_404(slug)
+    panel_roadmap = _panel_roadmap(request, content)
+    if panel_roadmap:
+        roadmap, topic = topic_on_roadmap_or_404(roadmap_slug=panel_roadmap, topic_slug=slug)
+    else:
+        roadmap, topic = None, _live_topic_or_404(slug)
+    services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    if not request.htmx:
+        return redirect(f"{topic.get_absolute_url()}#topic-status")
+    context = _topic_context(request, content)
+    if roadmap is None:
+        return render(request, "progress/topic_detail.html#status-announcement", context)
+    if _panel_on_map(request):
+        # The map redraws itself (the map page's #map-area listens for this event).
+        response = render(request, "progress/topic_detail.html#status-announcement", context)
+        response["HX-Trigger"] = "progress-changed"
+        return response
+    # In a roadmap page's panel: that page's row and completion bars too.
+    update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
+    if update is None:
+        return HttpResponseClientRefresh()
+    rows.fill_html(roadmap, [update.row], editable=True)
+    context |= {
+        "roadmap": roadmap,
+        "row": update.row,
+        "section": update.section,
+        "data": update,
+        "continue_topic": update.continue_topic,
+    }
+    return render(request, "progress/topic_detail.html#panel-status-response", context)
+
+
+def _live_topic_or_404(slug) -> Topic:
+    return get_object_or_404(Topic.objects.live(), slug=slug)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def topic_note(request, slug):
+    topic = _live_topic_or_404(slug)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.save_note(learner=request.user, topic=topic, note=form.cleaned_data["note"])
+        if not request.htmx:
+            messages.success(request, "Note saved.")
+            return redirect(topic)
+    # 422 is swapped by htmx (see htmx-config in base.html), so the error shows in place.
+    status = 200 if form.is_valid() else (422 if request.htmx else 400)
+    if request.htmx:
+        context = {"topic": topic, "note_form": form, "note_saved": form.is_valid()}
+        return render(request, "progress/topic_detail.html#note-form", context, status=status)
+    return topic_page(request, slug, status=status, note_form=form)
+
+
+@require_POST
+def topic_evidence(request, slug):
+    topic = _live_topic_or_404(slug)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_evidence(learner=request.user, topic=topic, **form.cleaned_data)
+        except services.EvidenceLimitReached as exc:
+            form.add_error("url", str(exc))
+        else:
+            return redirect(f"{topic.get_absolute_url()}#evidence")
+    return topic_page(request, slug, status=400, evidence_form=form)
+
+
+@require_POST
+def topic_evidence_delete(request, slug, evidence_id):
+    topic = _live_topic_or_404(slug)
+    get_object_or_404(Evidence, pk=evidence_id, progress__learner=request.user, progress__topic=topic)
+    services.remove_evidence(learner=request.user, evidence_id=evidence_id)
+    return redirect(f"{topic.get_absolute_url()}#evidence")
