@@ -39,7 +39,8 @@ def this_week(user, now) -> tuple[dt.date, bool]:
 
 def enqueue_due(*, now=None) -> int:
     """Enqueue every digest due and not sent this week; returns how many."""
-    from mentoring.tasks import send_digest
+    # Here, not at the top: mentoring.tasks composes its mail with this module.
+    from mentoring.tasks import send_digest  # noqa: PLC0415
 
     now = now or timezone.now()
     mentors = set(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.identity import fold
 from mentoring import selectors
+from mentoring.digests import FIELD
 from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from mentoring.tasks import send_new_mentor_notice, send_nudge, send_review_notice
 from progress.models import Progress, ProjectState, ProjectWork, RoadmapFollow, Status
@@ -189,8 +190,6 @@ def mark_updates_seen(*, mentor, username: str | None = None) -> int:
 @transaction.atomic
 def unsubscribe_digest(*, user, kind: str) -> None:
     """Stop one weekly digest (the signed link of its mail, no sign-in needed)."""
-    from mentoring.digests import FIELD
-
     type(user).objects.filter(pk=user.pk).update(**{FIELD[kind]: False})
 
 

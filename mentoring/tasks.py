@@ -63,7 +63,8 @@ def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None
     """A weekly digest (mentoring.digests), composed when it is sent. Skipped if
     the recipient unsubscribed since it was queued; a digest given up is
     forgotten, so the next run of send_digests that week queues it again."""
-    from mentoring import digests
+    # Here, not at the top: mentoring.digests enqueues this task.
+    from mentoring import digests  # noqa: PLC0415
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not getattr(user, digests.FIELD[kind]) or not user.email_verified:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring import selectors, services
+from mentoring import digests, selectors, services
 from mentoring.forms import CommentForm, InviteForm, SharingForm, SuggestionForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
@@ -374,8 +374,6 @@ def updates_seen(request):
 def digest_unsubscribe(request, token):
     """A digest's unsubscribe link: GET asks (a link preview must not unsubscribe),
     POST stops that digest, signed in or not."""
-    from mentoring import digests
-
     signed = digests.read_unsubscribe_token(token)
     user = signed and get_user_model().objects.filter(pk=signed[0]).first()
     if not user:
