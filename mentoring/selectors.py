@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
@@ -322,20 +323,11 @@ def unseen_project_feedback(learner, limit: int = 5) -> list[ProjectComment]:
 
 
 def ago(then, now) -> str:
-    """ "3 days ago": the cohort table's coarse age."""
-    seconds = max(0, int((now - then).total_seconds()))
-    for unit, size in (
-        ("year", 31_536_000),
-        ("month", 2_592_000),
-        ("week", 604_800),
-        ("day", 86_400),
-        ("hour", 3_600),
-        ("minute", 60),
-    ):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+    """ "3 days ago": the cohort table's coarse age, by Django's timesince to its
+    largest unit; "just now" within the minute (timesince says "0 minutes")."""
+    if (now - then).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(then, now, depth=1)} ago".replace("\xa0", " ")
 
 
 # --- What changed since the mentor last looked ------------------------------
