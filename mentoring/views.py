@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from mentoring import digests, selectors, services
+from mentoring.cohort import SORTS, cohort_for
 from mentoring.forms import CommentForm, InviteForm, SharingForm, SuggestionForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
@@ -45,10 +46,10 @@ INVITE_CHOICES = "mentoring:invite-choices"
 @never_cache
 def index(request):
     sort = request.GET.get("sort", "name")
-    sort = sort if sort in selectors.SORTS else "name"
+    sort = sort if sort in SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
-    cohort = selectors.cohort_for(user, sort=sort, stalled_only=stalled_only)
+    cohort = cohort_for(user, sort=sort, stalled_only=stalled_only)
     # Mentees with work waiting for a review come first, in the order chosen.
     queue = selectors.review_queue_for(user) if cohort.size else []
     waiting = Counter(work.learner_id for work in queue)

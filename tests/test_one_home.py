@@ -10,7 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.template.loader import render_to_string
 
 from mentoring import views as mentoring_views
-from mentoring.selectors import RoadmapFigure
+from mentoring.cohort import RoadmapFigure
 from mlepath.converters import UsernameConverter
 from progress.selectors import Completion
 
