@@ -22,7 +22,7 @@ from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, Project
 from mentoring.news import MenteeNews, news_for
 from progress.activity import ACTIVITY_REASONS
 from progress.dashboard import Dashboard, dashboard_for
-from progress.models import Evidence, Progress, ProgressEvent, ProjectState, ProjectWork, Status
+from progress.models import Evidence, Progress, ProgressEvent, ProjectEvent, ProjectState, ProjectWork, Status
 
 
 def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
@@ -183,3 +183,28 @@ def review_queue_for(mentor) -> list:
         .select_related("learner", "project")
         .order_by("submitted_at", "pk")
     )
+
+
+def project_thread(work: ProjectWork | None) -> list[ProjectComment]:
+    if work is None:
+        return []
+    return list(ProjectComment.objects.filter(work=work).select_related("author"))
+
+
+def last_review(work: ProjectWork | None, thread: list[ProjectComment]) -> ProjectEvent | None:
+    """The review that put the work in its state (approved, or changes
+    requested), with its mentor and `words`: the comment they sent with it
+    (review_project writes it just after the event). One query, and only then."""
+    if work is None or work.state not in (ProjectState.APPROVED, ProjectState.CHANGES_REQUESTED):
+        return None
+    review = (
+        ProjectEvent.objects.filter(work=work, to_state=work.state)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if review is not None:
+        review.words = next(
+            (c.body for c in thread if c.author_id == review.actor_id and c.created_at >= review.created_at), ""
+        )
+    return review

@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.identity import fold
-from mentoring import selectors
 from mentoring.digests import FIELD
 from mentoring.models import Comment, Invite, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
 from mentoring.tasks import send_new_mentor_notice, send_nudge, send_review_notice
 from progress.models import Progress, ProjectState, ProjectWork, RoadmapFollow, Status
-from progress.services import PlanError, move_project, set_pace
+from progress.projects.services import move_project
+from progress.services import PlanError, set_pace
 
 
 class MentoringError(Exception):
@@ -237,26 +237,7 @@ def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, toda
     suggestion.save(update_fields=["status", "decided_at"])
 
 
-# --- Projects: submitting, reviewing, and their threads ---------------------------
-
-
-def submit_project(*, learner, work: ProjectWork) -> ProjectWork:
-    """Ask the learner's mentors for a review."""
-    if work.learner_id != learner.pk:
-        raise MentoringError("Only the learner submits their work.")
-    if not selectors.has_active_mentor(learner):
-        raise MentoringError("You have no mentor to review it: mark it complete yourself (self-assessed).")
-    return move_project(work=work, to_state=ProjectState.SUBMITTED, actor=learner)
-
-
-def self_assess_project(*, learner, work: ProjectWork) -> ProjectWork:
-    """Without a mentor, the learner marks their work complete: self-assessed,
-    and shown as such wherever it counts."""
-    if work.learner_id != learner.pk:
-        raise MentoringError("Only the learner marks their work complete.")
-    if selectors.has_active_mentor(learner):
-        raise MentoringError("You have a mentor: submit your work for their review instead.")
-    return move_project(work=work, to_state=ProjectState.SELF_ASSESSED, actor=learner)
+# --- Projects: the review and the threads ---------------------------
 
 
 @transaction.atomic

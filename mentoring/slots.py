@@ -1,6 +1,8 @@
 """Mentoring's pieces of pages that progress owns (mlepath.slots): the reviews
-and the feedback thread on a learner's topic page, and on the dashboard the
-new feedback and the target dates mentors suggest. Each is a template with the
+and the feedback thread on a learner's topic page, the last review and the
+thread on their project's page, and on the dashboard the new feedback and the
+target dates mentors suggest. It also tells progress who reviews a learner's
+projects (progress.projects.reviewers). Each is a template with the
 function that feeds it, filled in MentoringConfig.ready, so progress shows
 them without importing mentoring or loading its tags."""
 
@@ -9,6 +11,8 @@ from django.urls import reverse
 from mentoring import selectors
 from mentoring.forms import CommentForm
 from mlepath import slots
+from progress.models import ProjectState
+from progress.projects import reviewers
 
 
 def _own(context, learner, name: str):
@@ -67,8 +71,31 @@ def pace_suggestions(context, learner):
     return {"suggestions": selectors.pending_suggestions(learner)}
 
 
+def project_review(context, learner, work):
+    """Who reviewed the learner's work and, when they asked for changes, what to change."""
+    thread = selectors.project_thread(work) if work.state == ProjectState.CHANGES_REQUESTED else []
+    return {"review": selectors.last_review(work, thread), "work": work, "states": ProjectState}
+
+
+def project_feedback(context, learner, work):
+    """The learner's thread on a project they started, shown once there is a comment or a mentor to write one."""
+    thread = selectors.project_thread(work)
+    return {
+        "shown": bool(thread) or context.get("has_reviewer", False),
+        "thread": thread,
+        "unread": any(comment.seen_at is None for comment in thread),
+        "learner": learner,
+        "comment_form": context.get("comment_form") or CommentForm(),
+        "action": reverse("project_comment", args=[work.project.slug]),
+        "seen_action": reverse("project_comments_seen", args=[work.project.slug]),
+    }
+
+
 def fill_slots() -> None:
     slots.fill("topic-reviews", template_name="mentoring/includes/reviews.html", context=topic_reviews)
     slots.fill("topic-feedback", template_name="mentoring/includes/thread.html", context=topic_feedback)
     slots.fill("dashboard-news", template_name="mentoring/includes/new_feedback.html", context=new_feedback)
     slots.fill("dashboard-news", template_name="mentoring/includes/pace_suggestions.html", context=pace_suggestions)
+    slots.fill("project-review", template_name="mentoring/includes/project_review.html", context=project_review)
+    slots.fill("project-feedback", template_name="mentoring/includes/thread.html", context=project_feedback)
+    reviewers.answer_with(selectors.has_active_mentor)

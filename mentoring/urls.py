@@ -39,13 +39,8 @@ topic_urlpatterns = [
     path("<slug:slug>/comments/seen/", views.topic_comments_seen, name="topic_comments_seen"),
 ]
 
-# Projects, under /projects/ (mlepath.urls): the brief for everyone, the learner's work on it.
+# The learner's thread on their own project page, under /projects/ (mlepath.urls).
 project_urlpatterns = [
-    path("<slug:slug>/", projects.project_detail, name="project_detail"),
-    path("<slug:slug>/start/", projects.project_start, name="project_start"),
-    path("<slug:slug>/work/", projects.project_work, name="project_work"),
-    path("<slug:slug>/criteria/", projects.project_criteria, name="project_criteria"),
-    path("<slug:slug>/reopen/", projects.project_reopen, name="project_reopen"),
     path("<slug:slug>/comments/", projects.project_comment, name="project_comment"),
     path("<slug:slug>/comments/seen/", projects.project_comments_seen, name="project_comments_seen"),
 ]

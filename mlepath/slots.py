@@ -9,6 +9,8 @@ Slots, by the page that declares them:
 - progress/dashboard.html: "dashboard-news" (mentoring: new feedback, suggested dates).
 - progress/topic_detail.html: "topic-reviews" and "topic-feedback" (mentoring:
   a mentor's reviews of the topic, the feedback thread).
+- progress/projects/project_detail.html: "project-review" and "project-feedback"
+  (mentoring: who reviewed the work and what to change, the thread).
 """
 
 from collections.abc import Callable

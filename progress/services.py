@@ -17,7 +17,6 @@ from progress.models import (
     FEED_MAX_MINUTES,
     FEED_MIN_MINUTES,
     MAX_HOURS_PER_WEEK,
-    PROJECT_COMPLETE,
     CalendarFeed,
     Evidence,
     PlanBasis,
@@ -25,13 +24,10 @@ from progress.models import (
     Progress,
     ProgressEvent,
     ProgressSummary,
-    ProjectEvent,
-    ProjectState,
-    ProjectWork,
     RoadmapFollow,
     Status,
 )
-from roadmap.models import Project, Roadmap, Topic
+from roadmap.models import Roadmap, Topic
 
 
 @dataclass(frozen=True)
@@ -324,84 +320,3 @@ def revoke_feed(*, learner) -> bool:
     """Delete the learner's feed: its URL answers 404 from now on. False if there was none."""
     deleted, _ = CalendarFeed.objects.filter(learner=learner).delete()
     return bool(deleted)
-
-
-# --- Projects ------------------------------------------------------------------
-
-
-class ProjectError(Exception):
-    """A project action that is refused, with a message fit to show the learner."""
-
-
-# Where each state may go, and who moves it there: the learner, except the review.
-PROJECT_MOVES = {
-    ProjectState.IN_PROGRESS: {ProjectState.SUBMITTED, ProjectState.SELF_ASSESSED},
-    ProjectState.CHANGES_REQUESTED: {ProjectState.SUBMITTED, ProjectState.SELF_ASSESSED},
-    ProjectState.SUBMITTED: {ProjectState.APPROVED, ProjectState.CHANGES_REQUESTED, ProjectState.IN_PROGRESS},
-    ProjectState.APPROVED: set(),
-    ProjectState.SELF_ASSESSED: {ProjectState.IN_PROGRESS},
-}
-
-
-@transaction.atomic
-def start_project(*, learner, project: Project) -> ProjectWork:
-    """Start a live project (again: a started one is returned as it is)."""
-    if project.retired:
-        raise ProjectError("This project is no longer offered.")
-    work, created = ProjectWork.objects.get_or_create(learner=learner, project=project)
-    if created:
-        ProjectEvent.objects.create(work=work, from_state="", to_state=work.state, actor=learner)
-    return work
-
-
-# The states in which the learner may change their work: submitted work waits
-# for its review as it was sent (withdraw it to change it), approved work is
-# what the mentor approved (and what a portfolio shows).
-PROJECT_EDITABLE = (ProjectState.IN_PROGRESS, ProjectState.CHANGES_REQUESTED)
-
-
-@transaction.atomic
-def check_criteria(*, work: ProjectWork, checked: list[int]) -> ProjectWork:
-    """The learner's ticks alone (saved as they tick, on the project's page),
-    while the work is theirs to change; ids of other projects' criteria are ignored."""
-    work = ProjectWork.objects.select_for_update().select_related("project").get(pk=work.pk)
-    if work.state not in PROJECT_EDITABLE:
-        raise ProjectError(
-            f"This project is {work.get_state_display().lower()}: "
-            + ("approved work is closed." if work.state == ProjectState.APPROVED else "reopen it to change it.")
-        )
-    work.checked.set(set(work.project.criteria.filter(pk__in=checked).values_list("pk", flat=True)))
-    return work
-
-
-@transaction.atomic
-def save_project_work(
-    *, work: ProjectWork, checked: list[int], repository_url: str, writeup_url: str, demo_url: str, note: str
-) -> ProjectWork:
-    """The learner's ticks, links and note, while the work is theirs to change."""
-    work = check_criteria(work=work, checked=checked)
-    work.repository_url, work.writeup_url, work.demo_url, work.note = repository_url, writeup_url, demo_url, note
-    work.save(update_fields=["repository_url", "writeup_url", "demo_url", "note"])
-    return work
-
-
-@transaction.atomic
-def move_project(*, work: ProjectWork, to_state: str, actor) -> ProjectWork:
-    """Move a project's state, as PROJECT_MOVES allows, with its event. Who may
-    move it (a mentor to review, the learner otherwise) is the caller's check
-    (mentoring.services)."""
-    work = ProjectWork.objects.select_for_update().get(pk=work.pk)
-    if to_state not in PROJECT_MOVES[work.state]:
-        raise ProjectError(
-            f"This project is {work.get_state_display().lower()}: it cannot be "
-            f"{ProjectState(to_state).label.lower()} now."
-        )
-    if to_state == ProjectState.SUBMITTED and not work.links:
-        raise ProjectError("Add at least one link (repository, write-up or demo) before you submit.")
-    now = timezone.now()
-    previous, work.state = work.state, to_state
-    work.submitted_at = now if to_state == ProjectState.SUBMITTED else work.submitted_at
-    work.completed_at = now if to_state in PROJECT_COMPLETE else None
-    work.save(update_fields=["state", "submitted_at", "completed_at"])
-    ProjectEvent.objects.create(work=work, from_state=previous, to_state=to_state, actor=actor, created_at=now)
-    return work

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from mlepath import converters  # noqa: F401 (registers <username:>)
-from progress import calendar_feed_pages, dashboard_page, portfolio, roadmap_pages, topic_page
+from progress import calendar_feed_pages, dashboard_page, roadmap_pages, topic_page
+from progress.projects import pages as project_pages
+from progress.projects import portfolio
 
 urlpatterns = [
     path("roadmaps/", roadmap_pages.roadmap_list, name="roadmap_list"),
@@ -29,6 +31,11 @@ urlpatterns = [
     path("dashboard/import/", dashboard_page.import_json, name="import_json"),
     path("calendar/", calendar_feed_pages.calendar_feed_manage, name="calendar_feed_manage"),
     path("calendar/<slug:token>.ics", calendar_feed_pages.calendar_feed, name="calendar_feed"),
+    path("projects/<slug:slug>/", project_pages.project_detail, name="project_detail"),
+    path("projects/<slug:slug>/start/", project_pages.project_start, name="project_start"),
+    path("projects/<slug:slug>/work/", project_pages.project_work, name="project_work"),
+    path("projects/<slug:slug>/criteria/", project_pages.project_criteria, name="project_criteria"),
+    path("projects/<slug:slug>/reopen/", project_pages.project_reopen, name="project_reopen"),
     path("portfolio/", portfolio.portfolio_edit, name="portfolio_edit"),
     path("u/<username:username>/", portfolio.portfolio_page, name="portfolio"),
 ]

@@ -29,6 +29,7 @@ from mentoring.forms import CommentForm, InviteForm
 from mentoring.models import Invite
 from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm, WebURLField
+from progress.projects import services as project_services
 from roadmap.models import Project
 from tests.test_bad_input import multipart, wsgi_post
 
@@ -150,7 +151,7 @@ def world(alice, bob, topics, track):
         progress_services.follow_roadmap(learner=learner, roadmap=track)
     pipeline = Project.objects.create(slug="pipeline", title="Pipeline", brief="Build it.", estimated_hours=5)
     pipeline.criteria.create(order=0, text="It runs.")
-    progress_services.start_project(learner=alice, project=pipeline)  # so that a review reaches the form
+    project_services.start_project(learner=alice, project=pipeline)  # so that a review reaches the form
     return {"alice": alice, "bob": bob, "token": invite.token}
 
 

@@ -102,7 +102,18 @@ def test_the_check_itself_sees_each_kind_of_back_arrow(tmp_path):
 
 def test_every_slot_filled_is_declared_by_a_page_and_every_declared_slot_is_filled():
     declared = {match.group(1) for path in TEMPLATES.rglob("*.html") for match in SLOT.finditer(path.read_text())}
-    assert slots.filled() == declared == {"account-sections", "dashboard-news", "topic-reviews", "topic-feedback"}
+    assert (
+        slots.filled()
+        == declared
+        == {
+            "account-sections",
+            "dashboard-news",
+            "topic-reviews",
+            "topic-feedback",
+            "project-review",
+            "project-feedback",
+        }
+    )
 
 
 def test_a_slots_forms_carry_the_pages_csrf_token(alice_client):

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from progress import services
+from progress.projects import services as project_services
 from roadmap.models import Project, Topic
 from tests.browser.conftest import sign_in
 
@@ -33,7 +34,7 @@ def progress(content, alice, bob):
         services.set_status(learner=alice, topic=topics[slug], status="done")
     services.set_status(learner=alice, topic=topics["numpy"], status="in_progress")
     services.set_status(learner=alice, topic=topics["agile-practices"], status="skipped")
-    services.start_project(learner=alice, project=Project.objects.get(slug=TAXI))
+    project_services.start_project(learner=alice, project=Project.objects.get(slug=TAXI))
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

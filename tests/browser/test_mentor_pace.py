@@ -13,6 +13,7 @@ from mentoring import services as mentoring_services
 from mentoring.models import Mentorship
 from progress import services
 from progress.models import RoadmapFollow
+from progress.projects import services as project_services
 from roadmap.models import Project, Roadmap, Topic
 from tests.browser.conftest import open_menu, sign_in
 
@@ -32,7 +33,7 @@ def test_a_mentor_reads_the_pace_and_suggests_a_date_the_learner_accepts(
         services.set_status(learner=alice, topic=Topic.objects.get(slug=slug), status="done", roadmap=track)
     services.set_pace(learner=alice, roadmap=track, today=timezone.localdate(), hours_per_week=10)
     project = Project.objects.get(slug="ab-test-analysis")
-    services.start_project(learner=alice, project=project)
+    project_services.start_project(learner=alice, project=project)
     target = timezone.localdate() + dt.timedelta(days=400)
 
     mentor = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()

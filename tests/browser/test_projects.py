@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from mentoring import services as mentoring_services
 from mentoring.models import Invite
-from progress import services as progress_services
 from progress.models import Portfolio, ProjectWork
+from progress.projects import services as project_services
 from roadmap.models import Project
 from tests.browser.conftest import sign_in
 from tests.browser.test_xss import ALL, HX, IMG, assert_inert, watch
@@ -82,7 +82,7 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     page.locator(".next-projects").get_by_role("link", name=project.title).click()
     expect(page.locator("#comments")).to_contain_text("Add a calibration plot, please.")
     # What to change, first: the mentor's words under the state, with who and when.
-    expect(page.locator("#state")).to_contain_text("by bob on")
+    expect(page.locator(".review-by")).to_contain_text("bob asked for changes on")
     expect(page.locator(".review-words")).to_contain_text("Add a calibration plot, please.")
     expect(page.locator(".review-words")).to_be_in_viewport()
     # A tick is saved as it is made: no Save pressed, and a reload keeps it.
@@ -111,8 +111,8 @@ def test_submit_review_approve_and_show_on_the_portfolio(
     mentor.screenshot(path=f"screenshots/project-review-queue-{width}.png", full_page=True)
 
     page.goto(f"{live_server.url}/projects/{PROJECT}/")
-    expect(page.locator("#state")).to_contain_text("Approved")
-    expect(page.locator("#state")).to_contain_text("by bob on")
+    expect(page.locator("#state")).to_contain_text("Approved by a mentor")
+    expect(page.locator(".review-by")).to_contain_text("bob approved it on")
     page.get_by_role("link", name="Show it on your portfolio").click()
     page.get_by_label("Show my portfolio").check()
     page.get_by_label(project.title).check()
@@ -165,8 +165,8 @@ def test_hostile_text_in_every_project_field_stays_text(
     alice.save()
     mentored(alice, bob)
     project = Project.objects.get(slug=PROJECT)
-    work = progress_services.start_project(learner=alice, project=project)
-    progress_services.save_project_work(
+    work = project_services.start_project(learner=alice, project=project)
+    project_services.save_project_work(
         work=work,
         checked=[],
         repository_url='https://example.com/r?q="><img src=x onerror=alert(1)>',
@@ -174,7 +174,7 @@ def test_hostile_text_in_every_project_field_stays_text(
         demo_url="",
         note=ALL,
     )
-    mentoring_services.submit_project(learner=alice, work=work)
+    project_services.submit_project(learner=alice, work=work)
     mentoring_services.add_project_comment(author=alice, work=work, body=ALL)
     mentoring_services.review_project(mentor=bob, work=work, approve=True, body=ALL)
     ProjectWork.objects.update(on_portfolio=True)

@@ -429,10 +429,10 @@ def test_the_mentors_request_comes_first_and_the_approval_names_the_mentor(alice
     page = alice_client.get("/projects/pipeline/").content.decode()
     today = f"{timezone.localdate():%-d %b %Y}"
     words = page.index("Add a test for eval.py")
-    assert f"by bob on {today}" in page and words < page.index('class="lead"')  # above the brief
+    assert f"bob asked for changes on {today}:" in page and words < page.index('class="lead"')  # above the brief
     save(alice_client, action="submit", repository_url="https://git.example.org/alice/pipeline")
     bob_client.post("/mentoring/mentees/alice/projects/pipeline/review/", {"decision": "approve"})
     assert ProjectWork.objects.get().state == "approved"
     page = alice_client.get("/projects/pipeline/").content.decode()
-    assert "<strong>Approved</strong>" in page and f"by bob on {today}" in page
+    assert "<strong>Approved by a mentor</strong>" in page and f"bob approved it on {today}." in page
     assert "review-words" not in page

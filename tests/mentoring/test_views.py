@@ -10,6 +10,7 @@ from mentoring import services
 from mentoring.models import Comment, Invite, Mentorship
 from progress import services as progress_services
 from progress.models import ProgressEvent
+from progress.projects import services as project_services
 from tests.factories import UserFactory
 
 
@@ -229,7 +230,6 @@ def test_nudge_from_the_cohort_is_refused_politely_the_second_time(client, mento
 
 def test_the_mentee_page_nudges_and_comes_back_to_say_so(client, mentoring, alice, bob):
     """Issue #25, item 4: the nudge on the mentee's page, and their projects."""
-    from progress import services as progress_services
     from roadmap.models import Project
 
     client.force_login(bob)
@@ -243,7 +243,7 @@ def test_the_mentee_page_nudges_and_comes_back_to_say_so(client, mentoring, alic
     assert client.post("/mentoring/mentees/alice/nudge/").url == "/mentoring/"  # from the cohort, back to it
 
     project = Project.objects.create(slug="p", title="A project", brief="b", estimated_hours=4)
-    progress_services.start_project(learner=alice, project=project)
+    project_services.start_project(learner=alice, project=project)
     page = client.get("/mentoring/mentees/alice/").content.decode()
     assert 'href="/mentoring/mentees/alice/projects/p/">A project</a>' in page and "In progress" in page
 

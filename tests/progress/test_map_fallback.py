@@ -2,7 +2,7 @@
 cannot be drawn and offers its text version (projects and their states
 included), and no request runs Graphviz again for a while."""
 
-from progress import services
+from progress.projects import services as project_services
 from roadmap import svgmap
 from roadmap.models import Project
 
@@ -19,7 +19,7 @@ def test_without_graphviz_the_map_page_offers_its_text_version(alice_client, ali
     monkeypatch.setattr(svgmap, "_graphviz", broken)
     project = Project.objects.create(slug="p", title="Predict it", brief="Brief.", estimated_hours=5)
     project.placements.create(section=track.sections.first(), order=1)
-    services.start_project(learner=alice, project=project)
+    project_services.start_project(learner=alice, project=project)
     response = alice_client.get(MAP)
     html = response.content.decode()
     assert response.status_code == 200

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from mentoring import services as mentoring_services
-from progress import services
 from progress.models import Portfolio, ProjectWork
+from progress.projects import services as project_services
 from roadmap.content import read_content
 from roadmap.models import Project
 from roadmap.services import load_content
@@ -31,17 +31,17 @@ def projects(track, tmp_path):
 
 
 def approve(learner, mentor, project_, url):
-    work = services.start_project(learner=learner, project=project_)
-    services.save_project_work(work=work, checked=[], repository_url=url, writeup_url="", demo_url="", note="n")
-    mentoring_services.submit_project(learner=learner, work=work)
+    work = project_services.start_project(learner=learner, project=project_)
+    project_services.save_project_work(work=work, checked=[], repository_url=url, writeup_url="", demo_url="", note="n")
+    project_services.submit_project(learner=learner, work=work)
     return mentoring_services.review_project(mentor=mentor, work=work, approve=True, body="Great work, alice-feedback")
 
 
 @pytest.fixture
 def alice_with_work(alice, bob, mentoring, projects):
     approve(alice, bob, projects[0], "https://git.example.org/alice/approved")
-    unapproved = services.start_project(learner=alice, project=projects[1])
-    services.save_project_work(
+    unapproved = project_services.start_project(learner=alice, project=projects[1])
+    project_services.save_project_work(
         work=unapproved,
         checked=[],
         repository_url="https://git.example.org/alice/draft",

@@ -3,8 +3,8 @@ reworded without losing ticks, retired not deleted, and written back."""
 
 import pytest
 
-from progress import services as progress_services
 from progress.models import ProjectWork
+from progress.projects import services as project_services
 from roadmap.content import ContentError, read_content, write_content
 from roadmap.models import Project, ProjectPlacement
 from roadmap.selectors import content_from_database
@@ -46,7 +46,7 @@ def test_projects_load_with_their_criteria_data_tools_topics_and_places(content_
 def test_a_reworded_criterion_keeps_the_learners_tick_and_a_removed_project_is_retired(content_files, alice):
     load(content_files, [project("first"), project("second", topics=["c"])])
     first = Project.objects.get(slug="first")
-    work = progress_services.start_project(learner=alice, project=first)
+    work = project_services.start_project(learner=alice, project=first)
     criterion = first.criteria.get(order=0)
     work.checked.add(criterion)
 

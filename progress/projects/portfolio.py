@@ -6,17 +6,16 @@ never notes, feedback or unapproved work."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.identity import fold
 from progress.dashboard import completion_of_followed
-from progress.forms import PortfolioForm
 from progress.models import Portfolio, ProjectEvent, ProjectState, ProjectWork
+from progress.projects import services
+from progress.projects.forms import PortfolioForm
 from roadmap.models import Topic
 
 
@@ -57,22 +56,15 @@ def portfolio_edit(request):
     shown = [work.pk for work in approved if work.on_portfolio]
     form = PortfolioForm(request.POST or None, instance=portfolio, approved=approved, initial={"shown": shown})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # The row, made by the first valid save (two at once: one row), then its values.
-            Portfolio.objects.get_or_create(learner=request.user)
-            values = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
-            Portfolio.objects.filter(learner=request.user).update(**values, updated_at=timezone.now())
-            chosen = set(form.cleaned_data["shown"])
-            for work in approved:
-                if work.on_portfolio != (work.pk in chosen):
-                    ProjectWork.objects.filter(pk=work.pk).update(on_portfolio=work.pk in chosen)
+        values = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
+        services.save_portfolio(learner=request.user, values=values, shown=form.cleaned_data["shown"])
         if form.cleaned_data["public"]:
             messages.success(request, "Saved: your portfolio is public.")
         else:
             messages.success(request, "Saved: your portfolio is off, and its address answers “not found”.")
         return redirect("portfolio_edit")
     context = {"form": form, "portfolio": portfolio, "approved": approved}
-    return render(request, "progress/portfolio_edit.html", context, status=400 if form.errors else 200)
+    return render(request, "progress/projects/portfolio_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_not_required
@@ -91,7 +83,7 @@ def portfolio_page(request, username):
     _add_what_an_employer_reads(projects)
     roadmaps = completion_of_followed(learner) if portfolio.show_completion else []
     context = {"portfolio": portfolio, "learner": learner, "projects": projects, "roadmaps": roadmaps}
-    response = render(request, "progress/portfolio.html", context)
+    response = render(request, "progress/projects/portfolio.html", context)
     if portfolio.noindex:
         response["X-Robots-Tag"] = "noindex"
     return response
