@@ -20,11 +20,12 @@ from mentoring.forms import CommentForm, InviteForm, SharingForm, SuggestionForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
 from mlepath.converters import UsernameConverter
+from mlepath.shortcuts import or_404
 from progress import selectors as progress_selectors
 from progress.models import Status
 from progress.topic_page import topic_page
 from roadmap.models import Topic
-from roadmap.selectors import published_roadmap_or_404, roadmap_outline, topic_bodies
+from roadmap.selectors import published_roadmap, roadmap_outline, topic_bodies
 
 
 def _mentorship_or_404(request, username) -> Mentorship:
@@ -240,7 +241,7 @@ def mentee(request, username):
 def mentee_roadmap(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     data = progress_selectors.roadmap_progress(
         roadmap, roadmap_outline(roadmap), progress_selectors.statuses_of(learner)
     )
@@ -392,7 +393,7 @@ def digest_unsubscribe(request, token):
 def mentee_suggest(request, username, slug):
     """Suggest a target date for a roadmap the mentee follows; they answer on their dashboard."""
     mentorship = _mentorship_or_404(request, username)
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     form = SuggestionForm(request.POST)
     if form.is_valid():
         try:

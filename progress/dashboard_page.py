@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from mlepath.shortcuts import or_404
 from progress import selectors, services, transfer
 from progress.dashboard import dashboard_for
 from progress.forms import ImportForm, PaceForm
 from progress.models import PlanBasis, RoadmapFollow, Status
 from roadmap.selectors import (
-    published_roadmap_or_404,
+    published_roadmap,
     roadmap_outline,
 )
 
@@ -39,7 +40,7 @@ def pace(request, slug):
     dashboard opens this form in place with htmx (the form alone, errors shown
     in place) and links here without JavaScript; it is not rendered on every
     card, only for the learner who opens it."""
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     follow = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).first()
     if follow is None:
         if request.method == "POST":

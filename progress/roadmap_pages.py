@@ -14,16 +14,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from mlepath.shortcuts import or_404
 from progress import rows, selectors, services
 from progress.dashboard import next_rows
 from progress.models import ProjectState, Status
 from roadmap.models import Roadmap
 from roadmap.selectors import (
     assumed_topics,
-    published_roadmap_or_404,
+    published_roadmap,
     roadmap_maps,
     roadmap_outline,
-    topic_on_roadmap_or_404,
+    topic_on_roadmap,
 )
 
 
@@ -68,7 +69,7 @@ def roadmap_list(request):
 @require_safe
 @never_cache
 def roadmap_detail(request, slug):
-    roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    roadmap = or_404(selectors.roadmap_page(slug, request.user), "No such roadmap")
     if getattr(roadmap, "prefers_map", False) and request.GET.get("view") != "list":
         return redirect("roadmap_map", slug=roadmap.slug)
     signed_in = request.user.is_authenticated
@@ -84,7 +85,7 @@ def set_status(request, slug, topic_slug):
     status = request.POST.get("status", "")
     if status not in Status.values:
         return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
-    roadmap, topic = topic_on_roadmap_or_404(roadmap_slug=slug, topic_slug=topic_slug)
+    roadmap, topic = or_404(topic_on_roadmap(roadmap_slug=slug, topic_slug=topic_slug), "No such topic on this roadmap")
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
@@ -121,7 +122,7 @@ PROJECT_LABELS = {
 def roadmap_map(request, slug):
     """The roadmap as a map: for a signed-in learner every box shows its status
     and the topics to take up next stand out; a box opens the side panel."""
-    roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    roadmap = or_404(selectors.roadmap_page(slug, request.user), "No such roadmap")
     outline = roadmap_outline(roadmap)
     statuses = selectors.statuses_of(request.user)
     data = selectors.roadmap_progress(roadmap, outline, statuses)
@@ -173,7 +174,7 @@ HISTORY_LIMIT = 300
 def roadmap_history(request, slug):
     """Every change of the learner's statuses on this roadmap's topics, of their
     projects' states and of their pace on it, newest first."""
-    roadmap = selectors.roadmap_page_or_404(slug, request.user)
+    roadmap = or_404(selectors.roadmap_page(slug, request.user), "No such roadmap")
     events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
     plans = selectors.plan_history(request.user, roadmap, limit=HISTORY_LIMIT)
     projects = selectors.project_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
@@ -185,7 +186,7 @@ def roadmap_history(request, slug):
 @require_POST
 def default_view(request, slug):
     """Open this roadmap as its map, or as its list."""
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     map_view = request.POST.get("view") == "map"
     services.set_default_view(learner=request.user, roadmap=roadmap, map_view=map_view)
     if map_view:
@@ -197,7 +198,7 @@ def default_view(request, slug):
 
 @require_POST
 def follow(request, slug):
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     if request.POST.get("action") == "unfollow":
         services.unfollow_roadmap(learner=request.user, roadmap=roadmap)
         messages.success(request, f"{roadmap.title} is no longer on your dashboard. Your progress is kept.")
@@ -210,7 +211,7 @@ def follow(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def reset(request, slug):
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     if request.method == "POST":
         batch = services.reset_roadmap(learner=request.user, roadmap=roadmap)
         if batch is None:
@@ -224,7 +225,7 @@ def reset(request, slug):
 
 @require_POST
 def reset_undo(request, slug):
-    roadmap = published_roadmap_or_404(slug)
+    roadmap = or_404(published_roadmap(slug), "No such roadmap")
     try:
         batch = uuid.UUID(request.POST.get("batch", ""))
     except ValueError:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import F, FilteredRelation, Q
-from django.http import Http404
 
 from mlepath import sql
 from progress import pace, summary
@@ -132,7 +131,7 @@ def _roadmap_page_statement() -> str:
 ROADMAP_PAGE = _roadmap_page_statement()
 
 
-def roadmap_page_or_404(slug: str, learner):
+def roadmap_page(slug: str, learner) -> Roadmap | None:
     """A published roadmap with the content version and, for a signed-in
     learner, whether they follow it (`following`) and open it as its map
     (`prefers_map`): one query."""
@@ -140,7 +139,7 @@ def roadmap_page_or_404(slug: str, learner):
     params = [ContentVersion.SINGLETON, learner_id, learner_id, True, slug, True]
     roadmap = next(iter(Roadmap.objects.raw(ROADMAP_PAGE, params)), None)
     if roadmap is None:
-        raise Http404("No such roadmap")
+        return None
     roadmap.following, roadmap.prefers_map = bool(roadmap.following), bool(roadmap.prefers_map)
     return roadmap
 

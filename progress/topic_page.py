@@ -11,14 +11,15 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
+from mlepath.shortcuts import or_404
 from progress import rows, selectors, services
 from progress.forms import EvidenceForm, NoteForm
 from progress.models import Evidence, Status
 from roadmap.models import Topic
 from roadmap.selectors import (
     roadmap_outline,
-    topic_content_or_404,
-    topic_on_roadmap_or_404,
+    topic_content,
+    topic_on_roadmap,
 )
 
 # The status controls of a topic's page and panel, in the order learners use them.
@@ -69,7 +70,7 @@ def _topic_context(request, content, **forms) -> dict:
 @never_cache
 @vary_on_headers("HX-Request")
 def topic_detail(request, slug):
-    content = topic_content_or_404(slug)
+    content = or_404(topic_content(slug), "No such topic")
     template = "progress/topic_detail.html#topic-panel" if request.htmx else "progress/topic_detail.html"
     return render(request, template, _topic_context(request, content))
 
@@ -80,7 +81,7 @@ def topic_page(request, slug, *, status=200, **forms) -> HttpResponse:
     return render(
         request,
         "progress/topic_detail.html",
-        _topic_context(request, topic_content_or_404(slug), **forms),
+        _topic_context(request, or_404(topic_content(slug), "No such topic"), **forms),
         status=status,
     )
 
@@ -92,10 +93,12 @@ def topic_status(request, slug):
     status = request.POST.get("status", "")
     if status not in Status.values:
         return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
-    content = topic_content_or_404(slug)
+    content = or_404(topic_content(slug), "No such topic")
     panel_roadmap = _panel_roadmap(request, content)
     if panel_roadmap:
-        roadmap, topic = topic_on_roadmap_or_404(roadmap_slug=panel_roadmap, topic_slug=slug)
+        roadmap, topic = or_404(
+            topic_on_roadmap(roadmap_slug=panel_roadmap, topic_slug=slug), "No such topic on this roadmap"
+        )
     else:
         roadmap, topic = None, _live_topic_or_404(slug)
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)

@@ -79,11 +79,11 @@ class Roadmap(models.Model):
 
 
 class SectionQuerySet(models.QuerySet):
-    def for_roadmap_page(self, roadmap):
-        """Sections of one roadmap with their live topics, resources and prerequisites.
-
-        A fixed number of queries whatever the roadmap's size (pinned in tests).
-        """
+    def with_live_content(self):
+        """Sections with their live topics (resources, live prerequisites) and
+        live projects (the live topics they practise), in order: the one reading
+        of the content tree, for the roadmap page and for dumproadmap. A fixed
+        number of queries whatever the content's size (pinned in tests)."""
         placements = (
             Placement.objects.filter(topic__retired=False)
             .select_related("topic")
@@ -96,12 +96,16 @@ class SectionQuerySet(models.QuerySet):
         projects = (
             ProjectPlacement.objects.filter(project__retired=False)
             .select_related("project")
-            .prefetch_related("project__topics")
+            .prefetch_related(Prefetch("project__topics", queryset=Topic.objects.live()))
             .order_by("order", "pk")
         )
-        return self.filter(roadmap=roadmap).prefetch_related(
+        return self.prefetch_related(
             Prefetch("placements", queryset=placements), Prefetch("project_placements", queryset=projects)
-        )
+        ).order_by("order", "pk")
+
+    def for_roadmap_page(self, roadmap):
+        """Sections of one roadmap with their live content (with_live_content)."""
+        return self.filter(roadmap=roadmap).with_live_content()
 
 
 class Section(models.Model):

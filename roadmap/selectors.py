@@ -6,8 +6,6 @@ from functools import partial
 
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
@@ -46,9 +44,7 @@ def content_from_database() -> Content:
         )
         for project in Project.objects.live().prefetch_related("criteria", "datasets", "topics").order_by("slug")
     ]
-    sections = Section.objects.prefetch_related("placements__topic", "project_placements__project").order_by(
-        "order", "pk"
-    )
+    sections = Section.objects.with_live_content()
     roadmaps = [
         RoadmapSpec(
             slug=roadmap.slug,
@@ -62,8 +58,8 @@ def content_from_database() -> Content:
                     slug=section.slug,
                     title=section.title,
                     summary=section.summary,
-                    topics=tuple(p.topic.slug for p in section.placements.all() if not p.topic.retired),
-                    projects=tuple(p.project.slug for p in section.project_placements.all() if not p.project.retired),
+                    topics=tuple(p.topic.slug for p in section.placements.all()),
+                    projects=tuple(p.project.slug for p in section.project_placements.all()),
                 )
                 for section in roadmap.sections.all()
             ),
@@ -180,7 +176,7 @@ def _cache_content(roadmap: Roadmap) -> tuple[tuple[SectionEntry, ...], dict[int
                     title=project.title,
                     estimated_hours=project.estimated_hours,
                     url=project.get_absolute_url(),
-                    topic_ids=tuple(topic.pk for topic in project.topics.all() if not topic.retired),
+                    topic_ids=tuple(topic.pk for topic in project.topics.all()),
                 )
                 for project in (placement.project for placement in section.project_placements.all())
             ),
@@ -209,9 +205,9 @@ def assumed_topics(roadmap: Roadmap) -> tuple["TopicLink", ...]:
     return cache.get_or_set(key, lambda: tuple(_link(t) for t in roadmap.assumed_topics.live().order_by("title")))
 
 
-def published_roadmap_or_404(slug: str) -> Roadmap:
-    """A published roadmap with its content version, in one query."""
-    return get_object_or_404(Roadmap.objects.published().with_content_version(), slug=slug)
+def published_roadmap(slug: str) -> Roadmap | None:
+    """A published roadmap with its content version, or None."""
+    return Roadmap.objects.published().with_content_version().filter(slug=slug).first()
 
 
 @dataclass(frozen=True)
@@ -262,16 +258,14 @@ def current_content_version() -> int:
     return ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values_list("version", flat=True).first() or 0
 
 
-def topic_content_or_404(slug: str) -> TopicContent:
+def topic_content(slug: str) -> TopicContent | None:
     """A live topic's content, cached under the content version (mlepath.cache):
     one query for the version, and the topic's own five on a miss."""
     if len(slug) > Topic._meta.get_field("slug").max_length:
-        raise Http404("No such topic")
+        return None
     key = cache.topic_key(slug=slug, content_version=current_content_version())
     content = cache.get_or_set(key, lambda: _topic_content(slug))
-    if content is None:  # not cached: a made-up slug must not fill the cache
-        raise Http404("No such topic")
-    return content
+    return content  # None is not cached: a made-up slug must not fill the cache
 
 
 def _link(topic: Topic) -> TopicLink:
@@ -378,7 +372,7 @@ TOPIC_FIELDS, ROADMAP_FIELDS = ("id", "slug", "title"), ("id", "slug", "title")
 TOPIC_ON_ROADMAP = _topic_on_roadmap_statement()
 
 
-def topic_on_roadmap_or_404(*, roadmap_slug: str, topic_slug: str) -> tuple[Roadmap, Topic]:
+def topic_on_roadmap(*, roadmap_slug: str, topic_slug: str) -> tuple[Roadmap, Topic] | None:
     """A live topic on a published roadmap, and that roadmap with the content
     version: one query (a topic placed in two sections of the roadmap answers
     twice, alike)."""
@@ -386,7 +380,7 @@ def topic_on_roadmap_or_404(*, roadmap_slug: str, topic_slug: str) -> tuple[Road
         cursor.execute(TOPIC_ON_ROADMAP, [ContentVersion.SINGLETON, roadmap_slug, True, topic_slug, False])
         row = cursor.fetchone()
     if row is None:
-        raise Http404("No such topic on this roadmap")
+        return None
     topics, roadmaps = len(TOPIC_FIELDS), len(ROADMAP_FIELDS)
     # Model.from_db: instances as a query makes them, the fields not read deferred.
     topic = Topic.from_db(connection.alias, TOPIC_FIELDS, row[:topics])

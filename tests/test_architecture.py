@@ -56,6 +56,24 @@ def test_no_private_api_of_django_psycopg_or_redis_is_used():
     assert found == []
 
 
+# A selector returns data: what does not exist is None, and the view answers 404
+# (mlepath.shortcuts.or_404); addresses are the templates' and views' to make.
+HTTP_IN_A_SELECTOR = re.compile(r"\b(Http404|get_object_or_404|get_list_or_404|reverse|redirect|HttpResponse)\b")
+
+
+def test_selectors_return_data_not_http_answers():
+    selectors = [path for app in APPS for path in (ROOT / app).rglob("selectors.py")]
+    assert len(selectors) >= 3  # roadmap's, progress's and mentoring's
+    found = {
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in selectors
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HTTP_IN_A_SELECTOR.search(line.split("#")[0])
+    }
+    assert not found, found
+    assert HTTP_IN_A_SELECTOR.search("    raise Http404('No such roadmap')")  # the check sees one
+
+
 @pytest.mark.parametrize("who", ["anonymous", "alice", "bob"])
 def test_no_get_writes_to_the_database(client, alice, bob, mentored, who):  # noqa: F811
     from mentoring import services as mentoring_services
