@@ -67,7 +67,7 @@ class CohortRow:
     nudged_today: bool = False
     awaiting_review: int = 0  # projects submitted and waiting for a review (review_queue_for)
     ago: str = ""  # last activity as shown: "3 days ago"
-    html: str = ""  # the row as rendered for the cohort (mentoring.views), once it is
+    html: str = ""  # the row as rendered for the cohort (mentoring.views.index), once it is
 
     def shown(self) -> tuple:
         """Every value the cohort's row shows: the key of its cached rendering."""

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from mentoring import projects, views
+from mentoring import mentee_pages, projects, views
 from mentoring.converters import TokenConverter
 from mlepath import converters  # noqa: F401 (registers <username:>)
 
@@ -17,13 +17,21 @@ urlpatterns = [
     path("mentorships/<int:pk>/sharing/", views.mentorship_sharing, name="mentoring_sharing"),
     # Notes alone, as pages before the sharing form posted it (share_notes=1 or 0).
     path("mentorships/<int:pk>/notes/", views.mentorship_notes, name="mentoring_notes"),
-    path("mentees/<username:username>/", views.mentee, name="mentoring_mentee"),
-    path("mentees/<username:username>/nudge/", views.mentee_nudge, name="mentoring_nudge"),
-    path("mentees/<username:username>/roadmaps/<slug:slug>/suggest/", views.mentee_suggest, name="mentoring_suggest"),
+    path("mentees/<username:username>/", mentee_pages.mentee, name="mentoring_mentee"),
+    path("mentees/<username:username>/nudge/", mentee_pages.mentee_nudge, name="mentoring_nudge"),
+    path(
+        "mentees/<username:username>/roadmaps/<slug:slug>/suggest/",
+        mentee_pages.mentee_suggest,
+        name="mentoring_suggest",
+    ),
     path("suggestions/<int:pk>/", views.suggestion_answer, name="mentoring_suggestion_answer"),
-    path("mentees/<username:username>/roadmaps/<slug:slug>/", views.mentee_roadmap, name="mentoring_mentee_roadmap"),
-    path("mentees/<username:username>/topics/<slug:slug>/", views.mentee_topic, name="mentoring_mentee_topic"),
-    path("mentees/<username:username>/topics/<slug:slug>/review/", views.mentee_review, name="mentoring_review"),
+    path(
+        "mentees/<username:username>/roadmaps/<slug:slug>/",
+        mentee_pages.mentee_roadmap,
+        name="mentoring_mentee_roadmap",
+    ),
+    path("mentees/<username:username>/topics/<slug:slug>/", mentee_pages.mentee_topic, name="mentoring_mentee_topic"),
+    path("mentees/<username:username>/topics/<slug:slug>/review/", mentee_pages.mentee_review, name="mentoring_review"),
     path("reviews/", projects.review_queue, name="mentoring_review_queue"),
     path("mentees/<username:username>/projects/<slug:slug>/", projects.mentee_project, name="mentoring_mentee_project"),
     path(
