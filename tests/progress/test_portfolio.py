@@ -159,3 +159,27 @@ def test_queries_do_not_grow_with_the_number_of_projects(alice, bob, mentoring, 
         html = client.get("/u/alice/").content.decode()
     assert html.count('<li class="card">') == 12
     assert len(twelve) == len(one) <= 5, [q["sql"] for q in twelve]
+
+
+def test_saving_the_picks_costs_the_same_for_one_project_or_twelve(alice, bob, mentoring, projects):
+    """The portfolio's save (progress.projects.services.save_portfolio): one
+    UPDATE for the picked and one for the rest, not one per project."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _signed_in(alice)
+    approve(alice, bob, projects[0], "https://git.example.org/alice/0")
+    client.post("/portfolio/", {"public": "on"})
+    first = ProjectWork.objects.get(learner=alice, state="approved")
+    with CaptureQueriesContext(connection) as one:
+        assert client.post("/portfolio/", {"public": "on", "shown": [first.pk]}).status_code == 302
+    for number, item in enumerate(projects[1:], start=1):
+        approve(alice, bob, item, f"https://git.example.org/alice/{number}")
+    works = list(ProjectWork.objects.filter(learner=alice, state="approved").order_by("pk"))
+    picked = [work.pk for work in works[::2]]
+    with CaptureQueriesContext(connection) as twelve:
+        assert client.post("/portfolio/", {"public": "on", "shown": picked}).status_code == 302
+    assert sorted(ProjectWork.objects.filter(on_portfolio=True).values_list("pk", flat=True)) == picked
+    updates = [q["sql"] for q in twelve if q["sql"].startswith("UPDATE") and "projectwork" in q["sql"]]
+    assert len(updates) == 2, updates
+    assert len(twelve) == len(one), [q["sql"] for q in twelve]
