@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := mlepath.settings
 
-.PHONY: run test serve serve-setup serve-proxy lint venv deps dev-deps db clean bench loadtest linkcheck
+.PHONY: run test serve serve-setup serve-proxy lint venv deps dev-deps db clean bench loadtest linkcheck messages
 
 # Find Python >= 3.12: the version .python-version names first, then any 3.13 / 3.12.
 $(PY):
@@ -102,3 +102,12 @@ bench: deps
 # (README, "Load test"). Needs DATABASE_URL=postgres://...; uses its own database.
 loadtest: deps
 	$(PY) -m tests.bench.loadtest $(LOADTEST_ARGS)
+
+# The message catalogues (README, "Languages"): collect every marked string of
+# the code and templates into locale/<code>/LC_MESSAGES/django.po, keep the
+# translations already there, and compile them (both files are committed, so
+# `make run` needs no gettext). Needs GNU gettext (Debian's package gettext).
+messages: dev-deps
+	@command -v xgettext >/dev/null || { echo "installing gettext"; apt-get install -y -qq gettext >/dev/null; }
+	DEBUG=1 $(PY) manage.py makemessages --all --no-obsolete --add-location file --ignore '.venv/*' --ignore 'tests/*' --ignore 'staticfiles/*' --ignore 'deploy/*'
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*'

@@ -1,7 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.identity import SignInUsernameField, fold
 from accounts.models import TIME_ZONE_CHOICES, User
@@ -45,7 +48,11 @@ class SignupForm(FocusFirstProblem, UserCreationForm):
     """Every problem is reported at once, the password's included, and typed
     passwords come back when the problems are elsewhere."""
 
-    email = forms.EmailField(label="Email", max_length=254, help_text="For password resets. Never shown to others.")
+    email = forms.EmailField(
+        label=gettext_lazy("Email"),
+        max_length=254,
+        help_text=gettext_lazy("For password resets. Never shown to others."),
+    )
     # Filled from the browser by accounts.js; without it, or with a name the
     # account page does not offer, the account starts in UTC. Never an error:
     # nobody could see or fix it.
@@ -54,20 +61,20 @@ class SignupForm(FocusFirstProblem, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "time_zone")
-        labels = {"username": "Username"}
+        labels = {"username": gettext_lazy("Username")}
 
     def clean_username(self):
         # Django's check compares with the database's own case folding; this one
         # with the folding the unique constraint holds (accounts.identity).
         username = self.cleaned_data.get("username")
         if username and User.objects.named(username).exists():
-            raise forms.ValidationError("A user with that username already exists.", code="unique")
+            raise forms.ValidationError(_("A user with that username already exists."), code="unique")
         return username
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.holding_or_reserving(email).exists():
-            raise forms.ValidationError("An account with that email already exists.", code="unique")
+            raise forms.ValidationError(_("An account with that email already exists."), code="unique")
         return email
 
     def clean_time_zone(self):
@@ -89,30 +96,52 @@ class SignupForm(FocusFirstProblem, UserCreationForm):
                 self.fields[name].widget.render_value = True
 
 
+class LanguageSelect(forms.Select):
+    """Each language's name is in that language: its option says so (as the footer's does)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class ProfileForm(forms.ModelForm):
-    """Name, email and time zone. A new email address needs the current
+    """Name, email, time zone and language. A new email address needs the current
     password: an open session alone must not be enough to redirect password
     resets to someone else's mailbox."""
 
     current_password = forms.CharField(
-        label="Current password",
+        label=gettext_lazy("Current password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Needed only to change your email.",
+        help_text=gettext_lazy("Needed only to change your email."),
     )
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "time_zone", "learner_digest", "mentor_digest")
-        labels = {"email": "Email"}
-        help_texts = {"email": "For password resets. Never shown to others."}
+        fields = ("display_name", "email", "time_zone", "language", "learner_digest", "mentor_digest")
+        labels = {"email": gettext_lazy("Email")}
+        help_texts = {"email": gettext_lazy("For password resets. Never shown to others.")}
+        # The zones' names are places' own names: no translation tool should change them.
+        widgets = {"language": LanguageSelect, "time_zone": forms.Select(attrs={"translate": "no"})}
 
-    field_order = ["display_name", "email", "current_password", "time_zone", "learner_digest", "mentor_digest"]
+    field_order = [
+        "display_name",
+        "email",
+        "current_password",
+        "time_zone",
+        "language",
+        "learner_digest",
+        "mentor_digest",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.old_email = self.instance.email
+        # Blank: the language the browser asks for (accounts.languages).
+        self.fields["language"].choices = [("", _("As your browser asks")), *settings.LANGUAGES]
 
     @property
     def email_changes(self) -> bool:
@@ -122,8 +151,14 @@ class ProfileForm(forms.ModelForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.holding_or_reserving(email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("An account with that email already exists.", code="unique")
+            raise forms.ValidationError(_("An account with that email already exists."), code="unique")
         return email
+
+    def clean_language(self):
+        # Not sent (a form posted without it): the account keeps its language.
+        if self.fields["language"].widget.value_omitted_from_data(self.data, self.files, self.add_prefix("language")):
+            return self.instance.language
+        return self.cleaned_data["language"]
 
     def clean(self):
         cleaned = super().clean()
@@ -131,7 +166,7 @@ class ProfileForm(forms.ModelForm):
             self.add_error(
                 "current_password",
                 forms.ValidationError(
-                    "Enter your current password to change your email. Nothing was changed.",
+                    _("Enter your current password to change your email. Nothing was changed."),
                     code="password_incorrect",
                 ),
             )
@@ -169,10 +204,10 @@ class ResetPasswordForm(SetPasswordForm):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="To confirm that it is you.",
+        help_text=gettext_lazy("To confirm that it is you."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -182,5 +217,5 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.", code="password_incorrect")
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."), code="password_incorrect")
         return password

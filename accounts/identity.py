@@ -13,6 +13,7 @@ User.email_folded) and is unique there, identically on both databases.
 import unicodedata
 
 from django import forms
+from django.utils.translation import ngettext
 
 USERNAME_MAX_LENGTH = 150
 EMAIL_MAX_LENGTH = 254
@@ -38,7 +39,13 @@ class SignInUsernameField(forms.CharField):
     def to_python(self, value):
         if isinstance(value, str) and len(value) > TYPED_MAX_LENGTH:
             raise forms.ValidationError(
-                f"Ensure this value has at most {USERNAME_MAX_LENGTH} characters.", code="max_length"
+                ngettext(
+                    "Ensure this value has at most %(limit)d character.",
+                    "Ensure this value has at most %(limit)d characters.",
+                    USERNAME_MAX_LENGTH,
+                )
+                % {"limit": USERNAME_MAX_LENGTH},
+                code="max_length",
             )
         return unicodedata.normalize("NFKC", super().to_python(value))
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.identity import fold
 from mlepath.text import validate_line
@@ -43,32 +44,43 @@ class CaseInsensitiveUserManager(UserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractUser):
-    email = models.EmailField("email", max_length=254)
+    email = models.EmailField(gettext_lazy("email"), max_length=254)
     display_name = models.CharField(
-        "display name",
+        gettext_lazy("display name"),
         max_length=80,
         blank=True,
         validators=[validate_line],  # it goes into mail subjects: one line, no control characters
-        help_text="Shown to your mentors instead of your username.",
+        help_text=gettext_lazy("Shown to your mentors instead of your username."),
     )
     time_zone = models.CharField(
-        "time zone",
+        gettext_lazy("time zone"),
         max_length=64,
         choices=TIME_ZONE_CHOICES,
         default="UTC",
-        help_text="Days and streaks are counted in this time zone.",
+        help_text=gettext_lazy("Days and streaks are counted in this time zone."),
+    )
+    # Blank: the browser's (Accept-Language) or the footer's choice (accounts.languages).
+    language = models.CharField(
+        gettext_lazy("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=gettext_lazy("Pages and mail from MLE Path are in this language."),
     )
 
     # Weekly mail, each opt-in (sent by mentoring's send_digests on Monday morning, local time).
     learner_digest = models.BooleanField(
-        "weekly digest",
+        gettext_lazy("weekly digest"),
         default=False,
-        help_text="On Monday morning: last week's progress, this week's plan and new mentor feedback.",
+        help_text=gettext_lazy("On Monday morning: last week's progress, this week's plan and new mentor feedback."),
     )
     mentor_digest = models.BooleanField(
-        "mentor digest",
+        gettext_lazy("mentor digest"),
         default=False,
-        help_text="On Monday morning, if you mentor someone: who is behind or stalled, new evidence and replies.",
+        help_text=gettext_lazy(
+            "On Monday morning, if you mentor someone: who is behind or stalled, new evidence and replies."
+        ),
     )
 
     # The username and the address as accounts.identity folds them, written by
@@ -79,7 +91,7 @@ class User(AbstractUser):
     # When the owner of `email` opened the link mailed to it (accounts.tasks.
     # send_email_verification); None until then, and again after a change.
     # Until then only that link and password resets are mailed to it.
-    email_verified_at = models.DateTimeField("email verified", null=True, blank=True, editable=False)
+    email_verified_at = models.DateTimeField(gettext_lazy("email verified"), null=True, blank=True, editable=False)
 
     # "Sign out everywhere" bumps it: every session's stored hash stops matching.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
@@ -91,12 +103,12 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["username_folded"],
                 name="accounts_user_username_folded_unique",
-                violation_error_message="A user with that username already exists.",
+                violation_error_message=gettext_lazy("A user with that username already exists."),
             ),
             models.UniqueConstraint(
                 fields=["email_folded"],
                 name="accounts_user_email_folded_unique",
-                violation_error_message="An account with that email already exists.",
+                violation_error_message=gettext_lazy("An account with that email already exists."),
             ),
         ]
 
@@ -110,9 +122,9 @@ class User(AbstractUser):
         others = User.objects.exclude(pk=self.pk)
         errors = {}
         if self.username and others.named(self.username).exists():
-            errors["username"] = "A user with that username already exists."
+            errors["username"] = gettext("A user with that username already exists.")
         if self.email and others.holding_or_reserving(self.email).exists():
-            errors["email"] = "An account with that email already exists."
+            errors["email"] = gettext("An account with that email already exists.")
         if errors:
             raise ValidationError(errors)
 

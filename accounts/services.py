@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from accounts.identity import fold
@@ -25,6 +26,14 @@ class LinkSpent(AccountError):
     """An undo link whose change was undone meanwhile (by this link or an earlier one)."""
 
 
+def set_language(*, user: User, language: str) -> None:
+    """The language of the user's pages and mail ("" follows their browser)."""
+    if language not in {"", *(code for code, _name in settings.LANGUAGES)}:
+        raise AccountError(_("Choose one of the languages offered."))
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 @transaction.atomic
 def update_profile(
     *,
@@ -32,17 +41,19 @@ def update_profile(
     display_name: str,
     email: str,
     time_zone: str,
+    language: str,
     domain: str,
     use_https: bool,
     learner_digest: bool | None = None,
     mentor_digest: bool | None = None,
 ) -> None:
-    """Save the profile (the weekly mails too, when given). A new email address
+    """Save the profile (the weekly mails too, when given); `language` "" follows
+    the browser (accounts.languages). A new email address
     is reported to the old one (by the worker, in this transaction: no change, no mail)."""
     old_email = user.email
     email_changes = bool(old_email) and fold(email) != fold(old_email)
-    user.display_name, user.email, user.time_zone = display_name, email, time_zone
-    fields = ["display_name", "email", "time_zone"]
+    user.display_name, user.email, user.time_zone, user.language = display_name, email, time_zone, language
+    fields = ["display_name", "email", "time_zone", "language"]
     if email_changes:
         user.email_verified_at = None  # a new address is unverified until its link is opened
         fields.append("email_verified_at")
@@ -56,7 +67,7 @@ def update_profile(
     except IntegrityError:
         # Another account took the address between the form's check and this save.
         user.refresh_from_db()
-        raise AccountError("An account with that email already exists.") from None
+        raise AccountError(_("An account with that email already exists.")) from None
     if email_changes:
         change = EmailChange.objects.create(user=user, old_email=old_email, new_email=email)
         send_email_changed_notice.enqueue(change_id=change.pk, domain=domain, use_https=use_https)
@@ -88,7 +99,7 @@ def restore_email(*, change: EmailChange, password: str) -> User:
     if change.pk is None:  # a link mailed before changes were recorded
         change.save()
     elif EmailChange.objects.select_for_update().filter(pk=change.pk, undone_at=None).first() is None:
-        raise LinkSpent("This link was already used.")
+        raise LinkSpent(_("This link was already used."))
     user.email = change.old_email
     user.email_verified_at = timezone.now()  # the link was opened from that mailbox
     user.set_password(password)
@@ -98,8 +109,11 @@ def restore_email(*, change: EmailChange, password: str) -> User:
             user.save(update_fields=["email", "email_verified_at", "password", "session_generation"])
     except IntegrityError:
         raise AccountError(
-            f"{change.old_email} now belongs to another account, so it cannot be put back. "
-            "Please write to security@mlepath.example."
+            _(
+                "%(email)s now belongs to another account, so it cannot be put back. "
+                "Please write to security@mlepath.example."
+            )
+            % {"email": change.old_email}
         ) from None
     EmailChange.objects.filter(user=user, pk__gte=change.pk, undone_at=None).update(undone_at=timezone.now())
     # The undone address is told too: if the owner had moved away from an

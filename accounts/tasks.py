@@ -1,15 +1,19 @@
 """Account mail, sent by the worker (mlepath.mail). Mails that hold a secret
 (a reset token, a restore link) are composed here, in the worker, so the secret
-is never stored in the task's arguments."""
+is never stored in the task's arguments. Each is written in its recipient's
+language (accounts.languages)."""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.models import EMAIL_RESTORE_DAYS, EmailChange, User
 from mlepath.mail import MAIL_QUEUE, send_or_retry
 
@@ -86,13 +90,15 @@ def send_password_reset(*, user_id: int, domain: str, use_https: bool, attempt: 
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+    with translation.override(language_of(user)):
+        subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("registration/password_reset_email.html", context)
     send_or_retry(
         send_password_reset,
         attempt=attempt,
         task_kwargs={"user_id": user_id, "domain": domain, "use_https": use_https},
         subject=subject,
-        body=render_to_string("registration/password_reset_email.html", context),
+        body=body,
         to=[user.email],
     )
 
@@ -110,12 +116,15 @@ def send_email_verification(*, user_id: int, domain: str, use_https: bool, attem
         + reverse("account_email_verify", args=[email_verification_token(user)]),
         "days": EMAIL_VERIFY_DAYS,
     }
+    with translation.override(language_of(user)):
+        subject = _("Confirm your email address for MLE Path")
+        body = render_to_string("accounts/email_verification.txt", context)
     send_or_retry(
         send_email_verification,
         attempt=attempt,
         task_kwargs={"user_id": user_id, "domain": domain, "use_https": use_https},
-        subject="Confirm your email address for MLE Path",
-        body=render_to_string("accounts/email_verification.txt", context),
+        subject=subject,
+        body=body,
         to=[user.email],
     )
 
@@ -151,12 +160,15 @@ def send_email_changed_notice(
         "restore_url": _origin(domain, use_https) + restore_path,
         "days": EMAIL_RESTORE_DAYS,
     }
+    with translation.override(language_of(change.user)):
+        subject = _("Your MLE Path email address was changed")
+        body = render_to_string("accounts/email_changed_notice.txt", context)
     send_or_retry(
         send_email_changed_notice,
         attempt=attempt,
         task_kwargs={"change_id": change_id, "domain": domain, "use_https": use_https},
-        subject="Your MLE Path email address was changed",
-        body=render_to_string("accounts/email_changed_notice.txt", context),
+        subject=subject,
+        body=body,
         to=[change.old_email],
     )
 
@@ -167,11 +179,14 @@ def send_email_restored_notice(*, change_id: int, attempt: int = 1) -> None:
     change = EmailChange.objects.filter(pk=change_id).select_related("user").first()
     if change is None:
         return
+    with translation.override(language_of(change.user)):
+        subject = _("Your MLE Path email change was undone")
+        body = render_to_string("accounts/email_restored_notice.txt", {"change": change})
     send_or_retry(
         send_email_restored_notice,
         attempt=attempt,
         task_kwargs={"change_id": change_id},
-        subject="Your MLE Path email change was undone",
-        body=render_to_string("accounts/email_restored_notice.txt", {"change": change}),
+        subject=subject,
+        body=body,
         to=[change.new_email],
     )

@@ -1,5 +1,6 @@
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -7,12 +8,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts import identity, services, throttle
 from accounts.forms import (
@@ -24,7 +28,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import User
-from accounts.tasks import read_email_restore_token, read_email_verification_token
+from accounts.tasks import EMAIL_VERIFY_DAYS, read_email_restore_token, read_email_verification_token
 from mlepath.client import client_address
 
 
@@ -44,7 +48,9 @@ def _safe_next(request) -> str | None:
 def _too_many(request, template: str, context: dict, *, wait: int, message: str):
     """429 with the page the visitor was on, a message naming how long to wait, and Retry-After."""
     minutes = math.ceil(wait / 60)
-    context["throttled"] = f"{message} Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+    retry = ngettext("Try again in %(count)d minute.", "Try again in %(count)d minutes.", minutes) % {"count": minutes}
+    # Translators: a problem, then when to try again (two sentences: "Too many ... Try again in 15 minutes.").
+    context["throttled"] = _("%(problem)s %(retry)s") % {"problem": message, "retry": retry}
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -89,7 +95,7 @@ def login_view(request):
     if wait:
         form = LoginForm(request, initial={"username": raw_username[: identity.USERNAME_MAX_LENGTH]})
         context = {"form": form, "next": _safe_next(request) or ""}
-        message = "Too many failed sign-ins for this username from your network."
+        message = _("Too many failed sign-ins for this username from your network.")
         return _too_many(request, "registration/login.html", context, wait=wait, message=message)
     response = _login(request)
     if response.status_code == 302:
@@ -115,7 +121,7 @@ def password_reset(request):
     wait = throttle.retry_after(throttle.RESETS_PER_ADDRESS, address)
     if wait:
         context = {"form": PasswordResetForm()}
-        message = "Too many password reset requests from your network."
+        message = _("Too many password reset requests from your network.")
         return _too_many(request, "registration/password_reset_form.html", context, wait=wait, message=message)
     throttle.hit(throttle.RESETS_PER_ADDRESS, address)
     email = identity.email_key(request.POST.get("email", ""))
@@ -141,8 +147,8 @@ def signup(request):
     if request.method == "POST":
         address = client_address(request)
         for limit, message in (
-            (throttle.SIGNUP_ATTEMPTS_PER_ADDRESS, "Too many sign-ups were tried from your network."),
-            (throttle.SIGNUPS_PER_ADDRESS, "Many accounts were just created from your network."),
+            (throttle.SIGNUP_ATTEMPTS_PER_ADDRESS, _("Too many sign-ups were tried from your network.")),
+            (throttle.SIGNUPS_PER_ADDRESS, _("Many accounts were just created from your network.")),
         ):
             if wait := throttle.retry_after(limit, address):
                 context = {"form": SignupForm(), "next": next_url or ""}
@@ -160,7 +166,7 @@ def signup(request):
                 if user is None:
                     form = SignupForm(request.POST)
                     if form.is_valid():  # not this form's fields: say so, change nothing
-                        form.add_error(None, "Your account could not be created just now. Please try again.")
+                        form.add_error(None, _("Your account could not be created just now. Please try again."))
                     return render(request, "accounts/signup.html", {"form": form, "next": next_url or ""}, status=400)
             else:
                 throttle.hit(throttle.SIGNUPS_PER_ADDRESS, address)
@@ -205,18 +211,19 @@ def account(request):
         # Each answer can tell whether an address has an account: limited per account.
         if wait := throttle.retry_after(throttle.EMAIL_CHANGES_PER_USER, request.user.pk):
             context = {"form": ProfileForm(instance=request.user), "delete_form": DeleteAccountForm(user=request.user)}
-            message = "Too many email changes were tried on this account."
+            message = _("Too many email changes were tried on this account.")
             return _too_many(request, "accounts/account.html", context, wait=wait, message=message)
         throttle.hit(throttle.EMAIL_CHANGES_PER_USER, request.user.pk)
     if not form.is_valid():
         return _account_page(request, form=form, status=400)
-    old_email = request.user.email
+    old_email, old_language = request.user.email, request.user.language
     try:
         services.update_profile(
             user=request.user,
             display_name=form.cleaned_data["display_name"],
             email=form.cleaned_data["email"],
             time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"],
             learner_digest=form.cleaned_data["learner_digest"],
             mentor_digest=form.cleaned_data["mentor_digest"],
             domain=request.get_host(),
@@ -226,14 +233,22 @@ def account(request):
         request.user.refresh_from_db()
         form.add_error("email", str(exc))
         return _account_page(request, form=form, status=400)
-    if request.user.email != old_email:
-        messages.success(
-            request,
-            f"Your account is up to date. We told {old_email} about the new address, "
-            f"and sent {request.user.email} a link to confirm it.",
-        )
-    else:
-        messages.success(request, "Your account is up to date.")
+    language = translation.get_language()
+    if request.user.language != old_language and translation.get_language_from_path(request.path_info) is None:
+        # The next page is in the language just chosen (accounts.languages): so is its message.
+        language = request.user.language or translation.get_language_from_request(request)
+    with translation.override(language):
+        if request.user.email != old_email:
+            messages.success(
+                request,
+                _(
+                    "Your account is up to date. We told %(old_email)s about the new address, "
+                    "and sent %(new_email)s a link to confirm it."
+                )
+                % {"old_email": old_email, "new_email": request.user.email},
+            )
+        else:
+            messages.success(request, _("Your account is up to date."))
     return redirect("account")
 
 
@@ -241,7 +256,7 @@ def account(request):
 def sign_out_everywhere(request):
     services.sign_out_everywhere(user=request.user)
     logout(request)
-    messages.success(request, "You are signed out everywhere: on every device and in every browser.")
+    messages.success(request, _("You are signed out everywhere: on every device and in every browser."))
     return redirect("login")
 
 
@@ -253,7 +268,7 @@ def delete_account(request):
         return _account_page(request, delete_form=form, status=400)
     services.delete_account(user=request.user)
     logout(request)
-    messages.success(request, "Your account and everything in it are deleted. Thank you for learning with us.")
+    messages.success(request, _("Your account and everything in it are deleted. Thank you for learning with us."))
     return redirect("home")
 
 
@@ -284,8 +299,8 @@ def email_restore(request, token):
         logout(request)
     messages.success(
         request,
-        f"{change.old_email} is your email again, every device is signed out, and your new password is set. "
-        "Sign in with it.",
+        _("%(email)s is your email again, every device is signed out, and your new password is set. Sign in with it.")
+        % {"email": change.old_email},
     )
     return redirect("login")
 
@@ -302,7 +317,7 @@ def email_verify(request, token):
     if request.method != "POST":
         return render(request, "accounts/email_verify.html", {"verified_user": user})
     services.verify_email(user=user)
-    messages.success(request, f"{user.email} is confirmed. Thank you!")
+    messages.success(request, _("%(email)s is confirmed. Thank you!") % {"email": user.email})
     return redirect("account" if request.user.is_authenticated else "login")
 
 
@@ -310,13 +325,33 @@ def email_verify(request, token):
 def email_verify_send(request):
     """Send the confirmation link again, a few times an hour at most."""
     if request.user.email_verified:
-        messages.success(request, f"{request.user.email} is already confirmed.")
+        messages.success(request, _("%(email)s is already confirmed.") % {"email": request.user.email})
         return redirect("account")
     if wait := throttle.retry_after(throttle.VERIFICATION_MAILS_PER_USER, request.user.pk):
-        message = "We already sent several links to confirm your email."
+        message = _("We already sent several links to confirm your email.")
         context = {"form": ProfileForm(instance=request.user), "delete_form": DeleteAccountForm(user=request.user)}
         return _too_many(request, "accounts/account.html", context, wait=wait, message=message)
     throttle.hit(throttle.VERIFICATION_MAILS_PER_USER, request.user.pk)
     services.ask_email_verification(user=request.user, domain=request.get_host(), use_https=request.is_secure())
-    messages.success(request, f"We sent a new link to {request.user.email}. It works for 3 days.")
+    messages.success(
+        request,
+        ngettext(
+            "We sent a new link to %(email)s. It works for %(days)d day.",
+            "We sent a new link to %(email)s. It works for %(days)d days.",
+            EMAIL_VERIFY_DAYS,
+        )
+        % {"email": request.user.email, "days": EMAIL_VERIFY_DAYS},
+    )
     return redirect("account")
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """The footer's choice of language: Django's set_language (a cookie, and the
+    page the reader came from, in that language), kept on a signed-in user's
+    account too, so that their mail follows it."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _ in settings.LANGUAGES}:
+        services.set_language(user=request.user, language=language)
+    return django_set_language(request)

@@ -24,6 +24,7 @@ from mentoring.selectors import mentee_dashboard, unseen_feedback, updates_for
 from progress.dashboard import dashboard_for
 from progress.models import Progress, Status
 from progress.pace import week_start
+from roadmap.models import in_language
 
 SEND_AT = dt.time(8)  # local time, on Monday
 UNSUBSCRIBE_SALT = "mentoring.digest-unsubscribe"
@@ -107,7 +108,10 @@ def learner_digest(user, *, now) -> LearnerDigest:
         learner=user, status=Status.DONE, completed_at__gte=now - dt.timedelta(days=7), topic__retired=False
     ).order_by("completed_at")
     return LearnerDigest(
-        done_last_week=list(done.values_list("topic__title", flat=True)),
+        done_last_week=[
+            in_language(title, translations, "title")
+            for title, translations in done.values_list("topic__title", "topic__translations")
+        ],
         plans=[item for item in dashboard.roadmaps if item.pace and item.pace.forecast],
         no_plan=[item for item in dashboard.roadmaps if not (item.pace and item.pace.forecast)],
         feedback=unseen_feedback(user, limit=10),

@@ -1,22 +1,24 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import COMMENT_MAX_LENGTH, Invite
 from mlepath.text import validate_text
 
-EXPIRY_CHOICES = [("", "Never"), ("1", "In 1 day"), ("7", "In 7 days"), ("30", "In 30 days")]
+EXPIRY_CHOICES = [("", _("Never")), ("1", _("In 1 day")), ("7", _("In 7 days")), ("30", _("In 30 days"))]
 
 
-USES_CHOICES = [("one", "One person"), ("many", "Anyone with the link")]
+USES_CHOICES = [("one", _("One person")), ("many", _("Anyone with the link"))]
 
 
 class InviteForm(forms.Form):
     kind = forms.ChoiceField(choices=Invite.Kind.choices, widget=forms.HiddenInput)
     expires_in = forms.TypedChoiceField(
-        label="Link expires", choices=EXPIRY_CHOICES, coerce=int, empty_value=None, required=False
+        label=_("Link expires"), choices=EXPIRY_CHOICES, coerce=int, empty_value=None, required=False
     )
     # A learner's link serves one mentor unless the learner says otherwise; a
     # mentor's link serves a whole cohort unless the mentor says otherwise.
-    uses = forms.ChoiceField(label="Who can use it", choices=USES_CHOICES, required=False)
+    uses = forms.ChoiceField(label=_("Who can use it"), choices=USES_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,16 +43,16 @@ class SharingForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=COMMENT_MAX_LENGTH,
         validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Plain text, up to {COMMENT_MAX_LENGTH} characters.",
+        help_text=format_lazy(_("Plain text, up to {max_length} characters."), max_length=COMMENT_MAX_LENGTH),
     )
 
 
 class SuggestionForm(forms.Form):
-    target_date = forms.DateField(label="Target date", widget=forms.DateInput(attrs={"type": "date"}))
+    target_date = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ProjectReviewForm(forms.Form):
@@ -59,21 +61,21 @@ class ProjectReviewForm(forms.Form):
     # (The page always sends it; without it, the review applies to the work as it is.)
     submitted = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
     decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("approve", "Approve"), ("changes", "Request changes")],
+        label=_("Your decision"),
+        choices=[("approve", _("Approve")), ("changes", _("Request changes"))],
         widget=forms.RadioSelect,
     )
     body = forms.CharField(
-        label="Comments",
+        label=_("Comments"),
         max_length=COMMENT_MAX_LENGTH,
         required=False,
         validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Posted in the project's thread. Needed when you request changes: say what to change.",
+        help_text=_("Posted in the project's thread. Needed when you request changes: say what to change."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") == "changes" and not (data.get("body") or "").strip():
-            self.add_error("body", "Say what to change: the learner needs to know.")
+            self.add_error("body", _("Say what to change: the learner needs to know."))
         return data

@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -49,8 +51,6 @@ def mentee(request, username):
         "nudged_today": selectors.nudged_today(mentor=request.user, learner=learner),
         # The pace is told to the mentor, of the learner (progress/includes/pace.html).
         "pace_name": learner.public_name,
-        "whose": f"{learner.public_name}'s",
-        "their": "their",
     }
     return render(request, "mentoring/mentee.html", context)
 
@@ -134,7 +134,9 @@ def mentee_nudge(request, username):
     except services.MentoringError as exc:
         messages.info(request, str(exc))
     else:
-        messages.success(request, f"Encouragement is on its way to {mentorship.learner.public_name}.")
+        messages.success(
+            request, _("Encouragement is on its way to %(name)s.") % {"name": mentorship.learner.public_name}
+        )
     # From the mentee's page, back to it; from the cohort, back to the cohort.
     if request.POST.get("back") == "mentee":
         return redirect("mentoring_mentee", username=mentorship.learner.username)
@@ -161,9 +163,15 @@ def mentee_suggest(request, username, slug):
         else:
             messages.success(
                 request,
-                f"Suggested to {mentorship.learner.public_name}: {roadmap.title} by "
-                f"{form.cleaned_data['target_date']:%-d %b %Y}. They can accept or decline it on their dashboard.",
+                _("Suggested to %(name)s: %(roadmap)s by %(date)s. They can accept or decline it on their dashboard.")
+                % {
+                    "name": mentorship.learner.public_name,
+                    "roadmap": roadmap.title,
+                    "date": date_format(form.cleaned_data["target_date"], "DATE_FORMAT"),
+                },
             )
     else:
-        messages.error(request, f"Nothing was suggested: {' '.join(form.errors['target_date'])}")
+        messages.error(
+            request, _("Nothing was suggested: %(errors)s") % {"errors": " ".join(form.errors["target_date"])}
+        )
     return redirect(f"{reverse('mentoring_mentee', args=[mentorship.learner.username])}#suggest-{roadmap.slug}")

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMMENT_MAX_LENGTH = 2000
 
@@ -18,8 +20,8 @@ class Mentorship(models.Model):
     mentorships keep their history but grant nothing."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor")
     learner = models.ForeignKey(
@@ -30,15 +32,15 @@ class Mentorship(models.Model):
     # and evidence were always shown before the choice existed, so they start
     # shared (for new mentorships too, as the invite page says); notes start private.
     share_dates = models.BooleanField(
-        "share my dates",
+        _("share my dates"),
         default=True,
-        help_text="Let this mentor see when you started and finished topics and your activity.",
+        help_text=_("Let this mentor see when you started and finished topics and your activity."),
     )
     share_evidence = models.BooleanField(
-        "share my evidence", default=True, help_text="Let this mentor see your evidence links."
+        _("share my evidence"), default=True, help_text=_("Let this mentor see your evidence links.")
     )
     share_notes = models.BooleanField(
-        "share my notes", default=False, help_text="Let this mentor read your private notes on topics."
+        _("share my notes"), default=False, help_text=_("Let this mentor read your private notes on topics.")
     )
     created_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -71,15 +73,25 @@ class Mentorship(models.Model):
 
     @property
     def shared(self) -> list[str]:
-        """What the mentor sees, in the order the pages name it: statuses always."""
-        return ["statuses"] + [name for name, on in self._choices() if on]
+        """What the mentor sees, in the order the pages name it, in the reader's
+        language: statuses always."""
+        return [str(SHARED_NAMES["statuses"])] + [str(SHARED_NAMES[name]) for name, on in self._choices() if on]
 
     @property
     def private(self) -> list[str]:
-        return [name for name, on in self._choices() if not on]
+        return [str(SHARED_NAMES[name]) for name, on in self._choices() if not on]
 
     def _choices(self):
         return (("dates", self.share_dates), ("evidence", self.share_evidence), ("notes", self.share_notes))
+
+
+# What a learner shares with a mentor, as the pages list it ("sees your statuses · dates").
+SHARED_NAMES = {
+    "statuses": pgettext_lazy("shared with a mentor", "statuses"),
+    "dates": pgettext_lazy("shared with a mentor", "dates"),
+    "evidence": pgettext_lazy("shared with a mentor", "evidence"),
+    "notes": pgettext_lazy("shared with a mentor", "notes"),
+}
 
 
 class InviteQuerySet(models.QuerySet):
@@ -97,8 +109,8 @@ class Invite(models.Model):
     """
 
     class Kind(models.TextChoices):
-        FROM_MENTOR = "mentor", "A mentor invites learners"
-        FROM_LEARNER = "learner", "A learner invites mentors"
+        FROM_MENTOR = "mentor", _("A mentor invites learners")
+        FROM_LEARNER = "learner", _("A learner invites mentors")
 
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invites")
@@ -206,8 +218,8 @@ class Nudge(models.Model):
 
 
 class DigestKind(models.TextChoices):
-    LEARNER = "learner", "Weekly digest"
-    MENTOR = "mentor", "Mentor digest"
+    LEARNER = "learner", _("Weekly digest")
+    MENTOR = "mentor", _("Mentor digest")
 
 
 class DigestSent(models.Model):
@@ -233,9 +245,9 @@ class PaceSuggestion(models.Model):
     learner accepts (it becomes their pace) or declines."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="pace_suggestions")
     roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="pace_suggestions")

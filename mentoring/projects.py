@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -122,5 +123,8 @@ def mentee_project_review(request, username, slug):
         messages.error(request, str(exc))
         return redirect(request.path.removesuffix("review/"))
     name = mentorship.learner.public_name
-    messages.success(request, f"Approved {name}'s {project.title}." if approve else f"Changes requested from {name}.")
+    if approve:
+        messages.success(request, _("Approved %(name)s's %(project)s.") % {"name": name, "project": project.title})
+    else:
+        messages.success(request, _("Changes requested from %(name)s.") % {"name": name})
     return redirect(reverse("mentoring_review_queue"))

@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 from accounts.identity import fold
 from mentoring.models import Comment, Mentorship, Nudge, PaceSuggestion, ProjectComment, Review
@@ -23,6 +24,7 @@ from mentoring.news import MenteeNews, news_for
 from progress.activity import ACTIVITY_REASONS
 from progress.dashboard import Dashboard, dashboard_for
 from progress.models import Evidence, Progress, ProgressEvent, ProjectEvent, ProjectState, ProjectWork, Status
+from roadmap.models import in_language
 
 
 def mentorship_for_mentor(*, mentor, username: str) -> Mentorship | None:
@@ -107,8 +109,8 @@ def ago(then, now) -> str:
     """ "3 days ago": the cohort table's coarse age, by Django's timesince to its
     largest unit; "just now" within the minute (timesince says "0 minutes")."""
     if (now - then).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(then, now, depth=1)} ago".replace("\xa0", " ")
+        return _("just now")
+    return (_("%(time)s ago") % {"time": timesince(then, now, depth=1)}).replace("\xa0", " ")
 
 
 # --- What changed since the mentor last looked ------------------------------
@@ -145,9 +147,10 @@ def updates_for(mentor, *, now=None) -> list[MenteeUpdate]:
             .annotate(latest=Window(RowNumber(), partition_by=F("learner_id"), order_by=F("pk").desc()))
             .filter(latest__lte=DONE_TITLES_SHOWN)
         )
-        for learner_id, title, at in events.order_by("pk").values_list("learner_id", "topic__title", "created_at"):
+        rows = events.order_by("pk").values_list("learner_id", "topic__title", "topic__translations", "created_at")
+        for learner_id, title, translations, at in rows:
             if at > by_learner[learner_id].seen:
-                by_learner[learner_id].done_titles.append(title)
+                by_learner[learner_id].done_titles.append(in_language(title, translations, "title"))
     return updates
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.identity import fold
 from mentoring.digests import FIELD
@@ -31,12 +32,13 @@ def create_invite(
 ) -> Invite:
     """A learner's link serves one mentor, a mentor's link a whole cohort, unless `single_use` says otherwise."""
     if kind not in Invite.Kind.values:
-        raise MentoringError("Unknown kind of invite.")
+        raise MentoringError(_("Unknown kind of invite."))
     # The maker's row is locked, so that two requests at once cannot both take the last place.
     get_user_model().objects.select_for_update().filter(pk=created_by.pk).exists()
     if Invite.objects.open().filter(created_by=created_by).count() >= OPEN_INVITES_MAX:
         raise MentoringError(
-            f"You have {OPEN_INVITES_MAX} open invite links. Revoke one you no longer need to make another."
+            _("You have %(count)d open invite links. Revoke one you no longer need to make another.")
+            % {"count": OPEN_INVITES_MAX}
         )
     if single_use is None:
         single_use = kind == Invite.Kind.FROM_LEARNER
@@ -47,7 +49,7 @@ def create_invite(
 @transaction.atomic
 def revoke_invite(*, invite: Invite, by) -> None:
     if invite.created_by_id != by.pk:
-        raise MentoringError("Only the person who made an invite link can revoke it.")
+        raise MentoringError(_("Only the person who made an invite link can revoke it."))
     if invite.revoked_at is None:
         Invite.objects.filter(pk=invite.pk).update(revoked_at=timezone.now())
 
@@ -62,11 +64,11 @@ def accept_invite(*, invite: Invite, user, mentoring_url: str = "") -> Mentorshi
     # Locked, so that two people accepting one single-use link at once cannot both join.
     invite = Invite.objects.select_for_update().select_related("created_by").get(pk=invite.pk)
     if invite.created_by_id == user.pk:
-        raise MentoringError("This is your own invite link: share it with others.")
+        raise MentoringError(_("This is your own invite link: share it with others."))
     if invite.is_revoked:
-        raise MentoringError("This invite link was revoked by the person who made it.")
+        raise MentoringError(_("This invite link was revoked by the person who made it."))
     if invite.is_expired:
-        raise MentoringError("This invite link has expired. Ask for a new one.")
+        raise MentoringError(_("This invite link has expired. Ask for a new one."))
     if invite.kind == Invite.Kind.FROM_MENTOR:
         mentor, learner = invite.created_by, user
     else:
@@ -75,12 +77,15 @@ def accept_invite(*, invite: Invite, user, mentoring_url: str = "") -> Mentorshi
     if active is not None:
         return active  # accepting twice changes nothing
     if invite.is_used:
-        raise MentoringError("This invite link was already used: it serves one person. Ask for a new one.")
+        raise MentoringError(_("This invite link was already used: it serves one person. Ask for a new one."))
     if Mentorship.objects.filter(
         mentor=mentor, learner=learner, status=Mentorship.Status.ENDED, ended_at__gte=invite.created_at
     ).exists():
         raise MentoringError(
-            "This mentorship was ended after this link was made, so the link cannot bring it back. Ask for a new link."
+            _(
+                "This mentorship was ended after this link was made, so the link cannot bring it back. "
+                "Ask for a new link."
+            )
         )
     # The partial unique constraint makes a second active pair impossible, even
     # for two accepts at the same moment; the loser simply finds the winner's row.
@@ -98,7 +103,7 @@ def end_mentorship(*, mentorship: Mentorship, by) -> None:
     """End it for both sides. The learner's link it came through is closed with
     it, so no copy of that link can bring it back."""
     if by.pk not in (mentorship.mentor_id, mentorship.learner_id):
-        raise MentoringError("Only the mentor or the learner can end a mentorship.")
+        raise MentoringError(_("Only the mentor or the learner can end a mentorship."))
     now = timezone.now()
     ended = Mentorship.objects.filter(pk=mentorship.pk, status=Mentorship.Status.ACTIVE).update(
         status=Mentorship.Status.ENDED, ended_at=now
@@ -115,7 +120,7 @@ def set_sharing(
     """What this mentor sees besides statuses: the learner's wanted state for
     each of dates, evidence and notes (None leaves one as it is)."""
     if by.pk != mentorship.learner_id:
-        raise MentoringError("Only the learner decides what their mentor sees.")
+        raise MentoringError(_("Only the learner decides what their mentor sees."))
     wanted = {"share_dates": dates, "share_evidence": evidence, "share_notes": notes}
     wanted = {field: value for field, value in wanted.items() if value is not None}
     if wanted:
@@ -136,9 +141,9 @@ def add_comment(*, author, learner, topic, body: str) -> Comment:
     """The learner writes in their own thread; an active mentor in a mentee's."""
     body = body.strip()
     if not body:
-        raise MentoringError("Write something first.")
+        raise MentoringError(_("Write something first."))
     if author.pk != learner.pk and not is_active_mentor(mentor=author, learner=learner):
-        raise MentoringError("Only the learner and their mentors can comment here.")
+        raise MentoringError(_("Only the learner and their mentors can comment here."))
     # The learner has seen their own words.
     seen_at = timezone.now() if author.pk == learner.pk else None
     return Comment.objects.create(learner=learner, topic=topic, author=author, body=body, seen_at=seen_at)
@@ -151,12 +156,12 @@ def mark_comments_seen(*, learner, topic) -> int:
 
 def set_reviewed(*, mentor, learner, topic, reviewed: bool) -> None:
     if not is_active_mentor(mentor=mentor, learner=learner):
-        raise MentoringError("Only an active mentor can review.")
+        raise MentoringError(_("Only an active mentor can review."))
     if not reviewed:
         Review.objects.filter(mentor=mentor, learner=learner, topic=topic).delete()
         return
     if not Progress.objects.filter(learner=learner, topic=topic, status=Status.DONE).exists():
-        raise MentoringError("Only a topic the learner has done can be marked reviewed.")
+        raise MentoringError(_("Only a topic the learner has done can be marked reviewed."))
     Review.objects.bulk_create([Review(mentor=mentor, learner=learner, topic=topic)], ignore_conflicts=True)
 
 
@@ -165,7 +170,7 @@ def nudge(*, mentor, learner) -> None:
     The worker sends it (mentoring.tasks.send_nudge); a mail given up does not
     use up the day."""
     if not is_active_mentor(mentor=mentor, learner=learner):
-        raise MentoringError("Only an active mentor can send a nudge.")
+        raise MentoringError(_("Only an active mentor can send a nudge."))
     today = timezone.localdate()
     try:
         with transaction.atomic():
@@ -173,7 +178,7 @@ def nudge(*, mentor, learner) -> None:
             send_nudge.enqueue(nudge_id=sent.pk)
     except IntegrityError:
         raise MentoringError(
-            f"You already sent {learner.public_name} a nudge today. You can send another tomorrow."
+            _("You already sent %(name)s a nudge today. You can send another tomorrow.") % {"name": learner.public_name}
         ) from None
 
 
@@ -199,12 +204,12 @@ def suggest_target_date(*, mentor, learner, roadmap, target_date: dt.date, today
     suggestion replaces the one still waiting for an answer."""
     mentorship = Mentorship.objects.filter(mentor=mentor, learner=learner, status=Mentorship.Status.ACTIVE).first()
     if mentorship is None:
-        raise MentoringError("You do not mentor this learner.")
+        raise MentoringError(_("You do not mentor this learner."))
     if target_date <= today:
-        raise MentoringError("Suggest a date after today.")
+        raise MentoringError(_("Suggest a date after today."))
     if not RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists():
-        raise MentoringError("The learner does not follow this roadmap.")
-    suggestion, _ = PaceSuggestion.objects.update_or_create(
+        raise MentoringError(_("The learner does not follow this roadmap."))
+    suggestion, _created = PaceSuggestion.objects.update_or_create(
         mentorship=mentorship,
         roadmap=roadmap,
         status=PaceSuggestion.Status.PENDING,
@@ -226,7 +231,7 @@ def answer_suggestion(*, suggestion: PaceSuggestion, learner, accept: bool, toda
         or mentorship.status != Mentorship.Status.ACTIVE
         or suggestion.status != PaceSuggestion.Status.PENDING
     ):
-        raise MentoringError("This suggestion is not waiting for your answer.")
+        raise MentoringError(_("This suggestion is not waiting for your answer."))
     if accept:
         try:
             set_pace(learner=learner, roadmap=suggestion.roadmap, today=today, target_date=suggestion.target_date)
@@ -250,13 +255,13 @@ def review_project(
     time in ISO format, as the review form carries it)."""
     body = body.strip()
     if not is_active_mentor(mentor=mentor, learner=work.learner):
-        raise MentoringError("Only the learner's mentors can review their work.")
+        raise MentoringError(_("Only the learner's mentors can review their work."))
     current = ProjectWork.objects.select_for_update().get(pk=work.pk)
     looked_at = current.submitted_at.isoformat() if current.submitted_at else ""
     if submitted_at is not None and submitted_at != looked_at:
-        raise MentoringError("The learner changed this work since you opened it: look at it again before reviewing.")
+        raise MentoringError(_("The learner changed this work since you opened it: look at it again before reviewing."))
     if not approve and not body:
-        raise MentoringError("Say what to change: the learner needs to know.")
+        raise MentoringError(_("Say what to change: the learner needs to know."))
     work = move_project(
         work=work, to_state=ProjectState.APPROVED if approve else ProjectState.CHANGES_REQUESTED, actor=mentor
     )
@@ -271,9 +276,9 @@ def add_project_comment(*, author, work: ProjectWork, body: str) -> ProjectComme
     """The learner writes in their project's thread; an active mentor in a mentee's."""
     body = body.strip()
     if not body:
-        raise MentoringError("Write something first.")
+        raise MentoringError(_("Write something first."))
     if author.pk != work.learner_id and not is_active_mentor(mentor=author, learner=work.learner):
-        raise MentoringError("Only the learner and their mentors can comment here.")
+        raise MentoringError(_("Only the learner and their mentors can comment here."))
     seen_at = timezone.now() if author.pk == work.learner_id else None
     return ProjectComment.objects.create(work=work, author=author, body=body, seen_at=seen_at)
 

@@ -6,8 +6,10 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from accounts.languages import language_of
 from accounts.time_zones import zone_of
 from mentoring.models import DigestKind, DigestSent, Mentorship, Nudge
 from mlepath.mail import MAIL_QUEUE, send_or_retry
@@ -28,15 +30,17 @@ def send_nudge(*, nudge_id: int, attempt: int = 1) -> None:
         return  # an account was deleted since, or the address is unconfirmed (optional mail waits)
     dashboard_url = settings.SITE_URL + reverse("dashboard")
     context = {"mentor": sent.mentor, "learner": sent.learner, "dashboard_url": dashboard_url}
-    send_or_retry(
-        send_nudge,
-        attempt=attempt,
-        task_kwargs={"nudge_id": nudge_id},
-        subject=f"{one_line(sent.mentor.public_name)} is cheering you on at MLE Path",
-        body=render_to_string("mentoring/nudge_email.txt", context),
-        to=[sent.learner.email],
-        on_give_up=sent.delete,
-    )
+    # Written in the recipient's language.
+    with translation.override(language_of(sent.learner)):
+        send_or_retry(
+            send_nudge,
+            attempt=attempt,
+            task_kwargs={"nudge_id": nudge_id},
+            subject=_("%(name)s is cheering you on at MLE Path") % {"name": one_line(sent.mentor.public_name)},
+            body=render_to_string("mentoring/nudge_email.txt", context),
+            to=[sent.learner.email],
+            on_give_up=sent.delete,
+        )
 
 
 @task(queue_name=MAIL_QUEUE)
@@ -48,14 +52,16 @@ def send_new_mentor_notice(*, mentorship_id: int, mentoring_url: str, attempt: i
     if mentorship is None or mentorship.status != Mentorship.Status.ACTIVE or not mentorship.learner.email_verified:
         return  # ended since, or the address is unconfirmed (the mentoring page shows the mentor)
     context = {"mentor": mentorship.mentor, "learner": mentorship.learner, "mentoring_url": mentoring_url}
-    send_or_retry(
-        send_new_mentor_notice,
-        attempt=attempt,
-        task_kwargs={"mentorship_id": mentorship_id, "mentoring_url": mentoring_url},
-        subject=f"{one_line(mentorship.mentor.public_name)} is now your mentor at MLE Path",
-        body=render_to_string("mentoring/new_mentor_email.txt", context),
-        to=[mentorship.learner.email],
-    )
+    # Written in the recipient's language.
+    with translation.override(language_of(mentorship.learner)):
+        send_or_retry(
+            send_new_mentor_notice,
+            attempt=attempt,
+            task_kwargs={"mentorship_id": mentorship_id, "mentoring_url": mentoring_url},
+            subject=_("%(name)s is now your mentor at MLE Path") % {"name": one_line(mentorship.mentor.public_name)},
+            body=render_to_string("mentoring/new_mentor_email.txt", context),
+            to=[mentorship.learner.email],
+        )
 
 
 @task(queue_name=MAIL_QUEUE)
@@ -72,14 +78,14 @@ def send_digest(*, user_id: int, kind: str, week: str, attempt: int = 1) -> None
     now = timezone.now()
     unsubscribe = digests.unsubscribe_url(user, kind)
     context = {"user": user, "unsubscribe_url": unsubscribe, "site_url": settings.SITE_URL}
-    # Composed and rendered in the recipient's time zone, as their pages are.
-    with timezone.override(zone_of(user)):
+    # Composed and rendered in the recipient's time zone and language, as their pages are.
+    with timezone.override(zone_of(user)), translation.override(language_of(user)):
         if kind == DigestKind.LEARNER:
             context["digest"] = digests.learner_digest(user, now=now)
-            subject, template = "Your week at MLE Path", "mentoring/digest_learner_email.txt"
+            subject, template = _("Your week at MLE Path"), "mentoring/digest_learner_email.txt"
         else:
             context["digest"] = digests.mentor_digest(user, now=now)
-            subject, template = "Your mentees this week at MLE Path", "mentoring/digest_mentor_email.txt"
+            subject, template = _("Your mentees this week at MLE Path"), "mentoring/digest_mentor_email.txt"
         body = render_to_string(template, context)
     send_or_retry(
         send_digest,
@@ -107,12 +113,18 @@ def send_review_notice(*, work_id: int, mentor_id: int, approved: bool, project_
         "approved": approved,
         "project_url": project_url,
     }
-    verdict = "approved your project" if approved else "asks for changes to your project"
-    send_or_retry(
-        send_review_notice,
-        attempt=attempt,
-        task_kwargs={"work_id": work_id, "mentor_id": mentor_id, "approved": approved, "project_url": project_url},
-        subject=f"{one_line(mentor.public_name)} {verdict}: {one_line(work.project.title)}",
-        body=render_to_string("mentoring/review_email.txt", context),
-        to=[work.learner.email],
-    )
+    names = {"mentor": one_line(mentor.public_name), "project": one_line(work.project.title)}
+    # Written in the recipient's language.
+    with translation.override(language_of(work.learner)):
+        if approved:
+            subject = _("%(mentor)s approved your project: %(project)s") % names
+        else:
+            subject = _("%(mentor)s asks for changes to your project: %(project)s") % names
+        send_or_retry(
+            send_review_notice,
+            attempt=attempt,
+            task_kwargs={"work_id": work_id, "mentor_id": mentor_id, "approved": approved, "project_url": project_url},
+            subject=subject,
+            body=render_to_string("mentoring/review_email.txt", context),
+            to=[work.learner.email],
+        )

@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -87,7 +89,7 @@ def invite_create(request):
     prefix = "mentor" if "mentor-kind" in request.POST else None
     form = InviteForm(request.POST, prefix=prefix)
     if not form.is_valid():
-        messages.error(request, "That invite could not be created. Please try again.")
+        messages.error(request, _("That invite could not be created. Please try again."))
         return redirect("mentoring")
     kind, expires_in, uses = (form.cleaned_data[name] for name in ("kind", "expires_in", "uses"))
     try:
@@ -99,7 +101,7 @@ def invite_create(request):
         return redirect("mentoring")
     chosen = request.session.get(INVITE_CHOICES, {})
     request.session[INVITE_CHOICES] = {**chosen, kind: {"expires_in": str(expires_in or ""), "uses": uses}}
-    messages.success(request, "Invite link created. Copy it from the list below and share it.")
+    messages.success(request, _("Invite link created. Copy it from the list below and share it."))
     return redirect(f"/mentoring/#invite-{invite.pk}")
 
 
@@ -107,7 +109,7 @@ def invite_create(request):
 def invite_revoke(request, pk):
     invite = get_object_or_404(Invite, pk=pk, created_by=request.user)
     services.revoke_invite(invite=invite, by=request.user)
-    messages.success(request, "Invite link revoked: nobody can join with it any more.")
+    messages.success(request, _("Invite link revoked: nobody can join with it any more."))
     return redirect("mentoring")
 
 
@@ -125,7 +127,9 @@ def invite(request, token):
         if not request.user.is_authenticated:
             return redirect(f"/accounts/login/?next={invite.get_absolute_url()}")
         if request.POST.get("action") == "decline":
-            messages.info(request, f"You declined the invite from {invite.created_by.public_name}.")
+            messages.info(
+                request, _("You declined the invite from %(name)s.") % {"name": invite.created_by.public_name}
+            )
             return redirect("dashboard")
         try:
             mentorship = services.accept_invite(
@@ -135,9 +139,9 @@ def invite(request, token):
             messages.error(request, str(exc))
             return redirect(invite)
         if invite.kind == Invite.Kind.FROM_MENTOR:
-            messages.success(request, f"{mentorship.mentor.public_name} is now your mentor.")
+            messages.success(request, _("%(name)s is now your mentor.") % {"name": mentorship.mentor.public_name})
             return redirect("dashboard")
-        messages.success(request, f"You now mentor {mentorship.learner.public_name}.")
+        messages.success(request, _("You now mentor %(name)s.") % {"name": mentorship.learner.public_name})
         return redirect("mentoring")
     status = 410 if problem in ("revoked", "expired", "used") else 200
     return render(request, "mentoring/invite.html", {"invite": invite, "problem": problem}, status=status)
@@ -152,9 +156,11 @@ def mentorship_end(request, pk):
     )
     services.end_mentorship(mentorship=mentorship, by=request.user)
     if request.user.pk == mentorship.learner_id:
-        messages.success(request, f"You stopped sharing your progress with {mentorship.mentor.public_name}.")
+        messages.success(
+            request, _("You stopped sharing your progress with %(name)s.") % {"name": mentorship.mentor.public_name}
+        )
     else:
-        messages.success(request, f"You no longer mentor {mentorship.learner.public_name}.")
+        messages.success(request, _("You no longer mentor %(name)s.") % {"name": mentorship.learner.public_name})
     return redirect("mentoring")
 
 
@@ -195,10 +201,11 @@ def mentorship_notes(request, pk):
 
 
 def sharing_message(mentorship: Mentorship) -> str:
-    message = f"Saved: {mentorship.mentor.public_name} sees your {' · '.join(mentorship.shared)}."
+    values = {"name": mentorship.mentor.public_name, "shared": " · ".join(mentorship.shared)}
     if mentorship.private:
-        message += f" Private: {' · '.join(mentorship.private)}."
-    return message
+        values["private"] = " · ".join(mentorship.private)
+        return _("Saved: %(name)s sees your %(shared)s. Private: %(private)s.") % values
+    return _("Saved: %(name)s sees your %(shared)s.") % values
 
 
 # --- The learner's own thread, on their topic page (progress.topic_page.topic_page) ---
@@ -293,9 +300,15 @@ def suggestion_answer(request, pk):
         if accept:
             messages.success(
                 request,
-                f"Your pace on {suggestion.roadmap.title} now aims at {suggestion.target_date:%-d %b %Y}, "
-                f"as {mentor} suggested.",
+                _("Your pace on %(roadmap)s now aims at %(date)s, as %(mentor)s suggested.")
+                % {
+                    "roadmap": suggestion.roadmap.title,
+                    "date": date_format(suggestion.target_date, "DATE_FORMAT"),
+                    "mentor": mentor,
+                },
             )
         else:
-            messages.success(request, f"You declined {mentor}'s suggestion; your pace is unchanged.")
+            messages.success(
+                request, _("You declined %(mentor)s's suggestion; your pace is unchanged.") % {"mentor": mentor}
+            )
     return redirect(f"{reverse('dashboard')}#pace-{suggestion.roadmap.slug}")

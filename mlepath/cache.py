@@ -2,12 +2,15 @@
 
 Every key is made of what its entry is made of, so no write has to remember to
 invalidate anything: after a change a page asks for a key that was never
-filled, and the old entry simply ages out. Three parts of a key do that:
+filled, and the old entry simply ages out. Four parts of a key do that:
 
 - The code's own version (CODE): a digest of every Python module and template
   of the project, read once at start-up. Whatever a release changes in what is
   cached, or in how it is drawn, its keys are new: no deploy reads the entries
   of another release, and nobody has to remember to bump a number.
+
+- The language (the active one): an entry holds its text in the language of
+  the page that made it, English or Japanese.
 
 - The content version. Roadmap content changes only through roadmap.services
   (the loader, every admin save or delete), which moves the one content version
@@ -21,8 +24,8 @@ filled, and the old entry simply ages out. Three parts of a key do that:
 No entry holds a CSRF token or a CSP nonce: pages are rendered per request, and
 a cached fragment's forms submit the page's one form (form= and formaction=).
 
-Entries, by key (each key holds CODE after its kind, or after the learner's id
-where it names a learner, so that forget_learner finds every release's):
+Entries, by key (each key holds CODE and the language after its kind, or after
+the learner's id where it names a learner, so that forget_learner finds every release's):
 
 - outline:<roadmap>:<content version>: a roadmap's sections and live topics
   with hours and prerequisites. Read by the roadmap page, the tick, the
@@ -62,6 +65,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
+from django.utils import translation
 
 # A day: content changes rarely, and an entry of an old version is never read again.
 TIMEOUT = 60 * 60 * 24
@@ -84,44 +88,49 @@ def code_version(root: Path, folders=CODE_FOLDERS) -> str:
 CODE = code_version(Path(settings.BASE_DIR))
 
 
+def _language() -> str:
+    """Part of every key: an entry holds text in the language it was made in."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def outline_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"outline:{CODE}:{roadmap_id}:{content_version}"
+    return f"outline:{CODE}:{_language()}:{roadmap_id}:{content_version}"
 
 
 def bodies_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"bodies:{CODE}:{roadmap_id}:{content_version}"
+    return f"bodies:{CODE}:{_language()}:{roadmap_id}:{content_version}"
 
 
 def assumed_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"assumed:{CODE}:{roadmap_id}:{content_version}"
+    return f"assumed:{CODE}:{_language()}:{roadmap_id}:{content_version}"
 
 
 def map_key(*, roadmap_id: int, grid: str, content_version: int) -> str:
-    return f"map:{CODE}:{roadmap_id}:{grid}:{content_version}"
+    return f"map:{CODE}:{_language()}:{roadmap_id}:{grid}:{content_version}"
 
 
 def map_failed_key(*, roadmap_id: int, content_version: int) -> str:
-    return f"map-failed:{CODE}:{roadmap_id}:{content_version}"
+    return f"map-failed:{CODE}:{_language()}:{roadmap_id}:{content_version}"
 
 
 def topic_key(*, slug: str, content_version: int) -> str:
     # Slugs are letters, digits, "-" and "_" (the URL converter's): safe in any cache key.
-    return f"topic:{CODE}:{slug}:{content_version}"
+    return f"topic:{CODE}:{_language()}:{slug}:{content_version}"
 
 
 def activity_key(*, learner_id: int, time_zone: str, count: int, last: int | None) -> str:
     # Time zone names are letters, digits, "/", "_", "-" and "+".
-    return f"activity:{learner_id}:{CODE}:{time_zone}:{count}:{last}"
+    return f"activity:{learner_id}:{CODE}:{_language()}:{time_zone}:{count}:{last}"
 
 
 def row_key(*, roadmap_id: int, topic_id: int, variant: str, content_version: int) -> str:
-    return f"row:{CODE}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
+    return f"row:{CODE}:{_language()}:{roadmap_id}:{topic_id}:{variant}:{content_version}"
 
 
 def cohort_row_key(*, learner_id: int, values: tuple) -> str:
     """A cohort row is keyed by every value it shows: its key is its content."""
     digest = hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
-    return f"cohort-row:{learner_id}:{CODE}:{digest}"
+    return f"cohort-row:{learner_id}:{CODE}:{_language()}:{digest}"
 
 
 def forget_learner(learner_id: int) -> None:

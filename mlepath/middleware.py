@@ -9,6 +9,8 @@ import codecs
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from mlepath.views import request_too_large
 
@@ -42,6 +44,14 @@ def declares_other_charset(request) -> bool:
         return False
 
 
+def readers_language(request):
+    """A refusal made here comes before accounts.languages.LanguageMiddleware
+    (and before the user is known): it is said in the language of the address,
+    else the footer's cookie, else the browser's, all read from the headers."""
+    code = translation.get_language_from_path(request.path_info) or translation.get_language_from_request(request)
+    return translation.override(code)
+
+
 class RequestLimitsMiddleware:
     """A body declaring more than MAX_REQUEST_BODY_SIZE bytes gets a 413
     before a byte of it is read (Django would stream an upload of any size to a
@@ -54,11 +64,14 @@ class RequestLimitsMiddleware:
 
     def __call__(self, request):
         if request.META.get(MALFORMED_CONTENT_TYPE):
-            return HttpResponseBadRequest(
-                "The Content-Type header could not be read.", content_type="text/plain; charset=utf-8"
-            )
+            with readers_language(request):
+                return HttpResponseBadRequest(
+                    _("The Content-Type header could not be read."), content_type="text/plain; charset=utf-8"
+                )
         if self.limit is not None and declared_length(request) > self.limit:
-            return request_too_large()
+            with readers_language(request):
+                return request_too_large()
         if declares_other_charset(request):
-            return HttpResponseBadRequest("Send the request in UTF-8.", content_type="text/plain; charset=utf-8")
+            with readers_language(request):
+                return HttpResponseBadRequest(_("Send the request in UTF-8."), content_type="text/plain; charset=utf-8")
         return self.get_response(request)

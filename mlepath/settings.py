@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every date a signed-in person reads is in their time zone (accounts.time_zones).
     "accounts.time_zones.TimeZoneMiddleware",
+    # And in their language (accounts.languages): the address's prefix, their
+    # account's choice, the footer's, their browser's.
+    "accounts.languages.LanguageMiddleware",
     # Default-deny: every view needs a signed-in user unless it opts out
     # with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -227,6 +230,14 @@ SESSION_SAVE_EVERY_REQUEST = False
 # --- Internationalisation -------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# Every language here has its catalogue (locale/<code>/LC_MESSAGES) and its
+# content (roadmap/content/<code>/); the README says how to add one.
+LANGUAGES = [("en", "English"), ("ja", "日本語")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats per language (mlepath/formats/<code>/formats.py).
+FORMAT_MODULE_PATH = ["mlepath.formats"]
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

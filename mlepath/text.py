@@ -10,6 +10,7 @@ refused at the boundary with a message naming the field, never stored.
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 def has_lone_surrogate(value: str) -> bool:
@@ -30,16 +31,16 @@ def has_control_character(value: str, *, allow_newlines: bool = False) -> bool:
 def validate_text(value: str) -> None:
     """Free text with lines: notes, comments, bios."""
     if has_lone_surrogate(value):
-        raise ValidationError("This text holds characters that are not valid Unicode.", code="invalid_text")
+        raise ValidationError(_("This text holds characters that are not valid Unicode."), code="invalid_text")
     if has_control_character(value, allow_newlines=True):
-        raise ValidationError("This text holds control characters. Please remove them.", code="invalid_text")
+        raise ValidationError(_("This text holds control characters. Please remove them."), code="invalid_text")
 
 
 def validate_line(value: str) -> None:
     """One line: names, titles, usernames, addresses."""
     if has_lone_surrogate(value):
-        raise ValidationError("This holds characters that are not valid Unicode.", code="invalid_text")
+        raise ValidationError(_("This holds characters that are not valid Unicode."), code="invalid_text")
     if has_control_character(value):
         raise ValidationError(
-            "This must be one line without control characters (no line breaks or tabs).", code="invalid_text"
+            _("This must be one line without control characters (no line breaks or tabs)."), code="invalid_text"
         )

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from mlepath import cache
 from progress.models import ProgressEvent, Status
@@ -28,8 +30,18 @@ class CalendarDay:
 
     @property
     def label(self) -> str:
-        what = f"{self.count} topic{'s' if self.count != 1 else ''} started or completed" if self.count else "none"
-        return f"{self.date.strftime('%a %d %b %Y')}: {what}"
+        """The day's tooltip, in the active language: "Mon 05 Jan 2026: 2 topics started or completed"."""
+        if self.count:
+            what = ngettext(
+                "%(count)d topic started or completed", "%(count)d topics started or completed", self.count
+            ) % {"count": self.count}
+        else:
+            what = pgettext("topics started or completed", "none")
+        # Translators: a day of the activity calendar, in Django's date format letters
+        # (https://docs.djangoproject.com/en/stable/ref/templates/builtins/#date).
+        day = dateformat.format(self.date, pgettext("activity calendar day", "D d M Y"))
+        # Translators: a day of the activity calendar and what was done on it.
+        return _("%(day)s: %(what)s") % {"day": day, "what": what}
 
     @property
     def level(self) -> int:
@@ -117,9 +129,10 @@ def activity_for(learner, *, now=None) -> Activity:
         for day, n in sorted(counts.items())
         if start <= day <= today and n
     ]
-    months, first = [(column(start), start.strftime("%b"))], start.replace(day=1)
+    # The months' names in the active language (Django's, not strftime's English).
+    months, first = [(column(start), dateformat.format(start, "M"))], start.replace(day=1)
     while (first := (first + dt.timedelta(days=31)).replace(day=1)) <= today:
-        months.append((column(first), first.strftime("%b")))
+        months.append((column(first), dateformat.format(first, "M")))
     return Activity(
         left=CALENDAR_LEFT,
         top=CALENDAR_TOP,

@@ -25,6 +25,9 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from progress import pace
@@ -32,8 +35,9 @@ from progress.dashboard import Dashboard
 from progress.models import CalendarFeed, Status
 
 PRODID = "-//MLE Path//Study calendar//EN"
-NAME = "MLE Path study"
-SUMMARY = "Study: MLE Path"
+# The calendar's name and the event's title, in the learner's language (views.calendar_feed).
+NAME = gettext_lazy("MLE Path study")
+SUMMARY = gettext_lazy("Study: MLE Path")
 UID_DOMAIN = "mlepath.local"
 # How often calendar apps are asked to fetch the feed again (REFRESH-INTERVAL,
 # and X-PUBLISHED-TTL for Outlook and Apple Calendar); Google Calendar keeps its own schedule.
@@ -104,31 +108,49 @@ def description(
     dashboard_url = absolute(reverse("dashboard"))
     planned = [data for data in dashboard.roadmaps if data.pace and data.pace.forecast]
     if not planned:
-        return (
-            "You have no pace set yet. Set one on a roadmap on your dashboard (hours a week or a "
-            "target date), and this week's topics show here.\n\n"
-            f"Your dashboard: {dashboard_url}"
+        return "\n\n".join(
+            [
+                _(
+                    "You have no pace set yet. Set one on a roadmap on your dashboard (hours a week or a "
+                    "target date), and this week's topics show here."
+                ),
+                _("Your dashboard: %(url)s") % {"url": dashboard_url},
+            ]
         )
+    week = date_format(week_of, "DATE_FORMAT")
     if this_week:
-        lines = [f"This week's plan (week of {week_of:%-d %b %Y}):"]
+        lines = [_("This week's plan (week of %(week)s):") % {"week": week}]
     else:  # the week's block has passed: the next one is next week's
-        lines = [f"Your plan for the week of {week_of:%-d %b %Y}, as it stands on {today:%a %-d %b}:"]
+        lines = [
+            _("Your plan for the week of %(week)s, as it stands on %(today)s:")
+            % {"week": week, "today": date_format(today, "SHORT_DATE_FORMAT")}
+        ]
     asked = sum(data.pace.forecast.hours_per_week for data in planned if data.pace.week)
     block = minutes / 60
     if block < asked:
         lines += [
             "",
-            f"This block is {_hours(block)} h of the {asked} h a week your plan asks: "
-            f"find {_hours(asked - block)} h more in your week, or lower your pace on your dashboard.",
+            _(
+                "This block is %(block)s h of the %(asked)s h a week your plan asks: "
+                "find %(more)s h more in your week, or lower your pace on your dashboard."
+            )
+            % {"block": _hours(block), "asked": asked, "more": _hours(asked - block)},
         ]
     for data in planned:
-        lines += ["", f"{data.roadmap.title}, {data.pace.forecast.hours_per_week} h a week:"]
+        lines += [
+            "",
+            _("%(roadmap)s, %(hours)s h a week:")
+            % {"roadmap": data.roadmap.title, "hours": data.pace.forecast.hours_per_week},
+        ]
         if not data.pace.week:
-            lines.append("Every topic is done or skipped.")
+            lines.append(_("Every topic is done or skipped."))
         for row in data.pace.week:
-            started = "in progress, " if row.status == Status.IN_PROGRESS else ""
-            lines.append(f"- {row.topic.title} ({started}{row.topic.estimated_hours} h): {absolute(row.topic.url)}")
-    lines += ["", f"Your dashboard: {dashboard_url}"]
+            values = {"topic": row.topic.title, "hours": row.topic.estimated_hours, "url": absolute(row.topic.url)}
+            if row.status == Status.IN_PROGRESS:
+                lines.append(_("- %(topic)s (in progress, %(hours)s h): %(url)s") % values)
+            else:
+                lines.append(_("- %(topic)s (%(hours)s h): %(url)s") % values)
+    lines += ["", _("Your dashboard: %(url)s") % {"url": dashboard_url}]
     return "\n".join(lines)
 
 
@@ -144,7 +166,7 @@ def study_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", NAME)
+    calendar.add("x-wr-calname", str(NAME))
     calendar.add("x-wr-timezone", time_zone.key)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
@@ -155,7 +177,7 @@ def study_calendar(
     event.add("dtstart", start)
     event.add("dtend", start + dt.timedelta(minutes=feed.minutes))
     event.add("rrule", {"freq": "weekly", "byday": [BYDAY[feed.weekday]]})
-    event.add("summary", SUMMARY)
+    event.add("summary", str(SUMMARY))
     this_week = pace.week_start(now, time_zone)
     week_of = pace.week_start(next_block(start, now, time_zone), time_zone)
     event.add(

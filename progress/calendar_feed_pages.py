@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import throttle
+from accounts.languages import language_of
 from mlepath.client import client_address
 from progress import calendar, selectors, services
 from progress.dashboard import dashboard_for
@@ -33,18 +35,23 @@ def calendar_feed(request, token):
     if feed is None:
         address = client_address(request)
         if throttle.hit(throttle.FEED_MISSES_PER_ADDRESS, address) > throttle.FEED_MISSES_PER_ADDRESS.attempts:
-            response = HttpResponse("Too many calendar links that do not exist were asked for.", status=429)
+            response = HttpResponse(_("Too many calendar links that do not exist were asked for."), status=429)
             response["Retry-After"] = str(throttle.retry_after(throttle.FEED_MISSES_PER_ADDRESS, address))
             return response
         raise Http404("No calendar feed has this address.")
     now = timezone.now()
-    body = calendar.study_calendar(
-        feed=feed,
-        dashboard=dashboard_for(feed.learner, now=now),
-        now=now,
-        absolute=request.build_absolute_uri,
-    )
+    # In the learner's language, whoever fetches it: the calendar service's
+    # request says nothing of the reader (their titles are read in it too).
+    language = language_of(feed.learner)
+    with translation.override(language):
+        body = calendar.study_calendar(
+            feed=feed,
+            dashboard=dashboard_for(feed.learner, now=now),
+            now=now,
+            absolute=request.build_absolute_uri,
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Language"] = language
     response["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -70,19 +77,19 @@ def calendar_feed_manage(request):
     action = request.POST.get("action")
     if action == "revoke":
         if services.revoke_feed(learner=request.user):
-            messages.success(request, "Your calendar link is revoked: calendar apps get nothing from it any more.")
+            messages.success(request, _("Your calendar link is revoked: calendar apps get nothing from it any more."))
         return redirect(f"{reverse('account')}#calendar")
     if action == "renew":
         feed = selectors.calendar_feed_of(request.user)
         if feed is None:
-            return _calendar_feed_refused(request, error="You have no calendar link to renew: create one.")
+            return _calendar_feed_refused(request, error=_("You have no calendar link to renew: create one."))
         token = services.create_or_renew_feed(
             learner=request.user, weekday=feed.weekday, start=feed.start, minutes=feed.minutes
         )
-        messages.success(request, "Your calendar link is renewed, and the old one no longer works.")
+        messages.success(request, _("Your calendar link is renewed, and the old one no longer works."))
         return _show_once(request, token)
     if action not in ("create", "update"):
-        return _calendar_feed_refused(request, error="Choose to create, renew, change or revoke your calendar link.")
+        return _calendar_feed_refused(request, error=_("Choose to create, renew, change or revoke your calendar link."))
     form = CalendarFeedForm(request.POST, auto_id="calendar-%s")
     if not form.is_valid():
         return _calendar_feed_refused(request, form=form)
@@ -90,12 +97,12 @@ def calendar_feed_manage(request):
     try:
         if action == "update":
             if not services.update_feed_block(learner=request.user, **block):
-                return _calendar_feed_refused(request, error="You have no calendar link to change: create one.")
-            messages.success(request, "Your study block is changed; calendar apps show it at their next refresh.")
+                return _calendar_feed_refused(request, error=_("You have no calendar link to change: create one."))
+            messages.success(request, _("Your study block is changed; calendar apps show it at their next refresh."))
             return redirect(f"{reverse('account')}#calendar")
         token = services.create_or_renew_feed(learner=request.user, **block)
     except services.FeedError as error:
         form.add_error(None, str(error))
         return _calendar_feed_refused(request, form=form)
-    messages.success(request, "Your calendar link is ready.")
+    messages.success(request, _("Your calendar link is ready."))
     return _show_once(request, token)

@@ -23,7 +23,7 @@ from progress.selectors import (
     summarised,
     with_summary,
 )
-from roadmap.models import Roadmap, Topic
+from roadmap.models import Roadmap, Topic, in_language
 from roadmap.selectors import ProjectEntry, roadmap_outline
 
 NEXT_UP_LIMIT = 5
@@ -199,11 +199,19 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
             next_up.append((row.topic, roadmap, row.status))
             seen.add(row.topic.pk)
 
-    works = list(
-        ProjectWork.objects.filter(learner=learner, project__retired=False).values_list(
-            "project_id", "state", "project__slug", "project__title", "project__estimated_hours"
+    works = [
+        (pk, state, slug, in_language(title, translations, "title"), hours)
+        for pk, state, slug, title, translations, hours in ProjectWork.objects.filter(
+            learner=learner, project__retired=False
+        ).values_list(
+            "project_id",
+            "state",
+            "project__slug",
+            "project__title",
+            "project__translations",
+            "project__estimated_hours",
         )
-    )
+    ]
     open_projects = project_figures(shaped, works)
 
     recent = (

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -44,7 +46,8 @@ def pace(request, slug):
     follow = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).first()
     if follow is None:
         if request.method == "POST":
-            messages.error(request, f"Follow {roadmap.title} to set a pace on it: it then appears on your dashboard.")
+            message = _("Follow %(title)s to set a pace on it: it then appears on your dashboard.")
+            messages.error(request, message % {"title": roadmap.title})
             return redirect(roadmap)
         return render(request, "progress/roadmap_pace.html", {"roadmap": roadmap, "follow": None})
     status = 200
@@ -59,7 +62,7 @@ def pace(request, slug):
         )
     elif request.POST.get("action") == "clear":
         if services.clear_pace(learner=request.user, roadmap=roadmap):
-            messages.success(request, f"Your pace on {roadmap.title} is removed.")
+            messages.success(request, _("Your pace on %(title)s is removed.") % {"title": roadmap.title})
         return _to_dashboard_card(request, roadmap)
     else:
         form = PaceForm(request.POST, prefix=roadmap.slug)
@@ -79,8 +82,12 @@ def pace(request, slug):
             else:
                 messages.success(
                     request,
-                    f"Planned: {roadmap.title} at {follow.hours_per_week} hours a week, "
-                    f"to finish by {follow.target_date:%-d %b %Y}.",
+                    _("Planned: %(title)s at %(hours)s hours a week, to finish by %(date)s.")
+                    % {
+                        "title": roadmap.title,
+                        "hours": follow.hours_per_week,
+                        "date": formats.date_format(follow.target_date, "DATE_FORMAT"),
+                    },
                 )
                 return _to_dashboard_card(request, roadmap)
         # 422 is swapped by htmx (see htmx-config in base.html), so the errors show in place.
@@ -135,12 +142,14 @@ def import_json(request):
             data = transfer.parse_import(upload.read(transfer.MAX_IMPORT_BYTES + 1))
             topics, events = transfer.import_progress(learner=request.user, data=data)
         except transfer.ImportError_ as exc:
-            form.add_error("file", f"Nothing was imported. {exc}")
+            form.add_error("file", _("Nothing was imported. %(reason)s") % {"reason": exc})
         else:
-            messages.success(
-                request,
-                f"Imported {topics} topic{'s' if topics != 1 else ''} and {events} event{'s' if events != 1 else ''}.",
-            )
+            counted = {
+                "topics": ngettext("%(count)d topic", "%(count)d topics", topics) % {"count": topics},
+                "events": ngettext("%(count)d event", "%(count)d events", events) % {"count": events},
+            }
+            # Translators: "Imported 3 topics and 7 events."; the counts are the two phrases above.
+            messages.success(request, _("Imported %(topics)s and %(events)s.") % counted)
             return redirect("dashboard")
     status = 400 if form.errors else 200
     return render(request, "progress/import.html", {"form": form}, status=status)

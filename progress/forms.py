@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext, gettext_lazy
 
 from mlepath.text import validate_line, validate_text
 from progress.models import (
@@ -23,29 +24,31 @@ class WebURLField(forms.URLField):
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label="Note",
+        label=gettext_lazy("Note"),
         required=False,
         strip=False,
         max_length=NOTE_MAX_LENGTH,
         validators=[validate_text],
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Private: only you can see it. Saved automatically as you type.",
+        help_text=gettext_lazy("Private: only you can see it. Saved automatically as you type."),
     )
 
 
 class EvidenceForm(forms.Form):
     url = WebURLField(
-        label="Link",
+        label=gettext_lazy("Link"),
         max_length=500,
         assume_scheme="https",
         validators=[validate_line],
-        help_text="A notebook, repository or write-up that shows your work.",
+        help_text=gettext_lazy("A notebook, repository or write-up that shows your work."),
     )
-    title = forms.CharField(label="Title", max_length=120, required=False, validators=[validate_line])
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120, required=False, validators=[validate_line])
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Progress file (JSON)", help_text="A file downloaded with “Export JSON”.")
+    file = forms.FileField(
+        label=gettext_lazy("Progress file (JSON)"), help_text=gettext_lazy("A file downloaded with “Export JSON”.")
+    )
 
 
 class PaceForm(forms.Form):
@@ -53,41 +56,56 @@ class PaceForm(forms.Form):
     other is worked out from the hours left (progress.services.set_pace)."""
 
     basis = forms.ChoiceField(
-        label="Plan by",
-        choices=[(PlanBasis.HOURS, "By hours a week"), (PlanBasis.DATE, "By a target date")],
+        label=gettext_lazy("Plan by"),
+        choices=[
+            (PlanBasis.HOURS, gettext_lazy("By hours a week")),
+            (PlanBasis.DATE, gettext_lazy("By a target date")),
+        ],
         initial=PlanBasis.HOURS,
         widget=forms.RadioSelect,
     )
-    hours_per_week = forms.IntegerField(label="Hours a week", min_value=1, max_value=MAX_HOURS_PER_WEEK, required=False)
+    hours_per_week = forms.IntegerField(
+        label=gettext_lazy("Hours a week"), min_value=1, max_value=MAX_HOURS_PER_WEEK, required=False
+    )
     target_date = forms.DateField(
-        label="Target date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Target date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
         data = super().clean()
         basis = data.get("basis")
         if basis == PlanBasis.HOURS and data.get("hours_per_week") is None and "hours_per_week" not in self.errors:
-            self.add_error("hours_per_week", "Enter the hours a week you plan to study.")
+            self.add_error("hours_per_week", gettext("Enter the hours a week you plan to study."))
         if basis == PlanBasis.DATE and data.get("target_date") is None and "target_date" not in self.errors:
-            self.add_error("target_date", "Enter the date you want to finish by.")
+            self.add_error("target_date", gettext("Enter the date you want to finish by."))
         return data
+
+
+def _length_choices() -> list[tuple[int, str]]:
+    """The study block's lengths, read when the form shows or checks them: in the active language."""
+    return [(minutes, duration_label(minutes)) for minutes in (30, 45, 60, 90, 120, 150, 180, 240, 300, 360, 480)]
 
 
 class CalendarFeedForm(forms.Form):
     """The weekly study block of a calendar feed (progress.services.create_or_renew_feed)."""
 
     weekday = forms.TypedChoiceField(
-        label="Day", choices=CalendarFeed.Weekday.choices, coerce=int, initial=CalendarFeed.Weekday.SATURDAY
+        label=gettext_lazy("Day"),
+        choices=CalendarFeed.Weekday.choices,
+        coerce=int,
+        initial=CalendarFeed.Weekday.SATURDAY,
     )
     start = forms.TimeField(
-        label="Start time",
+        label=gettext_lazy("Start time"),
         initial=dt.time(10, 0),
         input_formats=["%H:%M", "%H:%M:%S"],
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     minutes = forms.TypedChoiceField(
-        label="Length",
-        choices=[(minutes, duration_label(minutes)) for minutes in (30, 45, 60, 90, 120, 150, 180, 240, 300, 360, 480)],
+        label=gettext_lazy("Length"),
+        choices=_length_choices,
         coerce=int,
         initial=FEED_DEFAULT_MINUTES,
     )

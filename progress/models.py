@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 5
@@ -14,10 +15,10 @@ FEED_MIN_MINUTES, FEED_DEFAULT_MINUTES, FEED_MAX_MINUTES = 30, 120, 480
 
 
 class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    SKIPPED = "skipped", "Skipped"
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    DONE = "done", gettext_lazy("Done")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
 
 
 class Progress(models.Model):
@@ -77,10 +78,10 @@ class ProgressEvent(models.Model):
     calendar, streaks and undo are all read from here."""
 
     class Reason(models.TextChoices):
-        SET = "set", "Set by the learner"
-        RESET = "reset", "Roadmap reset"
-        UNDO = "undo", "Reset undone"
-        IMPORT = "import", "Imported"
+        SET = "set", gettext_lazy("Set by the learner")
+        RESET = "reset", gettext_lazy("Roadmap reset")
+        UNDO = "undo", gettext_lazy("Reset undone")
+        IMPORT = "import", gettext_lazy("Imported")
 
     # No index of its own: (learner, created_at) below serves every query by learner.
     learner = models.ForeignKey(
@@ -152,8 +153,8 @@ class ProgressSummary(models.Model):
 
 
 class PlanBasis(models.TextChoices):
-    HOURS = "hours", "Hours a week"
-    DATE = "date", "Target date"
+    HOURS = "hours", gettext_lazy("Hours a week")
+    DATE = "date", gettext_lazy("Target date")
 
 
 class RoadmapFollow(models.Model):
@@ -219,24 +220,28 @@ class PlanChange(models.Model):
 
 
 def duration_label(minutes: int) -> str:
-    """90 → "1 hour 30 minutes"."""
+    """90 → "1 hour 30 minutes", in the active language."""
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if minutes or not hours:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts)
+    hours_text = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    minutes_text = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    if not hours:
+        return minutes_text
+    if not minutes:
+        return hours_text
+    # Translators: a length of time, as "1 hour 30 minutes".
+    return pgettext("duration", "%(hours)s %(minutes)s") % {"hours": hours_text, "minutes": minutes_text}
 
 
 class Weekday(models.IntegerChoices):
     """Python's numbering (date.weekday()): Monday is 0."""
 
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, gettext_lazy("Monday")
+    TUESDAY = 1, gettext_lazy("Tuesday")
+    WEDNESDAY = 2, gettext_lazy("Wednesday")
+    THURSDAY = 3, gettext_lazy("Thursday")
+    FRIDAY = 4, gettext_lazy("Friday")
+    SATURDAY = 5, gettext_lazy("Saturday")
+    SUNDAY = 6, gettext_lazy("Sunday")
 
 
 class CalendarFeed(models.Model):
@@ -291,11 +296,11 @@ PROJECT_NOTE_MAX_LENGTH = 2_000
 class ProjectState(models.TextChoices):
     """A learner's work on a project; "not started" is no row at all."""
 
-    IN_PROGRESS = "in_progress", "In progress"
-    SUBMITTED = "submitted", "Submitted for review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved by a mentor"
-    SELF_ASSESSED = "self_assessed", "Complete (self-assessed)"
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    SUBMITTED = "submitted", gettext_lazy("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+    APPROVED = "approved", gettext_lazy("Approved by a mentor")
+    SELF_ASSESSED = "self_assessed", gettext_lazy("Complete (self-assessed)")
 
 
 # A project counts as complete in either state: approved by a mentor, or marked
@@ -319,9 +324,9 @@ class ProjectWork(models.Model):
     project = models.ForeignKey("roadmap.Project", on_delete=models.CASCADE, related_name="work")
     state = models.CharField(max_length=17, choices=ProjectState, default=ProjectState.IN_PROGRESS)
     checked = models.ManyToManyField("roadmap.ProjectCriterion", blank=True, related_name="+")
-    repository_url = models.URLField("Repository", max_length=500, blank=True)
-    writeup_url = models.URLField("Write-up", max_length=500, blank=True)
-    demo_url = models.URLField("Demo", max_length=500, blank=True)
+    repository_url = models.URLField(gettext_lazy("Repository"), max_length=500, blank=True)
+    writeup_url = models.URLField(gettext_lazy("Write-up"), max_length=500, blank=True)
+    demo_url = models.URLField(gettext_lazy("Demo"), max_length=500, blank=True)
     note = models.TextField(blank=True, max_length=PROJECT_NOTE_MAX_LENGTH)
     started_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -360,14 +365,11 @@ class ProjectWork(models.Model):
 
     @property
     def links(self) -> list[tuple[str, str]]:
+        """(label, url) of each link given, labelled as its field (in the active language)."""
         return [
-            (label, url)
-            for label, url in (
-                ("Repository", self.repository_url),
-                ("Write-up", self.writeup_url),
-                ("Demo", self.demo_url),
-            )
-            if url
+            (str(self._meta.get_field(name).verbose_name), url)
+            for name in ("repository_url", "writeup_url", "demo_url")
+            if (url := getattr(self, name))
         ]
 
 
@@ -393,13 +395,13 @@ class Portfolio(models.Model):
     showing only what they choose of their approved work and completion."""
 
     learner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio")
-    public = models.BooleanField("Show my portfolio", default=False)
-    show_completion = models.BooleanField("Show my roadmap completion", default=False)
-    bio = models.TextField("Short bio", max_length=600, blank=True)
-    link_1 = models.URLField("Link 1", max_length=300, blank=True)
-    link_2 = models.URLField("Link 2", max_length=300, blank=True)
-    link_3 = models.URLField("Link 3", max_length=300, blank=True)
-    noindex = models.BooleanField("Ask search engines not to index it", default=True)
+    public = models.BooleanField(gettext_lazy("Show my portfolio"), default=False)
+    show_completion = models.BooleanField(gettext_lazy("Show my roadmap completion"), default=False)
+    bio = models.TextField(gettext_lazy("Short bio"), max_length=600, blank=True)
+    link_1 = models.URLField(gettext_lazy("Link 1"), max_length=300, blank=True)
+    link_2 = models.URLField(gettext_lazy("Link 2"), max_length=300, blank=True)
+    link_3 = models.URLField(gettext_lazy("Link 3"), max_length=300, blank=True)
+    noindex = models.BooleanField(gettext_lazy("Ask search engines not to index it"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -84,7 +86,7 @@ def set_status(request, slug, topic_slug):
     # hx-vals, a button in its value (with htmx, or submitting the page's form).
     status = request.POST.get("status", "")
     if status not in Status.values:
-        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+        return HttpResponseBadRequest(_("Choose one of: not_started, in_progress, done, skipped."))
     roadmap, topic = or_404(topic_on_roadmap(roadmap_slug=slug, topic_slug=topic_slug), "No such topic on this roadmap")
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
@@ -107,12 +109,14 @@ def set_status(request, slug, topic_slug):
 MAP_NEXT_LIMIT = 3
 # The icon of each status on the map, beside its label (the legend shows the same).
 STATUS_ICONS = {Status.DONE: "✓", Status.IN_PROGRESS: "◐", Status.SKIPPED: "↷"}
+# A project's state on the map: the state's own label, shortened where a box has
+# no room for it ("Approved by a mentor", "Complete (self-assessed)").
 PROJECT_LABELS = {
-    ProjectState.IN_PROGRESS: ("◐", "In progress", Status.IN_PROGRESS),
-    ProjectState.SUBMITTED: ("◐", "Submitted for review", Status.IN_PROGRESS),
-    ProjectState.CHANGES_REQUESTED: ("◐", "Changes requested", Status.IN_PROGRESS),
-    ProjectState.APPROVED: ("✓", "Approved", Status.DONE),
-    ProjectState.SELF_ASSESSED: ("✓", "Complete", Status.DONE),
+    ProjectState.IN_PROGRESS: ("◐", ProjectState.IN_PROGRESS.label, Status.IN_PROGRESS),
+    ProjectState.SUBMITTED: ("◐", ProjectState.SUBMITTED.label, Status.IN_PROGRESS),
+    ProjectState.CHANGES_REQUESTED: ("◐", ProjectState.CHANGES_REQUESTED.label, Status.IN_PROGRESS),
+    ProjectState.APPROVED: ("✓", gettext_lazy("Approved"), Status.DONE),
+    ProjectState.SELF_ASSESSED: ("✓", gettext_lazy("Complete"), Status.DONE),
 }
 
 
@@ -143,7 +147,7 @@ def roadmap_map(request, slug):
             if node.status in STATUS_ICONS:
                 node.icon, node.label = STATUS_ICONS[node.status], Status(node.status).label
             elif node.next:
-                node.icon, node.label = "→", "Next"
+                node.icon, node.label = "→", pgettext("topic", "Next")
     titles = {topic.pk: topic.title for section in outline for topic in section.topics}
     builds_on = {
         topic.pk: ", ".join(titles[pk] for pk in topic.prerequisite_ids if pk in titles)
@@ -158,7 +162,7 @@ def roadmap_map(request, slug):
         "tracking": tracking,
         "next_ids": next_ids,
         "project_states": project_states,
-        "state_labels": {state: label for state, (_, label, _) in PROJECT_LABELS.items()},
+        "state_labels": {state: label for state, (_icon, label, _status) in PROJECT_LABELS.items()},
         "statuses": Status,
     }
     if request.htmx:  # after a change in the side panel: the maps and the bar, redrawn in place
@@ -190,9 +194,11 @@ def default_view(request, slug):
     map_view = request.POST.get("view") == "map"
     services.set_default_view(learner=request.user, roadmap=roadmap, map_view=map_view)
     if map_view:
-        messages.success(request, f"{roadmap.title} now opens as this map. The list stays one click away.")
+        messages.success(
+            request, _("%(title)s now opens as this map. The list stays one click away.") % {"title": roadmap.title}
+        )
         return redirect("roadmap_map", slug=roadmap.slug)
-    messages.success(request, f"{roadmap.title} now opens as its list.")
+    messages.success(request, _("%(title)s now opens as its list.") % {"title": roadmap.title})
     return redirect(roadmap)
 
 
@@ -201,10 +207,12 @@ def follow(request, slug):
     roadmap = or_404(published_roadmap(slug), "No such roadmap")
     if request.POST.get("action") == "unfollow":
         services.unfollow_roadmap(learner=request.user, roadmap=roadmap)
-        messages.success(request, f"{roadmap.title} is no longer on your dashboard. Your progress is kept.")
+        messages.success(
+            request, _("%(title)s is no longer on your dashboard. Your progress is kept.") % {"title": roadmap.title}
+        )
     else:
         services.follow_roadmap(learner=request.user, roadmap=roadmap)
-        messages.success(request, f"{roadmap.title} is now on your dashboard.")
+        messages.success(request, _("%(title)s is now on your dashboard.") % {"title": roadmap.title})
     return redirect(roadmap)
 
 
@@ -215,7 +223,7 @@ def reset(request, slug):
     if request.method == "POST":
         batch = services.reset_roadmap(learner=request.user, roadmap=roadmap)
         if batch is None:
-            messages.info(request, "There was no progress to reset.")
+            messages.info(request, _("There was no progress to reset."))
             return redirect(roadmap)
         return render(request, "progress/roadmap_reset.html", {"roadmap": roadmap, "batch": batch, "done": True})
     data = selectors.roadmap_progress(roadmap, roadmap_outline(roadmap), selectors.statuses_of(request.user))
@@ -229,10 +237,13 @@ def reset_undo(request, slug):
     try:
         batch = uuid.UUID(request.POST.get("batch", ""))
     except ValueError:
-        return HttpResponseBadRequest("This undo link is not valid.")
+        return HttpResponseBadRequest(_("This undo link is not valid."))
     restored = services.undo_reset(learner=request.user, batch=batch)
     if restored:
-        messages.success(request, f"Restored {restored} topic{'s' if restored != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Restored %(count)d topic.", "Restored %(count)d topics.", restored) % {"count": restored},
+        )
     else:
-        messages.info(request, "Nothing to restore: those topics have changed since the reset.")
+        messages.info(request, _("Nothing to restore: those topics have changed since the reset."))
     return redirect(roadmap)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from mlepath import writers
 from progress import pace, summary
@@ -191,7 +192,14 @@ def add_evidence(*, learner, topic: Topic, url: str, title: str = "") -> Evidenc
     if existing:
         return existing
     if progress.evidence.count() >= EVIDENCE_MAX_LINKS:
-        raise EvidenceLimitReached(f"A topic holds at most {EVIDENCE_MAX_LINKS} evidence links.")
+        raise EvidenceLimitReached(
+            ngettext(
+                "A topic holds at most %(count)d evidence link.",
+                "A topic holds at most %(count)d evidence links.",
+                EVIDENCE_MAX_LINKS,
+            )
+            % {"count": EVIDENCE_MAX_LINKS}
+        )
     return Evidence.objects.create(progress=progress, url=url, title=title)
 
 
@@ -223,18 +231,21 @@ def set_pace(
     remaining = _remaining_hours(learner=learner, roadmap=roadmap)
     if hours_per_week is not None:
         if not 1 <= hours_per_week <= MAX_HOURS_PER_WEEK:
-            raise PlanError(f"Choose from 1 to {MAX_HOURS_PER_WEEK} hours a week.")
+            raise PlanError(gettext("Choose from 1 to %(max)d hours a week.") % {"max": MAX_HOURS_PER_WEEK})
         basis = PlanBasis.HOURS
         target_date = pace.finish_date(remaining=remaining, hours_per_week=hours_per_week, today=today)
     else:
         if target_date <= today:
-            raise PlanError("Choose a date after today.")
+            raise PlanError(gettext("Choose a date after today."))
         basis = PlanBasis.DATE
         hours_per_week = pace.hours_per_week_for(remaining=remaining, target=target_date, today=today)
         if hours_per_week > MAX_HOURS_PER_WEEK:
             raise PlanError(
-                f"That date needs {hours_per_week} hours a week for the {remaining:.0f} hours left; "
-                f"choose a later date (at most {MAX_HOURS_PER_WEEK} hours a week)."
+                gettext(
+                    "That date needs %(needed)d hours a week for the %(remaining)s hours left; "
+                    "choose a later date (at most %(max)d hours a week)."
+                )
+                % {"needed": hours_per_week, "remaining": f"{remaining:.0f}", "max": MAX_HOURS_PER_WEEK}
             )
     plan = {"plan_basis": basis, "hours_per_week": hours_per_week, "target_date": target_date}
     follow, _ = RoadmapFollow.objects.update_or_create(learner=learner, roadmap=roadmap, defaults=plan)
@@ -266,11 +277,14 @@ class FeedError(ValueError):
 
 def _study_block(*, weekday: int, start: dt.time, minutes: int) -> dict:
     if weekday not in CalendarFeed.Weekday.values:
-        raise FeedError("Choose a day of the week.")
+        raise FeedError(gettext("Choose a day of the week."))
     if start.tzinfo is not None:
-        raise FeedError("Give the time as it reads on your clock, without a time zone.")
+        raise FeedError(gettext("Give the time as it reads on your clock, without a time zone."))
     if not FEED_MIN_MINUTES <= minutes <= FEED_MAX_MINUTES:
-        raise FeedError(f"Choose from {FEED_MIN_MINUTES} minutes to {FEED_MAX_MINUTES // 60} hours.")
+        raise FeedError(
+            gettext("Choose from %(min)d minutes to %(max)d hours.")
+            % {"min": FEED_MIN_MINUTES, "max": FEED_MAX_MINUTES // 60}
+        )
     return {"weekday": weekday, "start": start.replace(second=0, microsecond=0), "minutes": minutes}
 
 

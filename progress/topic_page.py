@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -24,10 +25,10 @@ from roadmap.selectors import (
 
 # The status controls of a topic's page and panel, in the order learners use them.
 STATUS_CHOICES = [
-    (Status.DONE, "Done"),
-    (Status.IN_PROGRESS, "In progress"),
-    (Status.SKIPPED, "Skip"),
-    (Status.NOT_STARTED, "Not started"),
+    (Status.DONE, Status.DONE.label),
+    (Status.IN_PROGRESS, Status.IN_PROGRESS.label),
+    (Status.SKIPPED, gettext_lazy("Skip")),
+    (Status.NOT_STARTED, Status.NOT_STARTED.label),
 ]
 
 
@@ -92,7 +93,7 @@ def topic_status(request, slug):
     """The status controls of a topic's page and of the side panel."""
     status = request.POST.get("status", "")
     if status not in Status.values:
-        return HttpResponseBadRequest("Choose one of: not_started, in_progress, done, skipped.")
+        return HttpResponseBadRequest(gettext("Choose one of: not_started, in_progress, done, skipped."))
     content = or_404(topic_content(slug), "No such topic")
     panel_roadmap = _panel_roadmap(request, content)
     if panel_roadmap:
@@ -139,7 +140,7 @@ def topic_note(request, slug):
     if form.is_valid():
         services.save_note(learner=request.user, topic=topic, note=form.cleaned_data["note"])
         if not request.htmx:
-            messages.success(request, "Note saved.")
+            messages.success(request, gettext("Note saved."))
             return redirect(topic)
     # 422 is swapped by htmx (see htmx-config in base.html), so the error shows in place.
     status = 200 if form.is_valid() else (422 if request.htmx else 400)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mlepath.text import has_control_character, has_lone_surrogate, validate_line, validate_text
 from progress import summary
@@ -170,97 +172,132 @@ def _check(validate, value, where: str) -> None:
     try:
         validate(value)
     except ValidationError as exc:
-        raise ImportError_(f"{where}: {exc.messages[0]}") from None
+        raise ImportError_(_("%(where)s: %(error)s") % {"where": where, "error": exc.messages[0]}) from None
 
 
 def _datetime(value, where):
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ImportError_(f"{where}: a date must be text in ISO 8601 form")
+        raise ImportError_(_("%(where)s: a date must be text in ISO 8601 form") % {"where": where})
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise ImportError_(f"{where}: {value!r} is not an ISO 8601 date") from None
+        raise ImportError_(
+            _("%(where)s: %(value)s is not an ISO 8601 date") % {"where": where, "value": repr(value)}
+        ) from None
     if parsed.tzinfo is None:
-        raise ImportError_(f"{where}: {value!r} has no time zone")
+        raise ImportError_(_("%(where)s: %(value)s has no time zone") % {"where": where, "value": repr(value)})
     # Far-off dates overflow on conversion to UTC, or are stored where no driver can read them back.
     if not EARLIEST <= parsed <= timezone.now() + dt.timedelta(days=1):
-        raise ImportError_(f"{where}: {value!r} is not a date between 2000 and today")
+        raise ImportError_(
+            _("%(where)s: %(value)s is not a date between 2000 and today") % {"where": where, "value": repr(value)}
+        )
     return parsed
 
 
 def parse_import(raw: bytes) -> dict:
     """Validate an exported file; raise ImportError_ with the first problem found."""
     if len(raw) > MAX_IMPORT_BYTES:
-        raise ImportError_(f"The file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+        raise ImportError_(_("The file is larger than %(size)d MB.") % {"size": MAX_IMPORT_BYTES // 1024 // 1024})
     try:
         data = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, absurd nesting, 5,000-digit numbers
-        raise ImportError_("The file is not JSON exported by MLE Path.") from None
+        raise ImportError_(_("The file is not JSON exported by MLE Path.")) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportError_("The file is not a progress export of MLE Path.")
+        raise ImportError_(_("The file is not a progress export of MLE Path."))
     if data.get("version") != VERSION:
-        raise ImportError_(f"Unsupported export version {data.get('version')!r}; expected {VERSION}.")
+        raise ImportError_(
+            _("Unsupported export version %(version)s; expected %(expected)s.")
+            % {"version": repr(data.get("version")), "expected": VERSION}
+        )
     items, events, following = data.get("progress"), data.get("events", []), data.get("following", [])
     if not isinstance(items, list) or not isinstance(events, list):
-        raise ImportError_("'progress' and 'events' must be lists.")
+        raise ImportError_(_("'progress' and 'events' must be lists."))
     # Counted before anything is looked up: the lookups take every slug at once.
     if len(items) > MAX_IMPORT_ITEMS:
-        raise ImportError_(f"The file holds {len(items)} progress items; an import takes at most {MAX_IMPORT_ITEMS}.")
+        raise ImportError_(
+            ngettext(
+                "The file holds %(count)d progress item; an import takes at most %(max)d.",
+                "The file holds %(count)d progress items; an import takes at most %(max)d.",
+                len(items),
+            )
+            % {"count": len(items), "max": MAX_IMPORT_ITEMS}
+        )
     if len(events) > MAX_IMPORT_EVENTS:
-        raise ImportError_(f"The file holds {len(events)} events; an import takes at most {MAX_IMPORT_EVENTS}.")
+        raise ImportError_(
+            ngettext(
+                "The file holds %(count)d event; an import takes at most %(max)d.",
+                "The file holds %(count)d events; an import takes at most %(max)d.",
+                len(events),
+            )
+            % {"count": len(events), "max": MAX_IMPORT_EVENTS}
+        )
     if not isinstance(following, list) or len(following) > MAX_IMPORT_FOLLOWING:
-        raise ImportError_(f"'following' must be a list of at most {MAX_IMPORT_FOLLOWING} roadmap slugs.")
+        raise ImportError_(
+            _("'following' must be a list of at most %(max)d roadmap slugs.") % {"max": MAX_IMPORT_FOLLOWING}
+        )
     slugs = [entry.get("topic") for entry in [*items, *events] if isinstance(entry, dict)]
     topics = {t.slug: t for t in Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})}
 
     clean_items, seen = [], set()
     for number, item in enumerate(items, start=1):
-        where = f"progress item {number}"
+        where = _("progress item %(number)d") % {"number": number}
         if not isinstance(item, dict):
-            raise ImportError_(f"{where}: must be an object")
+            raise ImportError_(_("%(where)s: must be an object") % {"where": where})
         slug = item.get("topic")
         if not _is_text(slug) or slug not in topics:
-            raise ImportError_(f"{where}: unknown topic {slug!r}")
+            raise ImportError_(_("%(where)s: unknown topic %(slug)s") % {"where": where, "slug": repr(slug)})
         if slug in seen:
-            raise ImportError_(f"{where}: topic {slug!r} appears twice")
+            raise ImportError_(_("%(where)s: topic %(slug)s appears twice") % {"where": where, "slug": repr(slug)})
         seen.add(slug)
+        # The item's place in messages from here on: its number and its topic.
+        at_item = {"number": number, "slug": slug}
+        where = _("progress item %(number)d (%(slug)s)") % at_item
         status = item.get("status")
         if status not in Status.values:
-            raise ImportError_(f"{where} ({slug}): unknown status {status!r}")
+            raise ImportError_(_("%(where)s: unknown status %(status)s") % {"where": where, "status": repr(status)})
         note = item.get("note") or ""
         if not isinstance(note, str) or len(note) > NOTE_MAX_LENGTH:
-            raise ImportError_(f"{where} ({slug}): the note must be text of at most {NOTE_MAX_LENGTH} characters")
-        _check(validate_text, note, f"{where} ({slug}) note")
+            raise ImportError_(
+                _("%(where)s: the note must be text of at most %(max)d characters")
+                % {"where": where, "max": NOTE_MAX_LENGTH}
+            )
+        _check(validate_text, note, _("progress item %(number)d (%(slug)s) note") % at_item)
         evidence = item.get("evidence") or []
         if not isinstance(evidence, list) or len(evidence) > EVIDENCE_MAX_LINKS:
-            raise ImportError_(f"{where} ({slug}): at most {EVIDENCE_MAX_LINKS} evidence links")
+            raise ImportError_(
+                _("%(where)s: at most %(max)d evidence links") % {"where": where, "max": EVIDENCE_MAX_LINKS}
+            )
         clean_evidence = []
         for link in evidence:
             url = link.get("url") if isinstance(link, dict) else None
             title = (link.get("title") or "") if isinstance(link, dict) else ""
             try:
-                if not _is_text(url) or len(url) > 500 or url in {u for u, _ in clean_evidence}:
+                if not _is_text(url) or len(url) > 500 or url in {known for known, _title in clean_evidence}:
                     raise ValidationError("not text, too long or listed twice")
                 _url(url)
             except (ValidationError, TypeError):
                 raise ImportError_(
-                    f"{where} ({slug}): evidence link {url!r} is not an http(s) URL "
-                    "of at most 500 characters, listed once"
+                    _("%(where)s: evidence link %(url)s is not an http(s) URL of at most 500 characters, listed once")
+                    % {"where": where, "url": repr(url)}
                 ) from None
             if not isinstance(title, str) or len(title) > 120:
-                raise ImportError_(f"{where} ({slug}): evidence titles are text of at most 120 characters")
-            _check(validate_line, title, f"{where} ({slug}) evidence title")
+                raise ImportError_(
+                    _("%(where)s: evidence titles are text of at most 120 characters") % {"where": where}
+                )
+            _check(validate_line, title, _("progress item %(number)d (%(slug)s) evidence title") % at_item)
             clean_evidence.append((url, title))
-        completed_at = _datetime(item.get("completed_at"), f"{where} ({slug}) completed_at")
+        # Translators: a place in an imported file; %(field)s is the name of a field in the file (completed_at).
+        field_of_item = _("progress item %(number)d (%(slug)s) %(field)s")
+        completed_at = _datetime(item.get("completed_at"), field_of_item % {**at_item, "field": "completed_at"})
         if status == Status.DONE and completed_at is None:
-            raise ImportError_(f"{where} ({slug}): a done topic needs completed_at")
+            raise ImportError_(_("%(where)s: a done topic needs completed_at") % {"where": where})
         clean_items.append(
             {
                 "topic": topics[slug],
                 "status": status,
-                "started_at": _datetime(item.get("started_at"), f"{where} ({slug}) started_at"),
+                "started_at": _datetime(item.get("started_at"), field_of_item % {**at_item, "field": "started_at"}),
                 "completed_at": completed_at,
                 "note": note,
                 "evidence": clean_evidence,
@@ -269,22 +306,24 @@ def parse_import(raw: bytes) -> dict:
 
     clean_events = []
     for number, event in enumerate(events, start=1):
-        where = f"event {number}"
+        where = _("event %(number)d") % {"number": number}
         if not isinstance(event, dict) or not _is_text(event.get("topic")) or event.get("topic") not in topics:
-            raise ImportError_(f"{where}: unknown topic {event.get('topic') if isinstance(event, dict) else None!r}")
+            slug = event.get("topic") if isinstance(event, dict) else None
+            raise ImportError_(_("%(where)s: unknown topic %(slug)s") % {"where": where, "slug": repr(slug)})
         if event.get("from") not in Status.values or event.get("to") not in Status.values:
-            raise ImportError_(f"{where}: unknown status")
+            raise ImportError_(_("%(where)s: unknown status") % {"where": where})
         if event["from"] == event["to"]:
-            raise ImportError_(f"{where}: 'from' and 'to' are the same")
+            raise ImportError_(_("%(where)s: 'from' and 'to' are the same") % {"where": where})
         reason = event.get("reason", ProgressEvent.Reason.IMPORT)
         if reason not in ProgressEvent.Reason.values:
-            raise ImportError_(f"{where}: unknown reason {reason!r}")
-        at = _datetime(event.get("at"), f"{where} at")
+            raise ImportError_(_("%(where)s: unknown reason %(reason)s") % {"where": where, "reason": repr(reason)})
+        # Translators: a place in an imported file: "at" is the name of a field in the file.
+        at = _datetime(event.get("at"), _("event %(number)d at") % {"number": number})
         if at is None:
-            raise ImportError_(f"{where}: missing 'at'")
+            raise ImportError_(_("%(where)s: missing 'at'") % {"where": where})
         clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
     if not all(_is_text(slug) for slug in following):
-        raise ImportError_("'following' must be a list of roadmap slugs.")
+        raise ImportError_(_("'following' must be a list of roadmap slugs."))
     roadmaps = list(Roadmap.objects.filter(slug__in=following, published=True))
     return {"progress": clean_items, "events": clean_events, "following": roadmaps}
 
@@ -308,8 +347,11 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
     ]
     if len(history) + len(new_events) > MAX_LEARNER_EVENTS:
         raise ImportError_(
-            f"Your history holds {len(history)} events and the file adds {len(new_events)}; "
-            f"a learner's history holds at most {MAX_LEARNER_EVENTS}."
+            _(
+                "Your history holds %(held)d events and the file adds %(added)d; "
+                "a learner's history holds at most %(max)d."
+            )
+            % {"held": len(history), "added": len(new_events), "max": MAX_LEARNER_EVENTS}
         )
     # Create missing rows first (a tick in another tab may race us), then lock them all.
     Progress.objects.bulk_create(

@@ -2,7 +2,8 @@
 
 Files live in ``roadmap/content/``: ``topics.yaml`` holds every topic,
 ``projects.yaml`` every hands-on project, and ``roadmaps/<slug>.yaml`` one
-roadmap each, placing topics and projects into sections by slug.
+roadmap each, placing topics and projects into sections by slug; each other
+language's texts are in ``<code>/`` (roadmap.content_translations).
 Everything is validated before anything is written, and every problem is
 reported with its file, slug and what is wrong.
 """
@@ -12,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from roadmap.content_translations import other_languages, read_translations
 from roadmap.models import ResourceKind
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "content"
@@ -42,6 +45,8 @@ class TopicSpec:
     hours: int
     prerequisites: tuple[str, ...] = ()
     resources: tuple[ResourceSpec, ...] = ()
+    # By language code, the text fields in that language (roadmap.content_translations).
+    translations: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class ProjectSpec:
     datasets: tuple[DatasetSpec, ...] = ()
     tools: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    # By language code, the text fields in that language (roadmap.content_translations).
+    translations: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class SectionSpec:
     summary: str
     topics: tuple[str, ...]
     projects: tuple[str, ...] = ()
+    # By language code, the text fields in that language (roadmap.content_translations).
+    translations: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ class RoadmapSpec:
     # Topics the roadmap expects its learners to know already, taught by another
     # roadmap: what builds on them here is next without them.
     assumes: tuple[str, ...] = ()
+    # By language code, the text fields in that language (roadmap.content_translations).
+    translations: dict = field(default_factory=dict, hash=False)
 
 
 @dataclass
@@ -439,6 +450,7 @@ def read_content(directory: Path = DEFAULT_DIRECTORY) -> Content:
             content.roadmaps.append(roadmap)
     if not reader.errors:
         _check_references(content, reader)
+        read_translations(directory, content, reader.error)
     if reader.errors:
         raise ContentError(reader.errors)
     return content
@@ -518,4 +530,51 @@ def write_content(content: Content, directory: Path) -> list[Path]:
         path = directory / ROADMAPS_DIR / f"{roadmap.slug}.yaml"
         path.write_text(_dump(data), encoding="utf-8")
         written.append(path)
+    for code in other_languages():
+        written += _write_translations(content, directory / code, code)
     return written
+
+
+def _write_translations(content: Content, directory: Path, code: str) -> list[Path]:
+    """One language's texts, in the files roadmap.content_translations reads (none without them)."""
+    if not any(code in topic.translations for topic in content.topics):
+        return []
+    (directory / ROADMAPS_DIR).mkdir(parents=True, exist_ok=True)
+    # What has no translation yet (a topic added in the admin) is left out: the
+    # content check then names it, as loadroadmap would refuse it.
+    files = {
+        directory / TOPICS_FILE: {
+            "topics": {
+                t.slug: t.translations[code]
+                for t in sorted(content.topics, key=lambda t: t.slug)
+                if code in t.translations
+            }
+        }
+    }
+    if content.projects:
+        files[directory / PROJECTS_FILE] = {
+            "projects": {
+                p.slug: {**p.translations[code], "criteria": list(p.translations[code].get("criteria", ()))}
+                for p in sorted(content.projects, key=lambda p: p.slug)
+                if code in p.translations
+            }
+        }
+    for roadmap in content.roadmaps:
+        files[directory / ROADMAPS_DIR / f"{roadmap.slug}.yaml"] = {
+            **roadmap.translations.get(code, {}),
+            "sections": {s.slug: s.translations[code] for s in roadmap.sections if code in s.translations},
+        }
+    name = dict(settings.LANGUAGES)[code]
+    headers = {
+        TOPICS_FILE: "every topic's title and summary",
+        PROJECTS_FILE: "every project's title, brief and acceptance criteria (in the English order)",
+    }
+    for path, data in files.items():
+        source = path.relative_to(directory).as_posix()
+        what = headers.get(source, "this roadmap's title, audience, introduction and sections")
+        header = f"# {name} ({code}): {what}, by slug as in ../{'../' if '/' in source else ''}{source}."
+        path.write_text(
+            f"{header} The content check fails on a slug missing, empty or unknown here.\n" + _dump(data),
+            encoding="utf-8",
+        )
+    return list(files)

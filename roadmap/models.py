@@ -1,9 +1,59 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
 
 SLUG_HELP = "Permanent identifier used in URLs and content files; never reuse it for something else."
+
+
+def shown_language() -> str | None:
+    """The active language when it is not the content's own (English): None for English."""
+    language = translation.get_language()
+    return language if language and language != settings.LANGUAGE_CODE else None
+
+
+def in_language(english: str, translations: dict | None, field: str) -> str:
+    """A text read apart from its instance (values_list): the active language's, else the English."""
+    language = shown_language()
+    return (language and (translations or {}).get(language, {}).get(field)) or english
+
+
+class Translated(models.Model):
+    """Content whose text also exists in other languages: `translations` holds,
+    by language code, each of TEXT_FIELDS ({"ja": {"title": "..."}}), written by
+    the loader from roadmap/content/<code>/.
+
+    An instance read from the database while another language is active shows
+    that language's text in those fields, so every template, mail and message
+    reads the learner's language without knowing of it. Such an instance holds
+    another language's text in English fields: it refuses to be saved, so no
+    translation is ever written over the English (the loader and the admin work
+    in English)."""
+
+    TEXT_FIELDS: tuple[str, ...] = ()
+
+    translations = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_english", None):
+            raise ValueError(f"{self!r} was read in another language: read it in English to change it.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        language = shown_language()
+        texts = language and "translations" in instance.__dict__ and (instance.translations or {}).get(language)
+        if texts:
+            shown = {name: texts[name] for name in cls.TEXT_FIELDS if texts.get(name) and name in instance.__dict__}
+            instance._english = {name: instance.__dict__[name] for name in shown}
+            instance.__dict__.update(shown)
+        return instance
 
 
 class ContentVersion(models.Model):
@@ -52,7 +102,9 @@ class RoadmapQuerySet(models.QuerySet):
         )
 
 
-class Roadmap(models.Model):
+class Roadmap(Translated):
+    TEXT_FIELDS = ("title", "audience", "summary")
+
     slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
     title = models.CharField(max_length=120)
     summary = models.TextField()
@@ -108,7 +160,9 @@ class SectionQuerySet(models.QuerySet):
         return self.filter(roadmap=roadmap).with_live_content()
 
 
-class Section(models.Model):
+class Section(Translated):
+    TEXT_FIELDS = ("title", "summary")
+
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="sections")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=120)
@@ -132,7 +186,9 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(retired=False)
 
 
-class Topic(models.Model):
+class Topic(Translated):
+    TEXT_FIELDS = ("title", "summary")
+
     slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
     title = models.CharField(max_length=160)
     summary = models.TextField()
@@ -179,12 +235,12 @@ class Placement(models.Model):
 
 
 class ResourceKind(models.TextChoices):
-    DOCS = "docs", "Documentation"
-    COURSE = "course", "Course"
-    ARTICLE = "article", "Article"
-    VIDEO = "video", "Video"
-    BOOK = "book", "Book"
-    TOOL = "tool", "Tool"
+    DOCS = "docs", translation.gettext_lazy("Documentation")
+    COURSE = "course", translation.gettext_lazy("Course")
+    ARTICLE = "article", translation.gettext_lazy("Article")
+    VIDEO = "video", translation.gettext_lazy("Video")
+    BOOK = "book", translation.gettext_lazy("Book")
+    TOOL = "tool", translation.gettext_lazy("Tool")
 
 
 class Resource(models.Model):
@@ -228,10 +284,12 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(retired=False)
 
 
-class Project(models.Model):
+class Project(Translated):
     """A hands-on project: a brief, acceptance criteria, suggested data sets and
     tools, and the topics it exercises. Like a topic it is retired, never
     deleted, when it leaves the content files: learners' work on it survives."""
+
+    TEXT_FIELDS = ("title", "brief")
 
     slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
     title = models.CharField(max_length=160)
@@ -259,10 +317,12 @@ class Project(models.Model):
         return reverse("project_detail", args=[self.slug])
 
 
-class ProjectCriterion(models.Model):
+class ProjectCriterion(Translated):
     """One acceptance criterion of a project, by its place in the list: the
     loader rewrites a criterion's text in place, so a learner's tick survives an
     edit of its wording."""
+
+    TEXT_FIELDS = ("text",)
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField()

@@ -4,9 +4,11 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 from django.template.loader import get_template
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from mlepath import cache, sql
@@ -18,7 +20,20 @@ logger = logging.getLogger(__name__)
 
 
 def content_from_database() -> Content:
-    """The live content as the files describe it (for dumproadmap)."""
+    """The live content as the files describe it, every language's (for dumproadmap)."""
+    with translation.override(settings.LANGUAGE_CODE):  # the fields in English (roadmap.models.Translated)
+        return _content_from_database()
+
+
+def _project_translations(project: Project) -> dict:
+    criteria = list(project.criteria.all())
+    return {
+        code: {**texts, "criteria": tuple(c.translations.get(code, {}).get("text", "") for c in criteria)}
+        for code, texts in project.translations.items()
+    }
+
+
+def _content_from_database() -> Content:
     topics = [
         TopicSpec(
             slug=topic.slug,
@@ -28,6 +43,7 @@ def content_from_database() -> Content:
             # A retired topic is not in the files: what builds on it no longer names it.
             prerequisites=tuple(sorted(p.slug for p in topic.prerequisites.all() if not p.retired)),
             resources=tuple(ResourceSpec(title=r.title, url=r.url, kind=r.kind) for r in topic.resources.all()),
+            translations=topic.translations,
         )
         for topic in Topic.objects.live().prefetch_related("resources", "prerequisites").order_by("slug")
     ]
@@ -41,6 +57,7 @@ def content_from_database() -> Content:
             datasets=tuple(DatasetSpec(title=d.title, url=d.url) for d in project.datasets.all()),
             tools=tuple(project.tools),
             topics=tuple(sorted(t.slug for t in project.topics.all() if not t.retired)),
+            translations=_project_translations(project),
         )
         for project in Project.objects.live().prefetch_related("criteria", "datasets", "topics").order_by("slug")
     ]
@@ -60,10 +77,12 @@ def content_from_database() -> Content:
                     summary=section.summary,
                     topics=tuple(p.topic.slug for p in section.placements.all()),
                     projects=tuple(p.project.slug for p in section.project_placements.all()),
+                    translations=section.translations,
                 )
                 for section in roadmap.sections.all()
             ),
             assumes=tuple(sorted(t.slug for t in roadmap.assumed_topics.all() if not t.retired)),
+            translations=roadmap.translations,
         )
         for roadmap in Roadmap.objects.prefetch_related(
             Prefetch("sections", queryset=sections), "assumed_topics"

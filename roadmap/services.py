@@ -4,8 +4,10 @@ are retired, not deleted, so every tick and note on them survives."""
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import translation
 
 from roadmap import signals, tasks
 from roadmap.content import Content, ProjectSpec, RoadmapSpec, TopicSpec
@@ -53,7 +55,23 @@ class LoadReport:
 
 
 def _topic_fields(spec: TopicSpec) -> dict:
-    return {"title": spec.title, "summary": spec.summary, "estimated_hours": spec.hours, "retired": False}
+    return {
+        "title": spec.title,
+        "summary": spec.summary,
+        "estimated_hours": spec.hours,
+        "retired": False,
+        "translations": spec.translations,
+    }
+
+
+def _project_translations(spec: ProjectSpec) -> tuple[dict, list[dict]]:
+    """The project's own texts by language, and each criterion's (by its place)."""
+    own = {code: {k: v for k, v in texts.items() if k != "criteria"} for code, texts in spec.translations.items()}
+    criteria = [
+        {code: {"text": texts["criteria"][order]} for code, texts in spec.translations.items() if texts.get("criteria")}
+        for order in range(len(spec.criteria))
+    ]
+    return own, criteria
 
 
 def _resource_rows(spec: TopicSpec) -> list[tuple]:
@@ -110,29 +128,33 @@ def _upsert_projects(specs: list[ProjectSpec], topics: dict[str, Topic], report:
     by_slug = {}
     for spec in specs:
         project = existing.get(spec.slug)
+        translations, criteria_translations = _project_translations(spec)
         wanted = {
             "title": spec.title,
             "brief": spec.brief,
             "estimated_hours": spec.hours,
             "tools": list(spec.tools),
             "retired": False,
+            "translations": translations,
         }
         if project is None:
             project = Project.objects.create(slug=spec.slug, **wanted)
             criteria, datasets, project_topics = [], [], set()
             outcome = "created"
         else:
-            criteria = [c.text for c in project.criteria.all()]
+            criteria = [(c.text, c.translations) for c in project.criteria.all()]
             datasets = [(d.title, d.url) for d in project.datasets.all()]
             project_topics = {t.slug for t in project.topics.all()}
             outcome = "unchanged"
             if any(getattr(project, name) != value for name, value in wanted.items()):
                 Project.objects.filter(pk=project.pk).update(**wanted)
                 outcome = "updated"
-        if criteria != list(spec.criteria):
+        if criteria != list(zip(spec.criteria, criteria_translations, strict=True)):
             # By place in the list: a reworded criterion keeps the learners' ticks on it.
-            for order, text in enumerate(spec.criteria):
-                ProjectCriterion.objects.update_or_create(project=project, order=order, defaults={"text": text})
+            for order, (text, texts) in enumerate(zip(spec.criteria, criteria_translations, strict=True)):
+                ProjectCriterion.objects.update_or_create(
+                    project=project, order=order, defaults={"text": text, "translations": texts}
+                )
             ProjectCriterion.objects.filter(project=project, order__gte=len(spec.criteria)).delete()
             outcome = "updated" if outcome == "unchanged" else outcome
         if datasets != [(d.title, d.url) for d in spec.datasets]:
@@ -165,6 +187,7 @@ def _upsert_roadmap(
         "summary": spec.summary,
         "order": spec.order,
         "published": spec.published,
+        "translations": spec.translations,
     }
     if roadmap is None:
         roadmap = Roadmap.objects.create(slug=spec.slug, **wanted)
@@ -183,7 +206,12 @@ def _upsert_roadmap(
     }
     for order, section_spec in enumerate(spec.sections):
         section = sections.pop(section_spec.slug, None)
-        wanted_section = {"title": section_spec.title, "summary": section_spec.summary, "order": order}
+        wanted_section = {
+            "title": section_spec.title,
+            "summary": section_spec.summary,
+            "order": order,
+            "translations": section_spec.translations,
+        }
         if section is None:
             section = Section.objects.create(roadmap=roadmap, slug=section_spec.slug, **wanted_section)
             current_topics, current_projects = [], []
@@ -220,7 +248,13 @@ def _upsert_roadmap(
 
 @transaction.atomic
 def load_content(*, content: Content) -> LoadReport:
-    """Upsert validated content in one transaction; idempotent."""
+    """Upsert validated content in one transaction; idempotent. It reads and
+    writes the English (roadmap.models.Translated), whoever's language is active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load(content)
+
+
+def _load(content: Content) -> LoadReport:
     report = LoadReport()
     topics = _upsert_topics(content.topics, report)
     projects = _upsert_projects(content.projects, topics, report)

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.translation import gettext as _
+
 MARGIN = 8
 LANE_PADDING = 14
 HEADING_LINE = 20
@@ -307,10 +309,13 @@ def layout(outline, grid: Grid = DESKTOP) -> RoadmapMap:
         Edge(
             source=source,
             target=target,
+            # In the active language, which the map's cache key holds (mlepath.cache).
             title=(
-                f"{by_key[target].entry.title} practises {by_key[source].entry.title}"
+                _("%(project)s practises %(topic)s")
+                % {"project": by_key[target].entry.title, "topic": by_key[source].entry.title}
                 if by_key[target].project
-                else f"{by_key[source].entry.title} comes before {by_key[target].entry.title}"
+                else _("%(first)s comes before %(then)s")
+                % {"first": by_key[source].entry.title, "then": by_key[target].entry.title}
             ),
             curve=curves[(source, target)],
         )

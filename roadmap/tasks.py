@@ -1,6 +1,8 @@
 """Work on the roadmap content that no request waits for, run by the worker."""
 
+from django.conf import settings
 from django.tasks import task
+from django.utils import translation
 
 from roadmap import selectors
 from roadmap.models import Roadmap
@@ -10,10 +12,13 @@ from roadmap.models import Roadmap
 def lay_out_maps() -> int:
     """After a content change: every published roadmap's maps laid out by
     Graphviz and cached (selectors.roadmap_maps), so that no learner waits a
-    second for the first map of a content version. With Redis every app server
-    reads them; a per-process cache lays them out again on a first visit.
-    Returns how many roadmaps were laid out."""
+    second for the first map of a content version, in each language (a map
+    shows the titles). With Redis every app server reads them; a per-process
+    cache lays them out again on a first visit. Returns how many maps (a
+    roadmap in a language) were laid out."""
     laid_out = 0
-    for roadmap in Roadmap.objects.published().with_content_version():
-        laid_out += selectors.roadmap_maps(roadmap, selectors.roadmap_outline(roadmap)) is not None
+    for code, _ in settings.LANGUAGES:
+        with translation.override(code):
+            for roadmap in Roadmap.objects.published().with_content_version():
+                laid_out += selectors.roadmap_maps(roadmap, selectors.roadmap_outline(roadmap)) is not None
     return laid_out

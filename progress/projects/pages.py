@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -94,7 +95,7 @@ def back(project: Project, anchor: str = "work") -> HttpResponse:
 def project_start(request, slug):
     project = project_or_404(slug)
     services.start_project(learner=request.user, project=project)
-    messages.success(request, f"Started: {project.title}. Tick the criteria as you meet them.")
+    messages.success(request, _("Started: %(title)s. Tick the criteria as you meet them.") % {"title": project.title})
     return back(project)
 
 
@@ -108,7 +109,7 @@ def project_work(request, slug):
     form = _work_form(project, work, request.POST)
     action = request.POST.get("action", "save")
     if action not in {"save", "submit", "complete"}:
-        form.add_error(None, "Choose Save, Submit or Mark complete.")
+        form.add_error(None, _("Choose Save, Submit or Mark complete."))
     if not form.is_valid():
         return project_page(request, slug, status=400, work_form=form)
     try:
@@ -124,9 +125,9 @@ def project_work(request, slug):
         messages.success(
             request,
             {
-                "save": "Saved.",
-                "submit": "Submitted: your mentors see it in their review queue.",
-                "complete": "Marked complete (self-assessed).",
+                "save": _("Saved."),
+                "submit": _("Submitted: your mentors see it in their review queue."),
+                "complete": _("Marked complete (self-assessed)."),
             }[action],
         )
     return back(project)
@@ -140,7 +141,7 @@ def project_criteria(request, slug):
     project, work = own_work_or_404(request, slug)
     values = request.POST.getlist("checked")
     if not all(value.isascii() and value.isdigit() and len(value) <= 18 for value in values):
-        return HttpResponseBadRequest("Criteria are given by their numbers.")
+        return HttpResponseBadRequest(_("Criteria are given by their numbers."))
     checked = [int(value) for value in values]
     try:
         work = services.check_criteria(work=work, checked=checked)
@@ -164,5 +165,5 @@ def project_reopen(request, slug):
     except services.ProjectError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Back in progress: change what you need, then submit again.")
+        messages.success(request, _("Back in progress: change what you need, then submit again."))
     return back(project)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -16,7 +17,7 @@ from progress.dashboard import completion_of_followed
 from progress.models import Portfolio, ProjectEvent, ProjectState, ProjectWork
 from progress.projects import services
 from progress.projects.forms import PortfolioForm
-from roadmap.models import Topic
+from roadmap.models import Topic, in_language
 
 
 def _approved(learner):
@@ -31,10 +32,10 @@ def _add_what_an_employer_reads(works) -> None:
     """Each shown project's topics and who approved it, when: two queries
     whatever the number of projects."""
     topics = {}
-    for project_id, title in Topic.objects.filter(
+    for project_id, title, translations in Topic.objects.filter(
         projects__in=[work.project_id for work in works], retired=False
-    ).values_list("projects", "title"):
-        topics.setdefault(project_id, []).append(title)
+    ).values_list("projects", "title", "translations"):
+        topics.setdefault(project_id, []).append(in_language(title, translations, "title"))
     # The latest approval of each (a work reopened and approved again names the last mentor).
     approvals = {
         event.work_id: event
@@ -59,9 +60,9 @@ def portfolio_edit(request):
         values = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
         services.save_portfolio(learner=request.user, values=values, shown=form.cleaned_data["shown"])
         if form.cleaned_data["public"]:
-            messages.success(request, "Saved: your portfolio is public.")
+            messages.success(request, _("Saved: your portfolio is public."))
         else:
-            messages.success(request, "Saved: your portfolio is off, and its address answers “not found”.")
+            messages.success(request, _("Saved: your portfolio is off, and its address answers “not found”."))
         return redirect("portfolio_edit")
     context = {"form": form, "portfolio": portfolio, "approved": approved}
     return render(request, "progress/projects/portfolio_edit.html", context, status=400 if form.errors else 200)

@@ -5,6 +5,7 @@ it through `move_project` too, after mentoring's own checks."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from progress.models import PROJECT_COMPLETE, Portfolio, ProjectEvent, ProjectState, ProjectWork
 from progress.projects import reviewers
@@ -29,7 +30,7 @@ PROJECT_MOVES = {
 def start_project(*, learner, project: Project) -> ProjectWork:
     """Start a live project (again: a started one is returned as it is)."""
     if project.retired:
-        raise ProjectError("This project is no longer offered.")
+        raise ProjectError(_("This project is no longer offered."))
     work, created = ProjectWork.objects.get_or_create(learner=learner, project=project)
     if created:
         ProjectEvent.objects.create(work=work, from_state="", to_state=work.state, actor=learner)
@@ -48,10 +49,10 @@ def check_criteria(*, work: ProjectWork, checked: list[int]) -> ProjectWork:
     while the work is theirs to change; ids of other projects' criteria are ignored."""
     work = ProjectWork.objects.select_for_update().select_related("project").get(pk=work.pk)
     if work.state not in PROJECT_EDITABLE:
-        raise ProjectError(
-            f"This project is {work.get_state_display().lower()}: "
-            + ("approved work is closed." if work.state == ProjectState.APPROVED else "reopen it to change it.")
-        )
+        state = work.get_state_display().lower()
+        if work.state == ProjectState.APPROVED:
+            raise ProjectError(_("This project is %(state)s: approved work is closed.") % {"state": state})
+        raise ProjectError(_("This project is %(state)s: reopen it to change it.") % {"state": state})
     work.checked.set(set(work.project.criteria.filter(pk__in=checked).values_list("pk", flat=True)))
     return work
 
@@ -75,11 +76,11 @@ def move_project(*, work: ProjectWork, to_state: str, actor) -> ProjectWork:
     work = ProjectWork.objects.select_for_update().get(pk=work.pk)
     if to_state not in PROJECT_MOVES[work.state]:
         raise ProjectError(
-            f"This project is {work.get_state_display().lower()}: it cannot be "
-            f"{ProjectState(to_state).label.lower()} now."
+            _("This project is %(state)s: it cannot be %(wanted)s now.")
+            % {"state": work.get_state_display().lower(), "wanted": ProjectState(to_state).label.lower()}
         )
     if to_state == ProjectState.SUBMITTED and not work.links:
-        raise ProjectError("Add at least one link (repository, write-up or demo) before you submit.")
+        raise ProjectError(_("Add at least one link (repository, write-up or demo) before you submit."))
     now = timezone.now()
     previous, work.state = work.state, to_state
     work.submitted_at = now if to_state == ProjectState.SUBMITTED else work.submitted_at
@@ -92,9 +93,9 @@ def move_project(*, work: ProjectWork, to_state: str, actor) -> ProjectWork:
 def submit_project(*, learner, work: ProjectWork) -> ProjectWork:
     """Ask the learner's reviewers (their mentors) for a review."""
     if work.learner_id != learner.pk:
-        raise ProjectError("Only the learner submits their work.")
+        raise ProjectError(_("Only the learner submits their work."))
     if not reviewers.has_reviewer(learner):
-        raise ProjectError("You have no mentor to review it: mark it complete yourself (self-assessed).")
+        raise ProjectError(_("You have no mentor to review it: mark it complete yourself (self-assessed)."))
     return move_project(work=work, to_state=ProjectState.SUBMITTED, actor=learner)
 
 
@@ -102,9 +103,9 @@ def self_assess_project(*, learner, work: ProjectWork) -> ProjectWork:
     """With no one to review it, the learner marks their work complete:
     self-assessed, and shown as such wherever it counts."""
     if work.learner_id != learner.pk:
-        raise ProjectError("Only the learner marks their work complete.")
+        raise ProjectError(_("Only the learner marks their work complete."))
     if reviewers.has_reviewer(learner):
-        raise ProjectError("You have a mentor: submit your work for their review instead.")
+        raise ProjectError(_("You have a mentor: submit your work for their review instead."))
     return move_project(work=work, to_state=ProjectState.SELF_ASSESSED, actor=learner)
 
 

@@ -2,20 +2,29 @@
 (function () {
   "use strict";
 
+  // What this file says, in the reader's language: base.html puts it on
+  // <body> as data attributes (data-copied is dataset.copied); the English
+  // here is for a page that has none.
+  function say(name, english) {
+    var text = document.body && document.body.dataset[name];
+    return text || english;
+  }
+
   // htmx swaps nothing on an error response, which would fail silently.
   // Say what happened instead: a 403 usually means the CSRF token went stale
   // after signing in or out in another tab.
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     var text = status === 403
-      ? "Your session changed in another tab. Please reload the page and try again."
+      ? say("errorSession", "Your session changed in another tab. Please reload the page and try again.")
       : status === 429
-        ? "Too many requests. Please wait a moment and try again."
-        : "That did not work (error " + status + "). Please reload the page and try again.";
+        ? say("errorBusy", "Too many requests. Please wait a moment and try again.")
+        : say("errorStatus", "That did not work (error {status}). Please reload the page and try again.")
+          .replace("{status}", status);
     showAlert(text);
   });
   document.addEventListener("htmx:sendError", function () {
-    showAlert("The server could not be reached. Check your connection and try again.");
+    showAlert(say("errorOffline", "The server could not be reached. Check your connection and try again."));
   });
 
   function showAlert(text) {
@@ -119,11 +128,11 @@
     var status = document.getElementById(button.dataset.copyStatus);
     if (!input || !status) return;
     navigator.clipboard.writeText(input.value).then(
-      function () { announce(status, "Copied"); },
+      function () { announce(status, say("copied", "Copied")); },
       function () {
         input.focus();
         input.select();
-        announce(status, "Could not copy: the link is selected, copy it with your keyboard.");
+        announce(status, say("copyFailed", "Could not copy: the link is selected, copy it with your keyboard."));
       }
     );
   }

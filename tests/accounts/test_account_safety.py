@@ -395,7 +395,7 @@ def test_the_undo_page_dates_the_change_in_the_accounts_time_zone(alice, passwor
     page = Client().get(restore_path(notice)).text
     tokyo_day = timezone.localtime(EmailChange.objects.get().changed_at, timezone=dt.timezone(dt.timedelta(hours=9)))
     shown = re.findall(r"On ([^<]*?) \(the account", page)
-    assert shown == [f"{tokyo_day:%-d %B %Y}"], shown
+    assert shown == [f"{tokyo_day:%-d %b %Y}"], shown
 
 
 def test_asking_for_a_confirmation_link_needs_a_session(client, db):

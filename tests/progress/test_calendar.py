@@ -433,7 +433,7 @@ def test_the_description_names_the_week_of_the_next_block_and_what_it_leaves_of_
     assert passed.decoded("DTSTART").date() == today + dt.timedelta(weeks=1)
     description = str(passed["DESCRIPTION"])
     next_monday = today + dt.timedelta(days=7 - today.weekday())
-    assert f"Your plan for the week of {next_monday:%-d %b %Y}, as it stands on {today:%a %-d %b}:" in description
+    assert f"Your plan for the week of {next_monday:%-d %b %Y}, as it stands on {today:%A %-d %B %Y}:" in description
     assert "This block is 1.5 h of the 7 h a week your plan asks: find 5.5 h more in your week" in description
 
     # Sunday at the last minute is still ahead (but for that minute): this week's plan; 7 h blocks leave no gap.

@@ -266,6 +266,10 @@ def test_the_downloaded_content_files_carry_an_admin_edit_and_load_again(admin_c
     assert response["Content-Disposition"] == 'attachment; filename="mlepath-content.zip"'
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == [
+            "roadmap/content/ja/projects.yaml",
+            "roadmap/content/ja/roadmaps/ml-engineer-for-software-engineers.yaml",
+            "roadmap/content/ja/roadmaps/ml-engineer-from-scratch.yaml",
+            "roadmap/content/ja/topics.yaml",
             "roadmap/content/projects.yaml",
             "roadmap/content/roadmaps/ml-engineer-for-software-engineers.yaml",
             "roadmap/content/roadmaps/ml-engineer-from-scratch.yaml",

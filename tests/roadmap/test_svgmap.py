@@ -5,6 +5,7 @@ lines cross fewer times than the map they replaced."""
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from roadmap.models import Roadmap
 from roadmap.selectors import ProjectEntry, SectionEntry, TopicEntry, roadmap_outline
@@ -165,6 +166,9 @@ def test_a_content_change_has_the_worker_lay_out_the_maps(db, track, django_capt
     roadmap = Roadmap.objects.published().with_content_version().get(slug="track")
     key = cache.map_key(roadmap_id=roadmap.pk, grid="desktop", content_version=roadmap.content_version)
     assert cache.get(key) is None
-    assert tasks.lay_out_maps.call() == 1
+    assert tasks.lay_out_maps.call() == 2  # the one roadmap, in English and in Japanese
     laid_out = cache.get(key)
     assert [node.entry.slug for node in laid_out.nodes] == ["a", "b", "c", "d", "e"]
+    with translation.override("ja"):
+        key = cache.map_key(roadmap_id=roadmap.pk, grid="desktop", content_version=roadmap.content_version)
+        assert cache.get(key) is not None
