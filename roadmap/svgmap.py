@@ -17,8 +17,10 @@ pure geometry: the template draws it, so every title is escaped by Django.
 """
 
 import json
+import re
 import subprocess
 import textwrap
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -228,9 +230,45 @@ def _cross(p, q) -> bool:
 
 
 def _wrap(title: str, chars: int, lines: int) -> list[str]:
+    if any(_wide(ch) for ch in title):
+        return _wrap_wide(title, chars, lines)
     wrapped = textwrap.wrap(title, chars) or [""]
     if len(wrapped) > lines:
         wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), chars, placeholder="…")]
+    return wrapped
+
+
+def _wide(ch: str) -> bool:
+    """A character drawn about twice as wide as a Latin letter (Japanese kana and kanji, full-width forms)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _units(text: str) -> int:
+    return sum(2 if _wide(ch) else 1 for ch in text)
+
+
+# Japanese breaks between any two characters, except before closing punctuation
+# and after opening punctuation; Latin words (TensorFlow, A/B) stay whole.
+_OPENING = "（「『［【"
+_NO_LINE_START = "）」』］】、。・：，．！？ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+_PIECES = re.compile(rf"[{_OPENING}]*(?:[A-Za-z0-9][A-Za-z0-9_./+#'-]*|.)[{_NO_LINE_START}]*", re.S)
+
+
+def _wrap_wide(title: str, chars: int, lines: int) -> list[str]:
+    """Lines of at most `chars` units, a wide character counting two."""
+    wrapped, line = [], ""
+    for piece in _PIECES.findall(title):
+        if line and _units(line + piece.rstrip()) > chars:
+            wrapped.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    wrapped.append(line.rstrip())
+    if len(wrapped) > lines:
+        last = "".join(wrapped[lines - 1 :])
+        while last and _units(last) + 1 > chars:
+            last = last[:-1]
+        wrapped = [*wrapped[: lines - 1], last.rstrip() + "…"]
     return wrapped
 
 

@@ -172,3 +172,27 @@ def test_a_content_change_has_the_worker_lay_out_the_maps(db, track, django_capt
     with translation.override("ja"):
         key = cache.map_key(roadmap_id=roadmap.pk, grid="desktop", content_version=roadmap.content_version)
         assert cache.get(key) is not None
+
+
+@pytest.mark.parametrize("grid", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_japanese_titles_wrap_within_the_box_by_their_width(grid):
+    """A kana or kanji is drawn about twice as wide as a Latin letter: a line
+    holds half as many, Latin words stay whole, no line starts with a closing
+    mark or a small kana, and what does not fit ends in an ellipsis."""
+    from roadmap.svgmap import _units, _wrap
+
+    titles = [
+        "ブラウザでモデルを動かすためのJavaScript/TypeScript",
+        "XGBoost：決定木と勾配ブースティング",
+        "MLシステムのアーキテクチャと設計（システム設計とスケーラビリティの基本）",
+        "給与とMLの求人市場",
+    ]
+    for title in titles:
+        lines = _wrap(title, grid.line_chars, 2)
+        assert 1 <= len(lines) <= 2
+        assert all(_units(line) <= grid.line_chars for line in lines), lines
+        assert not any(line[:1] in "）」、。ャュョッ" for line in lines), lines
+        assert "".join(lines).rstrip("…") in title.replace(" ", "")
+    assert _wrap("XGBoost：決定木と勾配ブースティング", 24, 2)[0].startswith("XGBoost")
+    assert _wrap("給与とMLの求人市場", 24, 2) == ["給与とMLの求人市場"]
+    assert _wrap(titles[2], 24, 2)[-1].endswith("…")
