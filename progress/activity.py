@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
-from django.utils import dateformat, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -69,6 +69,7 @@ class Activity:
     weeks_width: int = 0
     this_week_x: int = 0
     this_week_height: int = 0
+    weekdays: tuple[tuple[int, str], ...] = ()  # the labelled rows (y, the weekday's short name)
 
 
 CELL = 13
@@ -117,15 +118,21 @@ def activity_for(learner, *, now=None) -> Activity:
     key = cache.activity_key(learner_id=learner.pk, time_zone=tz.key, count=version["count"], last=version["last"])
     counts = cache.get_or_set(key, lambda: _day_counts(events, tz))
     current, longest = _streaks(set(counts), today)
-    # 52 full weeks plus this one, Monday first, ending today: a day's cell is
-    # its week's column and its weekday's row.
-    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=CALENDAR_WEEKS)
+    # 52 full weeks plus this one, ending today, each starting on the first day
+    # of the week of the reader's language (Monday in English, Sunday in
+    # Japanese): a day's cell is its week's column and its weekday's row.
+    first_weekday = formats.get_format("FIRST_DAY_OF_WEEK")  # 0 is Sunday
+
+    def row(day: dt.date) -> int:
+        return (day.isoweekday() % 7 - first_weekday) % 7
+
+    start = today - dt.timedelta(days=row(today)) - dt.timedelta(weeks=CALENDAR_WEEKS)
 
     def column(day: dt.date) -> int:
         return CALENDAR_LEFT + (day - start).days // 7 * CELL
 
     shown = [
-        CalendarDay(date=day, count=n, x=column(day), y=CALENDAR_TOP + day.weekday() * CELL)
+        CalendarDay(date=day, count=n, x=column(day), y=CALENDAR_TOP + row(day) * CELL)
         for day, n in sorted(counts.items())
         if start <= day <= today and n
     ]
@@ -139,7 +146,11 @@ def activity_for(learner, *, now=None) -> Activity:
         grid_height=7 * CELL,
         weeks_width=CALENDAR_WEEKS * CELL,
         this_week_x=CALENDAR_LEFT + CALENDAR_WEEKS * CELL,
-        this_week_height=(today.weekday() + 1) * CELL,
+        this_week_height=(row(today) + 1) * CELL,
+        # Every other row named, from the second: Tue, Thu, Sat when weeks start on Monday.
+        weekdays=tuple(
+            (CALENDAR_TOP + r * CELL + 9, dateformat.format(start + dt.timedelta(days=r), "D")) for r in (1, 3, 5)
+        ),
         active=shown,
         months=months[1:] if len(months) > 1 and months[1][0] - months[0][0] < 3 * CELL else months,
         active_days=len(shown),

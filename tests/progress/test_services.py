@@ -285,3 +285,27 @@ def test_a_failure_during_import_changes_nothing(alice, topics, track, monkeypat
         transfer.import_progress(learner=alice, data=data)
     after = (statuses(alice), list(Progress.objects.values_list("note", flat=True)), ProgressEvent.objects.count())
     assert after == before
+
+
+def test_the_activity_calendars_weeks_start_on_the_readers_first_day_of_the_week(alice, topics, track):
+    """#27: Monday first in English, Sunday first in Japanese, with the rows'
+    names in the reader's language; a day keeps its own date either way."""
+    from django.utils import translation
+
+    from progress.activity import CALENDAR_TOP, CELL
+
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    sunday = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+    ProgressEvent.objects.update(created_at=sunday)
+    now = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)  # a Wednesday
+    with translation.override("en"):
+        english = activity_for(alice, now=now)
+    with translation.override("ja"):
+        japanese = activity_for(alice, now=now)
+    assert [day.date for day in english.active] == [day.date for day in japanese.active] == [sunday.date()]
+    assert english.active[0].y == CALENDAR_TOP + 6 * CELL  # the last row when weeks start on Monday
+    assert japanese.active[0].y == CALENDAR_TOP  # the first when they start on Sunday
+    assert japanese.active[0].x == english.active[0].x + CELL  # and a week further on: this week's column
+    assert [name for _, name in english.weekdays] == ["Tue", "Thu", "Sat"]
+    assert [name for _, name in japanese.weekdays] == ["月", "水", "金"]
+    assert english.this_week_height == 3 * CELL and japanese.this_week_height == 4 * CELL
