@@ -5,12 +5,12 @@ shared links need; English has none). At an address without one, the reader's
 language is a signed-in user's choice on their account, then the language
 they last chose in the footer (a cookie), then their browser's
 Accept-Language, then English; a reader of another language than English is
-sent to the page's address in theirs. Mail the worker sends is written in its
+sent to the page's address in theirs. The admin is in English, for everyone. Mail the worker sends is written in its
 recipient's language (`with translation.override(language_of(user))`)."""
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
-from django.urls import get_script_prefix, is_valid_path
+from django.urls import get_script_prefix, is_valid_path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -35,7 +35,7 @@ class LanguageMiddleware:
         code = translation.get_language_from_path(request.path_info)
         explicit = code is not None
         if not explicit:
-            code = self._readers(request)
+            code = settings.LANGUAGE_CODE if self._in_admin(request) else self._readers(request)
         translation.activate(code)
         try:
             if not explicit and code != settings.LANGUAGE_CODE and self._has_page_in(code, request):
@@ -54,6 +54,17 @@ class LanguageMiddleware:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", code)
         return response
+
+    _admin = None
+
+    @classmethod
+    def _in_admin(cls, request) -> bool:
+        """The admin works in English, the content's own language: an object of
+        the content read in another language could not be saved (roadmap.models.Translated)."""
+        if cls._admin is None:
+            with translation.override(settings.LANGUAGE_CODE):
+                cls._admin = reverse("admin:index")
+        return request.path_info.startswith(cls._admin)
 
     @staticmethod
     def _readers(request) -> str:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("ping", views.ping, name="ping"),
     path("i18n/language/", set_language, name="set_language"),
+    # In English for everyone (accounts.languages): the content's own language.
+    path("admin/", admin.site.urls),
 ]
 
 # People's pages: English at /..., Japanese at /ja/... (accounts.languages says
@@ -23,7 +25,6 @@ urlpatterns += i18n_patterns(
     path("mentoring/", include("mentoring.urls")),
     path("topics/", include(topic_urlpatterns)),
     path("projects/", include(project_urlpatterns)),
-    path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
 

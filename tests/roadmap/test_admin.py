@@ -300,3 +300,21 @@ def test_the_content_files_are_for_content_editors_only(client, alice_client):
 def test_the_content_files_pages_refuse_post(admin_client):
     assert admin_client.post("/admin/roadmap/roadmap/content-files/").status_code == 405
     assert admin_client.post("/admin/roadmap/roadmap/content-files/download/").status_code == 405
+
+
+def test_the_admin_is_in_english_for_an_editor_who_reads_japanese(admin_client):
+    """#27: an editor whose account reads Japanese edits the content in English,
+    its own language (a topic read in Japanese could not be saved), and saving works."""
+    from accounts.models import User
+    from roadmap.models import Topic
+
+    User.objects.filter(username="editor").update(language="ja")
+    topic = Topic.objects.get(slug="supervised-learning")
+    page = admin_client.get(f"/admin/roadmap/topic/{topic.pk}/change/")
+    assert page.status_code == 200 and 'value="Supervised learning"' in page.content.decode()
+    assert '<html lang="en"' in page.content.decode()
+    assert admin_client.get(f"/ja/admin/roadmap/topic/{topic.pk}/change/").status_code == 404
+    response = admin_client.post(f"/admin/roadmap/topic/{topic.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert Topic.objects.get(pk=topic.pk).retired and Topic.objects.get(pk=topic.pk).title == "Supervised learning"
+    assert Topic.objects.get(pk=topic.pk).translations["ja"]["title"] == "教師あり学習"
