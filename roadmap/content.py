@@ -17,7 +17,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from roadmap.content_translations import other_languages, read_translations
+from roadmap.content_translations import (
+    PROJECT_FIELDS,
+    ROADMAP_FIELDS,
+    SECTION_FIELDS,
+    TOPIC_FIELDS,
+    other_languages,
+    read_translations,
+)
 from roadmap.models import ResourceKind
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "content"
@@ -541,11 +548,17 @@ def _write_translations(content: Content, directory: Path, code: str) -> list[Pa
         return []
     (directory / ROADMAPS_DIR).mkdir(parents=True, exist_ok=True)
     # What has no translation yet (a topic added in the admin) is left out: the
-    # content check then names it, as loadroadmap would refuse it.
+    # content check then names it, as loadroadmap would refuse it. The fields go
+    # in the files' own order, whatever order the database keeps them in
+    # (PostgreSQL's jsonb sorts a mapping's keys).
+
+    def texts(translations: dict, fields: tuple[str, ...]) -> dict:
+        return {name: translations[code][name] for name in fields if name in translations.get(code, {})}
+
     files = {
         directory / TOPICS_FILE: {
             "topics": {
-                t.slug: t.translations[code]
+                t.slug: texts(t.translations, TOPIC_FIELDS)
                 for t in sorted(content.topics, key=lambda t: t.slug)
                 if code in t.translations
             }
@@ -554,15 +567,20 @@ def _write_translations(content: Content, directory: Path, code: str) -> list[Pa
     if content.projects:
         files[directory / PROJECTS_FILE] = {
             "projects": {
-                p.slug: {**p.translations[code], "criteria": list(p.translations[code].get("criteria", ()))}
+                p.slug: {
+                    **texts(p.translations, PROJECT_FIELDS),
+                    "criteria": list(p.translations[code].get("criteria", ())),
+                }
                 for p in sorted(content.projects, key=lambda p: p.slug)
                 if code in p.translations
             }
         }
     for roadmap in content.roadmaps:
         files[directory / ROADMAPS_DIR / f"{roadmap.slug}.yaml"] = {
-            **roadmap.translations.get(code, {}),
-            "sections": {s.slug: s.translations[code] for s in roadmap.sections if code in s.translations},
+            **texts(roadmap.translations, ROADMAP_FIELDS),
+            "sections": {
+                s.slug: texts(s.translations, SECTION_FIELDS) for s in roadmap.sections if code in s.translations
+            },
         }
     name = dict(settings.LANGUAGES)[code]
     headers = {
