@@ -32,4 +32,5 @@ def navigation_counts(request):
         "has_mentor": lambda: shown().has_mentor,
         "has_feedback": lambda: shown().has_feedback,
         "has_suggestions": lambda: shown().has_suggestions,
+        "has_track_offers": lambda: shown().has_track_offers,
     }

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.models import COMMENT_MAX_LENGTH, Invite
-from mlepath.text import validate_text
+from mlepath.text import validate_line, validate_text
+from roadmap.models import Roadmap, Topic
 
 EXPIRY_CHOICES = [("", _("Never")), ("1", _("In 1 day")), ("7", _("In 7 days")), ("30", _("In 30 days"))]
 
@@ -79,3 +81,162 @@ class ProjectReviewForm(forms.Form):
         if data.get("decision") == "changes" and not (data.get("body") or "").strip():
             self.add_error("body", _("Say what to change: the learner needs to know."))
         return data
+
+
+# --- Cohort tracks (mentoring.tracks): plain text, bounded, as the track page states ---
+
+TRACK_INTRODUCTION_MAX = 2000
+OWN_SUMMARY_MAX = 2000
+OWN_BRIEF_MAX = 4000
+OWN_RESOURCES_MAX = 10
+OWN_CRITERIA_MAX = 10
+OWN_HOURS_MAX = 500
+
+
+class TrackForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120, validators=[validate_line])
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        max_length=TRACK_INTRODUCTION_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=format_lazy(
+            _("What your learners read first. Plain text, up to {max_length} characters."),
+            max_length=TRACK_INTRODUCTION_MAX,
+        ),
+    )
+    target_date = forms.DateField(
+        label=_("Target date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional: when you would like your cohort to finish."),
+    )
+
+
+class NewTrackForm(TrackForm):
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Roadmap.objects.none(),
+        required=False,
+        empty_label=_("An empty track"),
+        help_text=_(
+            "A copy of a shipped roadmap's sections, topics and projects: then leave out what your team knows."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = Roadmap.objects.published().shipped().order_by("order", "title")
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Section title"), max_length=120, validators=[validate_line])
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class OwnTopicForm(forms.Form):
+    """A track's own topic. Resources are lines of "title | https://…"
+    (or a bare URL); prerequisites are the track's topics."""
+
+    title = forms.CharField(label=_("Title"), max_length=160, validators=[validate_line])
+    summary = forms.CharField(
+        label=_("Summary"),
+        max_length=OWN_SUMMARY_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=format_lazy(_("Plain text, up to {max_length} characters."), max_length=OWN_SUMMARY_MAX),
+    )
+    hours = forms.IntegerField(
+        label=_("Estimated hours"), min_value=1, max_value=OWN_HOURS_MAX, help_text=_("From 1 to 500.")
+    )
+    resources = forms.CharField(
+        label=_("Resources"),
+        required=False,
+        max_length=OWN_RESOURCES_MAX * 720,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=format_lazy(
+            _("One per line, as “Title | https://…” or a bare https link; up to {count}."), count=OWN_RESOURCES_MAX
+        ),
+    )
+    prerequisites = forms.ModelMultipleChoiceField(
+        label=_("Prerequisites"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Topics of this track to finish first."),
+    )
+
+    def __init__(self, *args, track_topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["prerequisites"].queryset = Topic.objects.filter(pk__in=[t.pk for t in track_topics]).order_by(
+            "title"
+        )
+
+    def clean_resources(self):
+        resources = []
+        validate_url = URLValidator(schemes=["https"])
+        for line in _lines(self.cleaned_data["resources"]):
+            title, _bar, url = line.rpartition("|") if "|" in line else ("", "", line)
+            title, url = title.strip(), url.strip()
+            try:
+                validate_url(url)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(line)s” needs a well-formed https link.") % {"line": line[:80]}, code="invalid_url"
+                ) from None
+            if len(url) > 500 or len(title) > 200:
+                raise forms.ValidationError(
+                    _("A resource's title or link is too long: “%(line)s”.") % {"line": line[:80]}
+                )
+            validate_line(title)
+            resources.append((title or url, url))
+        if len(resources) > OWN_RESOURCES_MAX:
+            raise forms.ValidationError(_("Up to %(count)d resources.") % {"count": OWN_RESOURCES_MAX})
+        if len({url for _title, url in resources}) < len(resources):
+            raise forms.ValidationError(_("A link is listed twice."))
+        return tuple(resources)
+
+
+class OwnProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160, validators=[validate_line])
+    brief = forms.CharField(
+        label=_("Brief"),
+        max_length=OWN_BRIEF_MAX,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=format_lazy(_("Plain text, up to {max_length} characters."), max_length=OWN_BRIEF_MAX),
+    )
+    hours = forms.IntegerField(
+        label=_("Estimated hours"), min_value=1, max_value=OWN_HOURS_MAX, help_text=_("From 1 to 500.")
+    )
+    criteria = forms.CharField(
+        label=_("Acceptance criteria"),
+        max_length=OWN_CRITERIA_MAX * 302,
+        validators=[validate_text],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=format_lazy(_("One per line, up to {count}, each up to 300 characters."), count=OWN_CRITERIA_MAX),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics it practises"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, track_topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(pk__in=[t.pk for t in track_topics]).order_by("title")
+
+    def clean_criteria(self):
+        criteria = _lines(self.cleaned_data["criteria"])
+        if not criteria:
+            raise forms.ValidationError(_("Write at least one criterion."))
+        if len(criteria) > OWN_CRITERIA_MAX:
+            raise forms.ValidationError(_("Up to %(count)d criteria.") % {"count": OWN_CRITERIA_MAX})
+        if any(len(criterion) > 300 for criterion in criteria):
+            raise forms.ValidationError(_("Each criterion is up to 300 characters."))
+        return tuple(criteria)

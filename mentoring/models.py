@@ -291,3 +291,41 @@ class ProjectComment(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.work}"
+
+
+class TrackOffer(models.Model):
+    """A mentor offers their cohort track to a mentee, who accepts it (following
+    it) or declines it on their dashboard: each mentee's consent, as with a
+    mentorship. An offer is made once per (track, learner)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    roadmap = models.ForeignKey("roadmap.Roadmap", on_delete=models.CASCADE, related_name="offers")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_offers_made")
+    # No index of its own: (learner, status) below serves the dashboard's read.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_offers", db_index=False
+    )
+    status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A learner's dashboard and navigation: the offers waiting for their answer.
+            models.Index(fields=["learner", "status"], name="mentoring_trackoffer_learner"),
+        ]
+        constraints = [
+            # Also the index of the track page's list of offers.
+            models.UniqueConstraint(fields=["roadmap", "learner"], name="mentoring_trackoffer_one_per_learner"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined"]), name="mentoring_trackoffer_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap} offered to {self.learner} ({self.status})"

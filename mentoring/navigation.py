@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review
+from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review, TrackOffer
 from mlepath.sql import column as _column
 from mlepath.sql import table as _table
 from progress.models import ProjectWork
@@ -27,11 +27,13 @@ def _statement() -> str:
     project_comment, work, project = _table(ProjectComment), _table(ProjectWork), _table(Project)
     mentorship, review, status = _table(Mentorship), _table(Review), _column(Mentorship, "status")
     suggestion, s = _table(PaceSuggestion), PaceSuggestion
+    offer, o_ = _table(TrackOffer), TrackOffer
     c, t, pc, w, p, m, r = Comment, Topic, ProjectComment, ProjectWork, Project, Mentorship, Review
     # Only table and column names, quoted by the backend, go into the text; every
     # value is a parameter, in order: user, False, user (topics); user, False,
     # user (projects); user, "active" (mentoring); user, "active" (has a mentor);
-    # user, user (has feedback); user, "active", "pending" (suggested dates to answer).
+    # user, user (has feedback); user, "active", "pending" (suggested dates to answer);
+    # user, "pending" (cohort tracks offered).
     return (
         "SELECT "  # noqa: S608 (names from _meta, quoted; values are parameters)
         f"(SELECT COUNT(*) FROM {comment} c JOIN {topic} t ON t.{_column(t, 'id')} = c.{_column(c, 'topic')} "
@@ -47,7 +49,8 @@ def _statement() -> str:
         f"OR EXISTS (SELECT 1 FROM {review} r WHERE r.{_column(r, 'learner')} = %s), "
         f"EXISTS (SELECT 1 FROM {suggestion} s "
         f"JOIN {mentorship} m ON m.{_column(m, 'id')} = s.{_column(s, 'mentorship')} "
-        f"WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s AND s.{_column(s, 'status')} = %s)"
+        f"WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s AND s.{_column(s, 'status')} = %s), "
+        f"EXISTS (SELECT 1 FROM {offer} o WHERE o.{_column(o_, 'learner')} = %s AND o.{_column(o_, 'status')} = %s)"
     )
 
 
@@ -60,6 +63,7 @@ class Navigation(NamedTuple):
     has_mentor: bool  # someone mentors them now
     has_feedback: bool  # a comment or a review on any of their topics: else their topic pages read none
     has_suggestions: bool  # an active mentor's suggested target date waits for their answer
+    has_track_offers: bool  # a mentor's cohort track waits for their answer
 
 
 def navigation_of(user_id: int) -> Navigation:
@@ -69,6 +73,6 @@ def navigation_of(user_id: int) -> Navigation:
     pending = PaceSuggestion.Status.PENDING.value
     params = [user_id, False, user_id, user_id, False, user_id, user_id, active, user_id, active, user_id, user_id]
     with connection.cursor() as cursor:
-        cursor.execute(NAVIGATION, [*params, user_id, active, pending])
+        cursor.execute(NAVIGATION, [*params, user_id, active, pending, user_id, TrackOffer.Status.PENDING.value])
         unread, *flags = cursor.fetchone()
     return Navigation(int(unread), *(bool(flag) for flag in flags))

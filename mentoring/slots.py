@@ -8,7 +8,7 @@ them without importing mentoring or loading its tags."""
 
 from django.urls import reverse
 
-from mentoring import selectors
+from mentoring import selectors, track_selectors
 from mentoring.forms import CommentForm
 from mlepath import slots
 from progress.models import ProjectState
@@ -71,6 +71,14 @@ def pace_suggestions(context, learner):
     return {"suggestions": selectors.pending_suggestions(learner)}
 
 
+def track_offers(context, learner):
+    """Cohort tracks mentors offer the learner, on the dashboard: none are read
+    when the navigation's statement found none waiting."""
+    if _own(context, learner, "has_track_offers") is False:
+        return {"offers": []}
+    return {"offers": track_selectors.pending_offers(learner)}
+
+
 def project_review(context, learner, work):
     """Who reviewed the learner's work and, when they asked for changes, what to change."""
     thread = selectors.project_thread(work) if work.state == ProjectState.CHANGES_REQUESTED else []
@@ -96,6 +104,7 @@ def fill_slots() -> None:
     slots.fill("topic-feedback", template_name="mentoring/includes/thread.html", context=topic_feedback)
     slots.fill("dashboard-news", template_name="mentoring/includes/new_feedback.html", context=new_feedback)
     slots.fill("dashboard-news", template_name="mentoring/includes/pace_suggestions.html", context=pace_suggestions)
+    slots.fill("dashboard-news", template_name="mentoring/includes/track_offers.html", context=track_offers)
     slots.fill("project-review", template_name="mentoring/includes/project_review.html", context=project_review)
     slots.fill("project-feedback", template_name="mentoring/includes/thread.html", context=project_feedback)
     reviewers.answer_with(selectors.has_active_mentor)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from mentoring import mentee_pages, projects, views
+from mentoring import mentee_pages, projects, track_pages, views
 from mentoring.converters import TokenConverter
 from mlepath import converters  # noqa: F401 (registers <username:>)
 
@@ -32,6 +32,19 @@ urlpatterns = [
     ),
     path("mentees/<username:username>/topics/<slug:slug>/", mentee_pages.mentee_topic, name="mentoring_mentee_topic"),
     path("mentees/<username:username>/topics/<slug:slug>/review/", mentee_pages.mentee_review, name="mentoring_review"),
+    path("tracks/", track_pages.track_list, name="mentoring_tracks"),
+    path("tracks/<int:pk>/", track_pages.track_edit, name="mentoring_track"),
+    path("tracks/<int:pk>/content/", track_pages.track_content, name="mentoring_track_content"),
+    path("tracks/<int:pk>/topics/new/", track_pages.own_topic, name="mentoring_track_topic_new"),
+    path("tracks/<int:pk>/topics/<int:topic_pk>/", track_pages.own_topic, name="mentoring_track_topic"),
+    path("tracks/<int:pk>/projects/new/", track_pages.own_project, name="mentoring_track_project_new"),
+    path("tracks/<int:pk>/projects/<int:project_pk>/", track_pages.own_project, name="mentoring_track_project"),
+    path("tracks/<int:pk>/preview/", track_pages.track_preview, name="mentoring_track_preview"),
+    path("tracks/<int:pk>/offers/", track_pages.track_offer, name="mentoring_track_offer"),
+    path("tracks/<int:pk>/link/", track_pages.track_link, name="mentoring_track_link"),
+    path("tracks/<int:pk>/delete/", track_pages.track_delete, name="mentoring_track_delete"),
+    path("tracks/join/<token:token>/", track_pages.join, name="mentoring_track_join"),
+    path("track-offers/<int:pk>/", track_pages.offer, name="mentoring_track_offered"),
     path("reviews/", projects.review_queue, name="mentoring_review_queue"),
     path("mentees/<username:username>/projects/<slug:slug>/", projects.mentee_project, name="mentoring_mentee_project"),
     path(

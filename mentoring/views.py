@@ -27,6 +27,8 @@ from mentoring.forms import CommentForm, InviteForm, SharingForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
 from mlepath import cache
 from mlepath.converters import UsernameConverter
+from mlepath.shortcuts import or_404
+from progress import selectors as progress_selectors
 from progress.topic_page import topic_page
 from roadmap.models import Topic
 
@@ -215,6 +217,7 @@ def sharing_message(mentorship: Mentorship) -> str:
 def topic_comment(request, slug):
     """The learner writes in the feedback thread of their own topic."""
     topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    or_404(topic if progress_selectors.may_read(topic, request.user) else None, "No such topic")
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -231,6 +234,7 @@ def topic_comments_seen(request, slug):
     """The learner has read the feedback on this topic: htmx posts it once the
     thread is on screen, the button does without JavaScript."""
     topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    or_404(topic if progress_selectors.may_read(topic, request.user) else None, "No such topic")
     services.mark_comments_seen(learner=request.user, topic=topic)
     if request.htmx:
         return HttpResponse("")  # the button goes: nothing is left unread

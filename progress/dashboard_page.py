@@ -21,7 +21,6 @@ from progress.dashboard import dashboard_for
 from progress.forms import ImportForm, PaceForm
 from progress.models import PlanBasis, RoadmapFollow, Status
 from roadmap.selectors import (
-    published_roadmap,
     roadmap_outline,
 )
 
@@ -42,7 +41,7 @@ def pace(request, slug):
     dashboard opens this form in place with htmx (the form alone, errors shown
     in place) and links here without JavaScript; it is not rendered on every
     card, only for the learner who opens it."""
-    roadmap = or_404(published_roadmap(slug), "No such roadmap")
+    roadmap = or_404(selectors.open_roadmap(slug, request.user), "No such roadmap")
     follow = RoadmapFollow.objects.filter(learner=request.user, roadmap=roadmap).first()
     if follow is None:
         if request.method == "POST":

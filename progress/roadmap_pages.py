@@ -20,17 +20,16 @@ from mlepath.shortcuts import or_404
 from progress import rows, selectors, services
 from progress.dashboard import next_rows
 from progress.models import ProjectState, Status
-from roadmap.models import Roadmap
+from roadmap.models import Roadmap, TrackChange
 from roadmap.selectors import (
     assumed_topics,
-    published_roadmap,
     roadmap_maps,
     roadmap_outline,
     topic_on_roadmap,
 )
 
 
-def _roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
+def roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
     outline = roadmap_outline(roadmap)
     data = selectors.roadmap_progress(roadmap, outline, statuses)
     rows.fill_html(roadmap, list(data.rows()), editable=editable)
@@ -75,7 +74,7 @@ def roadmap_detail(request, slug):
     if getattr(roadmap, "prefers_map", False) and request.GET.get("view") != "list":
         return redirect("roadmap_map", slug=roadmap.slug)
     signed_in = request.user.is_authenticated
-    context = _roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
+    context = roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
     return render(request, "progress/roadmap_detail.html", context)
 
 
@@ -88,6 +87,7 @@ def set_status(request, slug, topic_slug):
     if status not in Status.values:
         return HttpResponseBadRequest(_("Choose one of: not_started, in_progress, done, skipped."))
     roadmap, topic = or_404(topic_on_roadmap(roadmap_slug=slug, topic_slug=topic_slug), "No such topic on this roadmap")
+    or_404(roadmap if selectors.may_open(roadmap, request.user) else None, "No such topic on this roadmap")
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
         return redirect(f"{roadmap.get_absolute_url()}#{topic.slug}")
@@ -182,7 +182,10 @@ def roadmap_history(request, slug):
     events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
     plans = selectors.plan_history(request.user, roadmap, limit=HISTORY_LIMIT)
     projects = selectors.project_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
-    events = sorted(chain(events, plans, projects), key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
+    # A cohort track's edits, as its mentor made them ("3 topics added by Aiko").
+    changes = TrackChange.objects.filter(roadmap=roadmap)[:HISTORY_LIMIT] if roadmap.is_track else ()
+    entries = chain(events, plans, projects, changes)
+    events = sorted(entries, key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
     context = {"roadmap": roadmap, "events": events, "limit": HISTORY_LIMIT}
     return render(request, "progress/roadmap_history.html", context)
 
@@ -190,7 +193,7 @@ def roadmap_history(request, slug):
 @require_POST
 def default_view(request, slug):
     """Open this roadmap as its map, or as its list."""
-    roadmap = or_404(published_roadmap(slug), "No such roadmap")
+    roadmap = or_404(selectors.open_roadmap(slug, request.user), "No such roadmap")
     map_view = request.POST.get("view") == "map"
     services.set_default_view(learner=request.user, roadmap=roadmap, map_view=map_view)
     if map_view:
@@ -204,7 +207,7 @@ def default_view(request, slug):
 
 @require_POST
 def follow(request, slug):
-    roadmap = or_404(published_roadmap(slug), "No such roadmap")
+    roadmap = or_404(selectors.open_roadmap(slug, request.user), "No such roadmap")
     if request.POST.get("action") == "unfollow":
         services.unfollow_roadmap(learner=request.user, roadmap=roadmap)
         messages.success(
@@ -219,7 +222,7 @@ def follow(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def reset(request, slug):
-    roadmap = or_404(published_roadmap(slug), "No such roadmap")
+    roadmap = or_404(selectors.open_roadmap(slug, request.user), "No such roadmap")
     if request.method == "POST":
         batch = services.reset_roadmap(learner=request.user, roadmap=roadmap)
         if batch is None:
@@ -233,7 +236,7 @@ def reset(request, slug):
 
 @require_POST
 def reset_undo(request, slug):
-    roadmap = or_404(published_roadmap(slug), "No such roadmap")
+    roadmap = or_404(selectors.open_roadmap(slug, request.user), "No such roadmap")
     try:
         batch = uuid.UUID(request.POST.get("batch", ""))
     except ValueError:

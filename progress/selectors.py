@@ -24,7 +24,14 @@ from progress.models import (
     Status,
 )
 from roadmap.models import ContentVersion, Roadmap, Topic
-from roadmap.selectors import SectionEntry, TopicEntry, content_version_sql
+from roadmap.selectors import (
+    SectionEntry,
+    TopicContent,
+    TopicEntry,
+    content_version_sql,
+    published_roadmap,
+    topic_content,
+)
 
 if TYPE_CHECKING:  # the dashboard's, which builds on these
     from progress.dashboard import Pace, ProjectCompletion
@@ -110,6 +117,26 @@ class RoadmapProgress:
         return (row for section in self.sections for row in section.rows)
 
 
+def visible_sql(roadmap: str = "r") -> str:
+    """Whether the roadmap aliased `roadmap` is one a reader may open, as plain
+    SQL: a shipped roadmap, or a cohort track they wrote or follow, or any track
+    for site staff. Its three parameters: the reader's id twice (None for a
+    visitor: it matches nobody) and whether they are staff."""
+    column, follow = sql.column, sql.table(RoadmapFollow)
+    r_id = f"{roadmap}.{column(Roadmap, 'id')}"
+    return (
+        f"({roadmap}.{column(Roadmap, 'kind')} = '{Roadmap.Kind.SHIPPED}' "  # noqa: S608 (a choice's value)
+        f"OR {roadmap}.{column(Roadmap, 'author')} = %s "
+        f"OR EXISTS (SELECT 1 FROM {follow} vf WHERE vf.{column(RoadmapFollow, 'learner')} = %s "  # noqa: S608
+        f"AND vf.{column(RoadmapFollow, 'roadmap')} = {r_id}) OR %s)"
+    )
+
+
+def visibility_params(reader) -> list:
+    reader_id = reader.pk if reader is not None and reader.is_authenticated else None
+    return [reader_id, reader_id, bool(reader is not None and reader.is_staff)]
+
+
 def _roadmap_page_statement() -> str:
     """A published roadmap by slug with the content version and whether the
     learner follows it and opens it as its map: plain SQL made once from the
@@ -124,7 +151,8 @@ def _roadmap_page_statement() -> str:
     return (
         f"SELECT {fields}, {content_version_sql()} AS content_version, "  # noqa: S608 (names from _meta, quoted)
         f"EXISTS ({mine}) AS following, EXISTS ({mine} AND f.{prefers_map} = %s) AS prefers_map "
-        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'slug')} = %s AND r.{column(Roadmap, 'published')} = %s"
+        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'slug')} = %s AND r.{column(Roadmap, 'published')} = %s "
+        f"AND {visible_sql()}"
     )
 
 
@@ -132,16 +160,57 @@ ROADMAP_PAGE = _roadmap_page_statement()
 
 
 def roadmap_page(slug: str, learner) -> Roadmap | None:
-    """A published roadmap with the content version and, for a signed-in
-    learner, whether they follow it (`following`) and open it as its map
-    (`prefers_map`): one query."""
+    """A published roadmap the reader may open (a cohort track: theirs, or one
+    they follow) with the content version and, for a signed-in learner, whether
+    they follow it (`following`) and open it as its map (`prefers_map`): one query."""
     learner_id = learner.pk if learner.is_authenticated else None  # = NULL: matches no follow
-    params = [ContentVersion.SINGLETON, learner_id, learner_id, True, slug, True]
+    params = [ContentVersion.SINGLETON, learner_id, learner_id, True, slug, True, *visibility_params(learner)]
     roadmap = next(iter(Roadmap.objects.raw(ROADMAP_PAGE, params)), None)
     if roadmap is None:
         return None
     roadmap.following, roadmap.prefers_map = bool(roadmap.following), bool(roadmap.prefers_map)
     return roadmap
+
+
+def may_open(roadmap: Roadmap, reader) -> bool:
+    """Whether the reader may open this published roadmap (visible_sql's rule,
+    for a roadmap read without it): no query but for someone else's cohort track."""
+    if not roadmap.is_track or (reader.is_authenticated and (reader.is_staff or roadmap.author_id == reader.pk)):
+        return True
+    return reader.is_authenticated and RoadmapFollow.objects.filter(learner=reader, roadmap=roadmap).exists()
+
+
+def open_roadmap(slug: str, reader) -> Roadmap | None:
+    """A published roadmap with its content version, if the reader may open it (may_open)."""
+    roadmap = published_roadmap(slug)
+    return roadmap if roadmap is not None and may_open(roadmap, reader) else None
+
+
+def readable_topic(slug: str, reader) -> "TopicContent | None":
+    """A live topic's content for this reader: a cohort track's own topic only
+    for those who may open its track (one more query, for such topics alone)."""
+    content = topic_content(slug)
+    if content is None or (content.track_id is not None and not may_open_track(content.track_id, reader)):
+        return None
+    return content
+
+
+def may_read(content, reader) -> bool:
+    """Whether the reader may read a topic or project: a shipped one, or a
+    cohort track's own if they may open its track."""
+    return content.track_id is None or may_open_track(content.track_id, reader)
+
+
+def may_open_track(track_id: int, reader) -> bool:
+    """Whether the reader may read what belongs to this cohort track (its own
+    topics and projects): one query."""
+    if not reader.is_authenticated:
+        return False
+    track = Roadmap.objects.filter(pk=track_id, published=True).values_list("kind", "author_id").first()
+    if track is None:
+        return reader.is_staff
+    roadmap = Roadmap(pk=track_id, kind=track[0], author_id=track[1])
+    return may_open(roadmap, reader)
 
 
 def _followed_statement() -> str:

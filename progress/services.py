@@ -85,7 +85,7 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
     # Read before the transaction, which on SQLite holds the database's one write lock.
-    roadmaps = summary.published()
+    roadmaps = summary.published(learner.pk)
     follow = roadmap is not None and not RoadmapFollow.objects.filter(learner=learner, roadmap=roadmap).exists()
     with writers.turn(), transaction.atomic():
         progress = _locked_progress(learner=learner, topic=topic)
@@ -93,8 +93,8 @@ def set_status(*, learner, topic: Topic, status: str, roadmap: Roadmap | None = 
         event = _apply(progress, status, reason=ProgressEvent.Reason.SET)
         if event is not None:
             summary.record(learner_id=learner.pk, changes=[event], roadmaps=roadmaps)
-            if follow:  # its summary was just counted (the topic is on it)
-                _follow(learner=learner, roadmap=roadmap, summarise=False)
+            if follow:  # a shipped roadmap's summary was just counted (the topic is on it)
+                _follow(learner=learner, roadmap=roadmap, summarise=roadmap.pk not in roadmaps)
     return StatusChange(previous=previous, status=status)
 
 
@@ -108,7 +108,7 @@ def _follow(*, learner, roadmap: Roadmap, summarise: bool = True) -> None:
 def _summarise(*, learner, roadmap: Roadmap) -> None:
     """A followed roadmap's summary, made if it is missing (a published roadmap only)."""
     if not ProgressSummary.objects.filter(learner=learner, roadmap=roadmap).exists():
-        roadmaps = summary.published()
+        roadmaps = summary.published(learner.pk)
         if roadmap.pk in roadmaps:
             summary.recount(learner_ids={learner.pk}, roadmaps={roadmap.pk: roadmaps[roadmap.pk]})
 

@@ -23,9 +23,9 @@ from django.db.models import Max, Q
 
 from mlepath import sql
 from progress import pace
-from progress.models import Progress, ProgressEvent, ProgressSummary, Status
-from roadmap.models import Roadmap
-from roadmap.selectors import published_roadmaps, roadmap_outline
+from progress.models import Progress, ProgressEvent, ProgressSummary, RoadmapFollow, Status
+from roadmap.models import ContentVersion, Roadmap
+from roadmap.selectors import content_version_sql, roadmap_outline
 
 Pair = tuple[int, int]  # (learner id, roadmap id)
 
@@ -82,9 +82,31 @@ def figures_of(topics: dict[int, int], statuses: dict[int, str], last_activity=N
     return Figures(topics=len(topics), hours=sum(topics.values()), last_activity=last_activity, **counts)
 
 
-def published() -> dict[int, Roadmap]:
-    """The roadmaps summaries are kept for, with the content version: one query."""
-    return published_roadmaps()
+def _counted_statement(*, one_learner: bool) -> str:
+    """The roadmaps summaries are kept for: every published shipped roadmap, and
+    the published cohort tracks that are followed (by one learner, or by
+    anyone). Plain SQL made once from _meta, as roadmap.selectors' statements."""
+    roadmap, follow, column = sql.table(Roadmap), sql.table(RoadmapFollow), sql.column
+    fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
+    by = f"AND f.{column(RoadmapFollow, 'learner')} = %s" if one_learner else ""
+    followed = f"SELECT 1 FROM {follow} f WHERE f.{column(RoadmapFollow, 'roadmap')} = r.{column(Roadmap, 'id')} {by}"  # noqa: S608
+    return (
+        f"SELECT {fields}, {content_version_sql()} AS content_version "  # noqa: S608 (names from _meta, quoted)
+        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'published')} = %s "
+        f"AND (r.{column(Roadmap, 'kind')} = %s OR EXISTS ({followed}))"
+    )
+
+
+COUNTED_FOR_ONE, COUNTED_FOR_ALL = _counted_statement(one_learner=True), _counted_statement(one_learner=False)
+
+
+def published(learner_id: int | None = None) -> dict[int, Roadmap]:
+    """The roadmaps summaries are kept for, by id, with their content version:
+    the published shipped ones, and the cohort tracks the learner follows (any
+    learner, without one). One query."""
+    params = [ContentVersion.SINGLETON, True, Roadmap.Kind.SHIPPED]
+    statement = COUNTED_FOR_ALL if learner_id is None else COUNTED_FOR_ONE
+    return {r.pk: r for r in Roadmap.objects.raw(statement, params if learner_id is None else [*params, learner_id])}
 
 
 def fresh(pairs: Iterable[Pair], roadmaps: dict[int, Roadmap]) -> dict[Pair, Figures]:
@@ -139,7 +161,11 @@ def _locked(learner_ids: set[int], roadmaps: dict[int, Roadmap]) -> dict[Pair, P
     row is made stale (version 0), so that it is counted afresh under the lock."""
     rows = ProgressSummary.objects.select_for_update().filter(learner_id__in=learner_ids, roadmap_id__in=roadmaps)
     found = {(row.learner_id, row.roadmap_id): row for row in rows.order_by("pk")}
-    wanted = {(learner_id, pk) for learner_id in learner_ids for pk in roadmaps}
+    # Every learner has a row of each shipped roadmap; of a cohort track, its followers alone.
+    wanted = {(learner_id, pk) for learner_id in learner_ids for pk, r in roadmaps.items() if not r.is_track}
+    if tracks := [pk for pk, r in roadmaps.items() if r.is_track]:
+        follows = RoadmapFollow.objects.filter(learner_id__in=learner_ids, roadmap_id__in=tracks)
+        wanted |= set(follows.values_list("learner_id", "roadmap_id"))
     if len(found) < len(wanted):
         ProgressSummary.objects.bulk_create(
             [ProgressSummary(learner_id=learner_id, roadmap_id=pk) for learner_id, pk in wanted - found.keys()],
@@ -218,7 +244,7 @@ def record(*, learner_id: int, changes: list[ProgressEvent], roadmaps: dict[int,
     under a lock, against the content as it is now (recount)."""
     if not changes:
         return
-    roadmaps = published() if roadmaps is None else roadmaps
+    roadmaps = published(learner_id) if roadmaps is None else roadmaps
     # Roadmaps holding the same changed topics move by the same amounts (a topic's
     # hours are its own): one UPDATE for each such group, usually one in all.
     groups: dict[frozenset, list[Roadmap]] = {}
@@ -236,7 +262,8 @@ def record(*, learner_id: int, changes: list[ProgressEvent], roadmaps: dict[int,
 def recount(*, learner_ids: set[int], roadmaps: dict[int, Roadmap] | None = None) -> None:
     """Count learners' rows afresh (an import, a follow, a content change), in
     the caller's transaction: of every published roadmap, or of those given."""
-    roadmaps = published() if roadmaps is None else roadmaps
+    if roadmaps is None:
+        roadmaps = published(next(iter(learner_ids)) if len(learner_ids) == 1 else None)
     if not roadmaps or not learner_ids:
         return
     rows = _locked(learner_ids, roadmaps)

@@ -19,7 +19,6 @@ from progress.models import Evidence, Status
 from roadmap.models import Topic
 from roadmap.selectors import (
     roadmap_outline,
-    topic_content,
     topic_on_roadmap,
 )
 
@@ -71,7 +70,7 @@ def _topic_context(request, content, **forms) -> dict:
 @never_cache
 @vary_on_headers("HX-Request")
 def topic_detail(request, slug):
-    content = or_404(topic_content(slug), "No such topic")
+    content = or_404(selectors.readable_topic(slug, request.user), "No such topic")
     template = "progress/topic_detail.html#topic-panel" if request.htmx else "progress/topic_detail.html"
     return render(request, template, _topic_context(request, content))
 
@@ -82,7 +81,7 @@ def topic_page(request, slug, *, status=200, **forms) -> HttpResponse:
     return render(
         request,
         "progress/topic_detail.html",
-        _topic_context(request, or_404(topic_content(slug), "No such topic"), **forms),
+        _topic_context(request, or_404(selectors.readable_topic(slug, request.user), "No such topic"), **forms),
         status=status,
     )
 
@@ -94,12 +93,13 @@ def topic_status(request, slug):
     status = request.POST.get("status", "")
     if status not in Status.values:
         return HttpResponseBadRequest(gettext("Choose one of: not_started, in_progress, done, skipped."))
-    content = or_404(topic_content(slug), "No such topic")
+    content = or_404(selectors.readable_topic(slug, request.user), "No such topic")
     panel_roadmap = _panel_roadmap(request, content)
     if panel_roadmap:
         roadmap, topic = or_404(
             topic_on_roadmap(roadmap_slug=panel_roadmap, topic_slug=slug), "No such topic on this roadmap"
         )
+        or_404(roadmap if selectors.may_open(roadmap, request.user) else None, "No such topic on this roadmap")
     else:
         roadmap, topic = None, _live_topic_or_404(slug)
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)

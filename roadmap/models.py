@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import ngettext_lazy
 
 SLUG_HELP = "Permanent identifier used in URLs and content files; never reuse it for something else."
 
@@ -64,6 +65,9 @@ class ContentVersion(models.Model):
     SINGLETON = 1
 
     version = models.PositiveBigIntegerField(default=1)
+    # Edits of cohort tracks (mentoring.tracks), moved by each: topic pages carry it in their key
+    # beside the version, since a track's own topic is read on its page alone.
+    track_edits = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -80,20 +84,31 @@ def content_version_subquery():
     return Coalesce(Subquery(version), 0)
 
 
+class RoadmapKind(models.TextChoices):
+    SHIPPED = "shipped", translation.gettext_lazy("Shipped roadmap")
+    COHORT = "cohort", translation.gettext_lazy("Cohort track")
+
+
 class RoadmapQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def shipped(self):
+        """The roadmaps of the content files (the loader's), not mentors' tracks."""
+        return self.filter(kind=RoadmapKind.SHIPPED)
+
     def with_content_version(self):
-        """Each roadmap with the content version (mlepath.cache keys its outline
-        by it), read in the same query."""
-        return self.annotate(content_version=content_version_subquery())
+        """Each roadmap with its content version (mlepath.cache keys its outline
+        by it), read in the same query: the content's version plus the roadmap's
+        own revision (a cohort track's edits), both only ever growing."""
+        return self.annotate(content_version=content_version_subquery() + models.F("revision"))
 
     def for_index(self):
         """The /roadmaps/ page: each published roadmap with its size and hours, in one query."""
         live = Q(sections__placements__topic__retired=False)
         return (
             self.published()
+            .shipped()
             .annotate(
                 topic_count=Count("sections__placements", filter=live),
                 total_hours=Coalesce(Sum("sections__placements__topic__estimated_hours", filter=live), 0),
@@ -102,8 +117,17 @@ class RoadmapQuerySet(models.QuerySet):
         )
 
 
+TRACK_TITLE_MAX, TRACK_INTRODUCTION_MAX = 120, 2000
+
+
 class Roadmap(Translated):
+    """A track: a shipped roadmap (the content files, the loader's) or a mentor's
+    cohort track (mentoring.tracks), made of shipped topics and projects and the
+    track's own. Both are read, ticked and counted alike; a cohort track is seen
+    only by its author, site staff and the learners who follow it."""
+
     TEXT_FIELDS = ("title", "audience", "summary")
+    Kind = RoadmapKind
 
     slug = models.SlugField(max_length=80, unique=True, help_text=SLUG_HELP)
     title = models.CharField(max_length=120)
@@ -117,17 +141,45 @@ class Roadmap(Translated):
         blank=True,
         help_text="Topics learners of this roadmap are expected to know already, taught by another roadmap.",
     )
+    kind = models.CharField(max_length=8, choices=RoadmapKind, default=RoadmapKind.SHIPPED)
+    # A cohort track's mentor; None for a shipped roadmap, or once the author's account is deleted
+    # (the track stays with its learners, edited by staff alone).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks"
+    )
+    # A cohort track's date to finish by, the mentor's (a learner's own pace has its target_date).
+    finish_by = models.DateField(null=True, blank=True, help_text="A cohort track's date to finish by.")
+    # A cohort track's edits, added to the content version (with_content_version): an edit moves its
+    # own outline, map and summaries on, no other roadmap's.
+    revision = models.PositiveIntegerField(default=0)
+    # The link that lets anyone holding it follow a cohort track; None when not shared.
+    share_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = RoadmapQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "title"]
+        indexes = [
+            # A mentor's tracks page: their tracks.
+            models.Index(fields=["author", "kind"], name="roadmap_track_author"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RoadmapKind.values), name="roadmap_roadmap_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=RoadmapKind.COHORT) | Q(author__isnull=True, share_token__isnull=True),
+                name="roadmap_roadmap_only_tracks_have_authors",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("roadmap_detail", args=[self.slug])
+
+    @property
+    def is_track(self) -> bool:
+        return self.kind == RoadmapKind.COHORT
 
 
 class SectionQuerySet(models.QuerySet):
@@ -185,6 +237,10 @@ class TopicQuerySet(models.QuerySet):
     def live(self):
         return self.filter(retired=False)
 
+    def shipped(self):
+        """The topics of the content files (the loader's), not a cohort track's own."""
+        return self.filter(track__isnull=True)
+
 
 class Topic(Translated):
     TEXT_FIELDS = ("title", "summary")
@@ -199,6 +255,11 @@ class Topic(Translated):
     )
     prerequisites = models.ManyToManyField(
         "self", through="Prerequisite", symmetrical=False, related_name="unlocks", blank=True
+    )
+    # The cohort track whose own topic this is (None: a shipped topic). Never deleted with its track:
+    # a deleted track retires its own topics, so learners' progress on them stays.
+    track = models.ForeignKey(
+        Roadmap, on_delete=models.PROTECT, null=True, blank=True, related_name="own_topics", editable=False
     )
 
     objects = TopicQuerySet.as_manager()
@@ -283,6 +344,9 @@ class ProjectQuerySet(models.QuerySet):
     def live(self):
         return self.filter(retired=False)
 
+    def shipped(self):
+        return self.filter(track__isnull=True)
+
 
 class Project(Translated):
     """A hands-on project: a brief, acceptance criteria, suggested data sets and
@@ -301,6 +365,10 @@ class Project(Translated):
         help_text="Removed from the content files: hidden from roadmaps, but kept so learners' work survives.",
     )
     topics = models.ManyToManyField(Topic, related_name="projects", blank=True)
+    # As Topic.track: a cohort track's own project.
+    track = models.ForeignKey(
+        Roadmap, on_delete=models.PROTECT, null=True, blank=True, related_name="own_projects", editable=False
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -369,3 +437,54 @@ class ProjectPlacement(models.Model):
 
     def __str__(self):
         return f"{self.section}: {self.project}"
+
+
+class TrackChange(models.Model):
+    """One edit of a cohort track, as its learners read it in the roadmap's
+    history ("3 topics added by Aiko on 12 Jan"): counts, never the content."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="changes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The author's name as it was: the line stays when their account goes.
+    author_name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(default=timezone.now)
+    topics_added = models.PositiveSmallIntegerField(default=0)
+    topics_removed = models.PositiveSmallIntegerField(default=0)
+    topics_edited = models.PositiveSmallIntegerField(default=0)
+    projects_added = models.PositiveSmallIntegerField(default=0)
+    projects_removed = models.PositiveSmallIntegerField(default=0)
+    projects_edited = models.PositiveSmallIntegerField(default=0)
+    reordered = models.BooleanField(default=False)
+    details_edited = models.BooleanField(default=False)  # title, introduction or target date
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A roadmap's history page: the track's changes, newest first.
+            models.Index(fields=["roadmap", "-created_at"], name="roadmap_trackchange_history"),
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap}: changed by {self.author_name}"
+
+    def phrases(self) -> list[str]:
+        """What changed, each in a few words of the active language ("3 topics added")."""
+        counts = (
+            (self.topics_added, ngettext_lazy("%(count)d topic added", "%(count)d topics added", "count")),
+            (self.topics_removed, ngettext_lazy("%(count)d topic taken off", "%(count)d topics taken off", "count")),
+            (self.topics_edited, ngettext_lazy("%(count)d topic edited", "%(count)d topics edited", "count")),
+            (self.projects_added, ngettext_lazy("%(count)d project added", "%(count)d projects added", "count")),
+            (
+                self.projects_removed,
+                ngettext_lazy("%(count)d project taken off", "%(count)d projects taken off", "count"),
+            ),
+            (self.projects_edited, ngettext_lazy("%(count)d project edited", "%(count)d projects edited", "count")),
+        )
+        phrases = [str(text % {"count": count}) for count, text in counts if count]
+        if self.reordered:
+            phrases.append(translation.gettext("sections or order changed"))
+        if self.details_edited:
+            phrases.append(translation.gettext("title, introduction or date changed"))
+        return phrases

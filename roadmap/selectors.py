@@ -6,7 +6,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.safestring import SafeString
@@ -45,7 +45,7 @@ def _content_from_database() -> Content:
             resources=tuple(ResourceSpec(title=r.title, url=r.url, kind=r.kind) for r in topic.resources.all()),
             translations=topic.translations,
         )
-        for topic in Topic.objects.live().prefetch_related("resources", "prerequisites").order_by("slug")
+        for topic in Topic.objects.live().shipped().prefetch_related("resources", "prerequisites").order_by("slug")
     ]
     projects = [
         ProjectSpec(
@@ -59,7 +59,10 @@ def _content_from_database() -> Content:
             topics=tuple(sorted(t.slug for t in project.topics.all() if not t.retired)),
             translations=_project_translations(project),
         )
-        for project in Project.objects.live().prefetch_related("criteria", "datasets", "topics").order_by("slug")
+        for project in Project.objects.live()
+        .shipped()
+        .prefetch_related("criteria", "datasets", "topics")
+        .order_by("slug")
     ]
     sections = Section.objects.with_live_content()
     roadmaps = [
@@ -84,9 +87,9 @@ def _content_from_database() -> Content:
             assumes=tuple(sorted(t.slug for t in roadmap.assumed_topics.all() if not t.retired)),
             translations=roadmap.translations,
         )
-        for roadmap in Roadmap.objects.prefetch_related(
-            Prefetch("sections", queryset=sections), "assumed_topics"
-        ).order_by("order", "slug")
+        for roadmap in Roadmap.objects.shipped()
+        .prefetch_related(Prefetch("sections", queryset=sections), "assumed_topics")
+        .order_by("order", "slug")
     ]
     return Content(topics=topics, roadmaps=roadmaps, projects=projects)
 
@@ -268,13 +271,20 @@ class TopicContent:
     prerequisites: tuple[TopicLink, ...]
     unlocks: tuple[TopicLink, ...]
     placements: tuple[PlacementLink, ...]  # on published roadmaps, in roadmap order
+    # The cohort track whose own topic this is (None: a shipped topic): only
+    # those who may open that track read it (progress.topic_page).
+    track_id: int | None = None
 
     def get_absolute_url(self) -> str:
         return self.url
 
 
 def current_content_version() -> int:
-    return ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values_list("version", flat=True).first() or 0
+    """The version topic pages are cached under: the content's, plus every
+    edit of a cohort track (a track's own topic changes with its track)."""
+    versions = ContentVersion.objects.filter(pk=ContentVersion.SINGLETON).values_list("version", "track_edits")
+    version, track_edits = versions.first() or (0, 0)
+    return version + track_edits
 
 
 def topic_content(slug: str) -> TopicContent | None:
@@ -292,7 +302,13 @@ def _link(topic: Topic) -> TopicLink:
 
 
 def _topic_content(slug: str) -> TopicContent | None:
-    live_placements = Placement.objects.filter(section__roadmap__published=True).select_related("section__roadmap")
+    # Shipped roadmaps, and the track of the topic's own: the page is the same
+    # for every visitor, so it names no track they might not see.
+    live_placements = (
+        Placement.objects.filter(section__roadmap__published=True)
+        .filter(Q(section__roadmap__kind=Roadmap.Kind.SHIPPED) | Q(topic__track=F("section__roadmap")))
+        .select_related("section__roadmap")
+    )
     topic = (
         Topic.objects.live()
         .prefetch_related(
@@ -325,24 +341,27 @@ def _topic_content(slug: str) -> TopicContent | None:
             )
             for t in topic.prerequisites.all()
         ),
-        unlocks=tuple(_link(t) for t in topic.unlocks.all()),
+        # A shipped topic unlocks shipped topics only: no track's own topic shows on its page.
+        unlocks=tuple(_link(t) for t in topic.unlocks.all() if t.track_id == topic.track_id),
         placements=tuple(
             PlacementLink(
                 p.section.roadmap.title, p.section.roadmap.get_absolute_url(), p.section.title, p.section.roadmap.slug
             )
             for p in topic.placements.all()
         ),
+        track_id=topic.track_id,
     )
 
 
-def content_version_sql() -> str:
-    """The content version as plain SQL, a scalar subquery whose one parameter
-    is ContentVersion.SINGLETON: what content_version_subquery() is to the ORM,
+def content_version_sql(roadmap: str = "r") -> str:
+    """A roadmap's content version as plain SQL (the content's version, a scalar
+    subquery whose one parameter is ContentVersion.SINGLETON, plus the revision
+    of the roadmap aliased `roadmap`): what with_content_version() is to the ORM,
     for the statements made once below and in progress.selectors."""
     version, column = sql.table(ContentVersion), sql.column
     return (
-        f"COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "  # noqa: S608 (names from _meta)
-        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0)"
+        f"(COALESCE((SELECT v.{column(ContentVersion, 'version')} FROM {version} v "  # noqa: S608 (names from _meta)
+        f"WHERE v.{column(ContentVersion, 'id')} = %s), 0) + {roadmap}.{column(Roadmap, 'revision')})"
     )
 
 
@@ -387,7 +406,7 @@ def _topic_on_roadmap_statement() -> str:
 
 
 # What a tick needs of them (the others are deferred, loaded if ever read).
-TOPIC_FIELDS, ROADMAP_FIELDS = ("id", "slug", "title"), ("id", "slug", "title")
+TOPIC_FIELDS, ROADMAP_FIELDS = ("id", "slug", "title"), ("id", "slug", "title", "kind", "author_id")
 TOPIC_ON_ROADMAP = _topic_on_roadmap_statement()
 
 

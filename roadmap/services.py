@@ -79,7 +79,7 @@ def _resource_rows(spec: TopicSpec) -> list[tuple]:
 
 
 def _upsert_topics(specs: list[TopicSpec], report: LoadReport) -> dict[str, Topic]:
-    existing = {t.slug: t for t in Topic.objects.prefetch_related("resources", "prerequisites")}
+    existing = {t.slug: t for t in Topic.objects.shipped().prefetch_related("resources", "prerequisites")}
     by_slug = {}
     new_prerequisites: dict[str, list[str]] = {}  # topic slug -> required slugs, where they changed
     for spec in specs:
@@ -124,7 +124,7 @@ def _upsert_topics(specs: list[TopicSpec], report: LoadReport) -> dict[str, Topi
 
 
 def _upsert_projects(specs: list[ProjectSpec], topics: dict[str, Topic], report: LoadReport) -> dict[str, Project]:
-    existing = {p.slug: p for p in Project.objects.prefetch_related("criteria", "datasets", "topics")}
+    existing = {p.slug: p for p in Project.objects.shipped().prefetch_related("criteria", "datasets", "topics")}
     by_slug = {}
     for spec in specs:
         project = existing.get(spec.slug)
@@ -258,7 +258,7 @@ def _load(content: Content) -> LoadReport:
     report = LoadReport()
     topics = _upsert_topics(content.topics, report)
     projects = _upsert_projects(content.projects, topics, report)
-    existing = {r.slug: r for r in Roadmap.objects.all()}
+    existing = {r.slug: r for r in Roadmap.objects.shipped()}  # mentors' tracks are theirs
     for spec in content.roadmaps:
         _upsert_roadmap(spec, existing.pop(spec.slug, None), topics, projects, report)
     for roadmap in existing.values():

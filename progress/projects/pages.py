@@ -13,21 +13,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from mlepath.shortcuts import or_404
 from progress.models import ProjectState, ProjectWork
 from progress.projects import reviewers, services
 from progress.projects.forms import ProjectWorkForm
+from progress.selectors import may_read
 from roadmap.models import Project, ProjectPlacement, Topic
 
 TEMPLATE = "progress/projects/project_detail.html"
 
 
-def project_or_404(slug: str) -> Project:
-    return get_object_or_404(
+def project_or_404(slug: str, reader) -> Project:
+    """A live project the reader may see: a cohort track's own project only if
+    they may open its track (progress.selectors.may_read)."""
+    project = get_object_or_404(
         Project.objects.live().prefetch_related(
             "criteria", "datasets", Prefetch("topics", queryset=Topic.objects.live().order_by("title"))
         ),
         slug=slug,
     )
+    return or_404(project if may_read(project, reader) else None, "No such project")
 
 
 def work_of(learner, project: Project) -> ProjectWork | None:
@@ -36,7 +41,7 @@ def work_of(learner, project: Project) -> ProjectWork | None:
 
 def own_work_or_404(request, slug: str) -> tuple[Project, ProjectWork]:
     """A live project and the signed-in learner's work on it: 404 before they start it."""
-    project = project_or_404(slug)
+    project = project_or_404(slug, request.user)
     work = work_of(request.user, project)
     if work is None:
         raise Http404("Start the project first")
@@ -64,7 +69,7 @@ def project_detail(request, slug):
 
 
 def project_page(request, slug, *, status=200, work_form=None, comment_form=None):
-    project = project_or_404(slug)
+    project = project_or_404(slug, request.user)
     context = {
         "project": project,
         "placements": ProjectPlacement.objects.filter(project=project, section__roadmap__published=True)
@@ -93,7 +98,7 @@ def back(project: Project, anchor: str = "work") -> HttpResponse:
 
 @require_POST
 def project_start(request, slug):
-    project = project_or_404(slug)
+    project = project_or_404(slug, request.user)
     services.start_project(learner=request.user, project=project)
     messages.success(request, _("Started: %(title)s. Tick the criteria as you meet them.") % {"title": project.title})
     return back(project)

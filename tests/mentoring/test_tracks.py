@@ -1,0 +1,382 @@
+"""Cohort tracks (#28): a mentor composes a track, offers it, a learner
+accepts and ticks, the mentor sees it, and editing the live track loses
+nothing. What users see: status codes, rows, rendered text."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from mentoring import tracks
+from mentoring.models import TrackOffer
+from progress import services as progress_services
+from progress.models import Progress, ProgressSummary, RoadmapFollow
+from roadmap.models import Project, Roadmap, Topic, TrackChange
+
+
+@pytest.fixture
+def cohort(mentoring, bob, track):
+    """bob's track, a copy of `track`, with an own topic (needs Gamma) and an own project."""
+    made = tracks.create_track(author=bob, title="Team ML", introduction="Our path.\nLine two.", copy_from=track)
+    section = made.sections.order_by("order").last()
+    gamma = Topic.objects.get(slug="c")
+    own = tracks.create_own_topic(
+        track=made,
+        by=bob,
+        section=section,
+        spec=tracks.OwnTopic(
+            title="Our feature store",
+            summary="How we keep features.",
+            hours=4,
+            resources=(("Design doc", "https://example.com/doc"),),
+            prerequisites=(gamma,),
+        ),
+    )
+    project = tracks.create_own_project(
+        track=made,
+        by=bob,
+        section=section,
+        spec=tracks.OwnProject(
+            title="Ship a feature", brief="Build it.", hours=6, criteria=("It runs", "It is tested"), topics=(own,)
+        ),
+    )
+    return {"track": made, "own": own, "project": project}
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_composed_track_is_offered_accepted_ticked_and_seen_by_its_mentor(client, cohort, alice, bob):
+    track, own = cohort["track"], cohort["own"]
+    c = _client(client, bob)
+    response = c.post(reverse("mentoring_track_offer", args=[track.pk]), {"learners": [alice.pk]})
+    assert response.status_code == 302
+    assert TrackOffer.objects.get(roadmap=track, learner=alice).status == "pending"
+
+    c = _client(client, alice)
+    dashboard = c.get(reverse("dashboard")).content.decode()
+    assert "Team ML" in dashboard and "offers you the track" in dashboard
+    # Not hers until she accepts.
+    assert c.get(track.get_absolute_url()).status_code == 404
+    preview = c.get(reverse("mentoring_track_offered", args=[TrackOffer.objects.get().pk]))
+    assert preview.status_code == 200 and "Our feature store" in preview.content.decode()
+    offer = TrackOffer.objects.get()
+    response = c.post(reverse("mentoring_track_offered", args=[offer.pk]), {"answer": "accept"})
+    assert response.status_code == 302 and response.url == track.get_absolute_url()
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
+
+    page = c.get(track.get_absolute_url())
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Our feature store" in text and "A cohort track shaped by a mentor." in text
+    # Alpha, done on the shipped track, is done here too: progress is per topic.
+    summary = ProgressSummary.objects.get(learner=alice, roadmap=track)
+    assert (summary.done, summary.topics) == (1, 6)
+
+    status_url = reverse("roadmap_set_status", args=[track.slug, own.slug])
+    assert c.post(status_url, {"status": "done"}).status_code == 302
+    assert Progress.objects.get(learner=alice, topic=own).status == "done"
+    summary.refresh_from_db()
+    assert summary.done == 2
+
+    c = _client(client, bob)
+    editor = c.get(reverse("mentoring_track", args=[track.pk])).content.decode()
+    assert "Follows it" in editor and "33% · 2 of 6" in editor
+    assert c.get(reverse("mentoring_mentee_roadmap", args=["alice", track.slug])).status_code == 200
+
+
+def test_declining_leaves_the_track_off_the_dashboard(client, cohort, alice, bob):
+    tracks.offer_track(track=cohort["track"], by=bob, learners=[alice])
+    offer = TrackOffer.objects.get()
+    c = _client(client, alice)
+    assert c.post(reverse("mentoring_track_offered", args=[offer.pk]), {"answer": "decline"}).status_code == 302
+    offer.refresh_from_db()
+    assert offer.status == "declined"
+    assert not RoadmapFollow.objects.filter(learner=alice, roadmap=cohort["track"]).exists()
+    # A second answer from another tab changes nothing.
+    c.post(reverse("mentoring_track_offered", args=[offer.pk]), {"answer": "accept"})
+    assert not RoadmapFollow.objects.filter(learner=alice, roadmap=cohort["track"]).exists()
+
+
+def test_editing_a_live_track_never_loses_progress_and_tells_its_learners(client, cohort, alice, bob, topics):
+    track, own = cohort["track"], cohort["own"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    progress_services.set_status(learner=alice, topic=own, status="done", roadmap=track)
+    c = _client(client, bob)
+    content = reverse("mentoring_track_content", args=[track.pk])
+    assert c.post(content, {"action": "remove-topic", "topic": own.pk}).status_code == 302
+    assert c.post(content, {"action": "remove-topic", "topic": topics["a"].pk}).status_code == 302
+    own.refresh_from_db()
+    assert own.retired
+    assert Progress.objects.get(learner=alice, topic=own).status == "done"
+    assert Progress.objects.get(learner=alice, topic=topics["a"]).status == "done"
+    # Put back, Alpha is done on the track again.
+    section = track.sections.order_by("order").first()
+    assert (
+        c.post(content, {"action": "add-topics", "section": section.pk, "topics": [topics["a"].pk]}).status_code == 302
+    )
+
+    c = _client(client, alice)
+    page = c.get(track.get_absolute_url()).content.decode()
+    assert "Our feature store" not in page
+    history = c.get(reverse("roadmap_history", args=[track.slug])).content.decode()
+    # bob's edits within the hour make one line: the own topic and Alpha put back, two taken off.
+    assert "The track changed: 2 topics added, 2 topics taken off, 1 project added by" in " ".join(history.split())
+    assert f"by {bob.public_name} on" in history
+    dashboard = c.get(reverse("dashboard")).content.decode()
+    assert "Team ML" in dashboard
+
+
+def test_an_own_topic_is_read_only_by_those_who_may_open_its_track(client, cohort, alice, bob, charlie):
+    own = cohort["own"]
+    url = own.get_absolute_url()
+    assert _client(client, charlie).get(url).status_code == 404
+    assert _client(client, bob).get(url).status_code == 200
+    progress_services.follow_roadmap(learner=alice, roadmap=cohort["track"])
+    page = _client(client, alice).get(url)
+    assert page.status_code == 200 and "Design doc" in page.content.decode()
+    # A shipped topic's page names no track and no own topic.
+    gamma = _client(client, charlie).get(Topic.objects.get(slug="c").get_absolute_url()).content.decode()
+    assert "Our feature store" not in gamma and "Team ML" not in gamma
+    assert _client(client, charlie).get(cohort["project"].get_absolute_url()).status_code == 404
+
+
+def test_the_track_is_not_listed_and_hidden_from_strangers(client, cohort, charlie):
+    c = _client(client, charlie)
+    assert "Team ML" not in c.get(reverse("roadmap_list")).content.decode()
+    track = cohort["track"]
+    for name in ("roadmap_detail", "roadmap_map", "roadmap_history"):
+        assert c.get(reverse(name, args=[track.slug])).status_code == 404
+    topic = Topic.objects.get(slug="a")
+    assert c.post(reverse("roadmap_set_status", args=[track.slug, topic.slug]), {"status": "done"}).status_code == 404
+    assert c.post(reverse("roadmap_follow", args=[track.slug])).status_code == 404
+    assert not RoadmapFollow.objects.filter(learner=charlie, roadmap=track).exists()
+
+
+def test_a_shared_link_lets_anyone_follow_and_closing_it_keeps_them(client, cohort, bob, charlie):
+    track = cohort["track"]
+    token = tracks.share(track=track, by=bob)
+    c = _client(client, charlie)
+    url = reverse("mentoring_track_join", args=[token])
+    assert c.get(url).status_code == 200
+    assert c.post(url).status_code == 302
+    assert RoadmapFollow.objects.filter(learner=charlie, roadmap=track).exists()
+    tracks.unshare(track=track, by=bob)
+    assert c.get(url).status_code == 404
+    assert c.get(track.get_absolute_url()).status_code == 200
+    # charlie is not bob's mentee: bob's page never shows charlie's progress.
+    editor = _client(client, bob).get(reverse("mentoring_track", args=[track.pk])).content.decode()
+    assert "charlie" not in editor
+
+
+def test_deleting_a_track_keeps_progress_and_exports_the_own_topics(client, cohort, alice, bob):
+    track, own = cohort["track"], cohort["own"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    progress_services.set_status(learner=alice, topic=own, status="in_progress", roadmap=track)
+    c = _client(client, bob)
+    assert c.get(reverse("mentoring_track_delete", args=[track.pk])).status_code == 200
+    assert c.post(reverse("mentoring_track_delete", args=[track.pk])).status_code == 302
+    track.refresh_from_db()
+    own.refresh_from_db()
+    assert not track.published and own.retired and Project.objects.get(pk=cohort["project"].pk).retired
+    assert Progress.objects.get(learner=alice, topic=own).status == "in_progress"
+    c = _client(client, alice)
+    assert c.get(track.get_absolute_url()).status_code == 404
+    assert "Team ML" not in c.get(reverse("dashboard")).content.decode()
+    exported = json.loads(c.get(reverse("export_json")).content)
+    assert own.slug in json.dumps(exported)
+
+
+def test_deleting_the_authors_account_leaves_the_track_with_its_learners(cohort, alice, bob):
+    track = cohort["track"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    bob.delete()
+    track.refresh_from_db()
+    assert track.published and track.author_id is None
+    assert RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"resources": "Doc | http://example.com"}, "well-formed https link"),
+        ({"resources": "Doc | javascript:alert(1)"}, "well-formed https link"),
+        ({"hours": "0"}, "greater than or equal to 1"),
+        ({"title": ""}, "This field is required"),
+        ({"summary": "x" * 2001}, "at most 2000 characters"),
+        ({"resources": "\n".join(f"https://example.com/{i}" for i in range(11))}, "Up to 10 resources"),
+    ],
+)
+def test_an_own_topic_with_bad_input_is_refused_and_changes_nothing(client, cohort, bob, data, error):
+    track = cohort["track"]
+    before = Topic.objects.count(), TrackChange.objects.count()
+    form = {"title": "T", "summary": "S", "hours": "3", "resources": "", **data}
+    response = _client(client, bob).post(reverse("mentoring_track_topic_new", args=[track.pk]), form)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert (Topic.objects.count(), TrackChange.objects.count()) == before
+
+
+def test_a_prerequisite_cycle_between_own_topics_is_refused(client, cohort, bob):
+    track, own = cohort["track"], cohort["own"]
+    section = track.sections.order_by("order").last()
+    second = tracks.create_own_topic(
+        track=track,
+        by=bob,
+        section=section,
+        spec=tracks.OwnTopic(title="Second", summary="S", hours=1, resources=(), prerequisites=(own,)),
+    )
+    url = reverse("mentoring_track_topic", args=[track.pk, own.pk])
+    response = _client(client, bob).post(
+        url, {"title": own.title, "summary": "S", "hours": "4", "prerequisites": [second.pk]}
+    )
+    assert response.status_code == 400 and "cycle" in response.content.decode()
+    assert list(own.prerequisites.values_list("slug", flat=True)) == ["c"]
+
+
+def test_missing_prerequisites_are_named_and_can_be_assumed(client, bob, mentoring, topics):
+    track = tracks.create_track(author=bob, title="Small", introduction="Only Delta.")
+    section = tracks.add_section(track=track, by=bob, title="One")
+    tracks.add_topics(track=track, by=bob, section=section, topics=[topics["d"]])
+    c = _client(client, bob)
+    page = c.get(reverse("mentoring_track", args=[track.pk])).content.decode()
+    assert "Missing prerequisites" in page and "Gamma" in page
+    c.post(reverse("mentoring_track_content", args=[track.pk]), {"action": "assume-missing"})
+    assert list(track.assumed_topics.values_list("slug", flat=True)) == ["c"]
+    assert "Missing prerequisites" not in c.get(reverse("mentoring_track", args=[track.pk])).content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "nope"},
+        {"action": "remove-topic", "topic": "abc"},
+        {"action": "remove-topic", "topic": "99999999"},
+        {"action": "move-section", "section": "-1"},
+        {"action": "add-topics", "section": "x", "topics": ["1"]},
+        {"action": "add-project", "section": "1", "project": "1e9"},
+        {"action": "unassume", "topic": "\x00"},
+        {},
+    ],
+)
+def test_bad_editor_actions_are_a_clear_400(client, cohort, bob, data):
+    before = TrackChange.objects.count()
+    response = _client(client, bob).post(reverse("mentoring_track_content", args=[cohort["track"].pk]), data)
+    assert response.status_code == 400
+    assert TrackChange.objects.count() == before
+
+
+def _routes(cohort, offer_pk, token):
+    pk = cohort["track"].pk
+    return [
+        ("get", reverse("mentoring_track", args=[pk])),
+        ("post", reverse("mentoring_track", args=[pk])),
+        ("post", reverse("mentoring_track_content", args=[pk])),
+        ("get", reverse("mentoring_track_topic_new", args=[pk])),
+        ("get", reverse("mentoring_track_topic", args=[pk, cohort["own"].pk])),
+        ("get", reverse("mentoring_track_project_new", args=[pk])),
+        ("get", reverse("mentoring_track_project", args=[pk, cohort["project"].pk])),
+        ("get", reverse("mentoring_track_preview", args=[pk])),
+        ("post", reverse("mentoring_track_offer", args=[pk])),
+        ("post", reverse("mentoring_track_link", args=[pk])),
+        ("get", reverse("mentoring_track_delete", args=[pk])),
+        ("post", reverse("mentoring_track_delete", args=[pk])),
+    ]
+
+
+@pytest.mark.parametrize("who", ["another mentor", "mentee", "ex-mentor", "stranger"])
+def test_only_the_author_reaches_a_tracks_editor(client, cohort, alice, bob, charlie, dave, who):
+    user = {"another mentor": dave, "mentee": alice, "ex-mentor": dave, "stranger": charlie}[who]
+    if who == "another mentor":
+        from mentoring import services
+        from mentoring.models import Invite
+
+        services.accept_invite(
+            invite=services.create_invite(created_by=dave, kind=Invite.Kind.FROM_MENTOR), user=charlie
+        )
+    c = _client(client, user)
+    for method, url in _routes(cohort, None, None):
+        assert getattr(c, method)(url).status_code == 404, (who, method, url)
+    assert Roadmap.objects.get(pk=cohort["track"].pk).published
+
+
+def test_a_visitor_is_sent_to_sign_in_from_every_track_route(client, cohort):
+    for method, url in _routes(cohort, None, None):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url, url
+    assert client.get(reverse("mentoring_track_offered", args=[1])).status_code == 302
+
+
+def test_an_offer_is_its_learners_alone(client, cohort, alice, bob, charlie):
+    tracks.offer_track(track=cohort["track"], by=bob, learners=[alice])
+    offer = TrackOffer.objects.get()
+    for user in (bob, charlie):
+        c = _client(client, user)
+        assert c.get(reverse("mentoring_track_offered", args=[offer.pk])).status_code == 404
+        assert c.post(reverse("mentoring_track_offered", args=[offer.pk]), {"answer": "accept"}).status_code == 404
+    offer.refresh_from_db()
+    assert offer.status == "pending"
+
+
+def test_a_track_is_offered_only_to_the_authors_mentees(client, cohort, bob, charlie):
+    response = _client(client, bob).post(
+        reverse("mentoring_track_offer", args=[cohort["track"].pk]), {"learners": [charlie.pk]}
+    )
+    assert response.status_code == 302
+    assert not TrackOffer.objects.exists()
+
+
+def test_the_authors_text_is_shown_escaped(client, bob, mentoring):
+    track = tracks.create_track(author=bob, title="<script>x</script>", introduction="<b>hi</b>")
+    page = _client(client, bob).get(reverse("mentoring_track_preview", args=[track.pk])).content.decode()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert "&lt;b&gt;hi&lt;/b&gt;" in page
+
+
+def _grow(track, bob, n):
+    section = track.sections.order_by("order").last()
+    for i in range(n):
+        tracks.create_own_topic(
+            track=track,
+            by=bob,
+            section=section,
+            spec=tracks.OwnTopic(
+                title=f"Extra {i}",
+                summary="S",
+                hours=1,
+                resources=(("R", f"https://example.com/{i}"),),
+                prerequisites=(),
+            ),
+        )
+
+
+@pytest.mark.parametrize("page", ["editor", "roadmap", "preview", "dashboard"])
+def test_query_counts_do_not_grow_with_the_track(
+    client, cohort, alice, bob, page, django_capture_on_commit_callbacks, run_tasks
+):
+    track = cohort["track"]
+    tracks.offer_track(track=track, by=bob, learners=[alice])
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    user = alice if page in ("roadmap", "dashboard") else bob
+    url = {
+        "editor": reverse("mentoring_track", args=[track.pk]),
+        "roadmap": track.get_absolute_url() + "?view=list",
+        "preview": reverse("mentoring_track_preview", args=[track.pk]),
+        "dashboard": reverse("dashboard"),
+    }[page]
+    c = _client(client, user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c.get(url)  # warm the caches
+    with CaptureQueriesContext(connection) as small:
+        assert c.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        _grow(track, bob, 12)
+    run_tasks()  # the followers' summaries recounted, as the worker does after an edit
+    c.get(url)
+    with CaptureQueriesContext(connection) as large:
+        assert c.get(url).status_code == 200
+    assert len(large) == len(small), (page, [q["sql"][:80] for q in large.captured_queries])
