@@ -191,7 +191,11 @@ def _fill(rows: dict[int, CohortRow], roadmaps: dict[int, Roadmap], now, *, ment
             rows[learner_id].done_last_week = done
 
 
-def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=None) -> Cohort:
+def cohort_for(
+    mentor, *, sort: str = "name", stalled_only: bool = False, track_id: int | None = None, now=None
+) -> Cohort:
+    """The mentor's active mentees as cards; with `track_id`, those who follow
+    that cohort track, each card with that track's completion alone."""
     now = now or timezone.now()
     mentees = Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE)
     # Plain values, not model instances: a cohort has hundreds of rows.
@@ -224,6 +228,10 @@ def cohort_for(mentor, *, sort: str = "name", stalled_only: bool = False, now=No
             row.ago = ago(row.last_activity, now) if row.last_activity else ""
     if stalled_only:
         result = [row for row in result if row.stalled]
+    if track_id is not None:
+        for row in result:
+            row.roadmaps = [figure for figure in row.roadmaps if figure.roadmap.pk == track_id]
+        result = [row for row in result if row.roadmaps]
     if sort == "completion":
         result.sort(key=lambda row: (-row.best_percent, row.name.lower()))
     elif sort == "activity":

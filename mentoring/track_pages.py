@@ -55,7 +55,7 @@ def _editor_context(request, track, **forms) -> dict:
         "track": track,
         "details_form": forms.get("details_form")
         or TrackForm(initial={"title": track.title, "introduction": track.summary, "target_date": track.finish_by}),
-        "section_form": forms.get("section_form") or SectionForm(),
+        "section_form": forms.get("section_form") or SectionForm(prefix="section"),
         "mentees": track_selectors.mentees_on_track(track, request.user),
         "limits": {
             "sections": tracks.SECTIONS_MAX,
@@ -115,7 +115,7 @@ def track_content(request, pk):
     try:
         match action:
             case "add-section":
-                form = SectionForm(post)
+                form = SectionForm(post, prefix="section")
                 if not form.is_valid():
                     return render(
                         request,

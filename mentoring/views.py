@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from mentoring import digests, selectors, services
+from mentoring import digests, selectors, services, track_selectors
 from mentoring.cohort import SORTS, cohort_for
 from mentoring.forms import CommentForm, InviteForm, SharingForm
 from mentoring.models import DigestKind, Invite, Mentorship, PaceSuggestion
@@ -44,7 +44,10 @@ def index(request):
     sort = sort if sort in SORTS else "name"
     stalled_only = request.GET.get("stalled") == "1"
     user = request.user
-    cohort = cohort_for(user, sort=sort, stalled_only=stalled_only)
+    # The mentor's own tracks filter the cohort (?track=<slug>): a slug of any other shows everyone.
+    tracks = track_selectors.tracks_of(user)
+    track = next((t for t in tracks if t.slug == request.GET.get("track")), None)
+    cohort = cohort_for(user, sort=sort, stalled_only=stalled_only, track_id=track.pk if track else None)
     # Mentees with work waiting for a review come first, in the order chosen.
     queue = selectors.review_queue_for(user) if cohort.size else []
     waiting = Counter(work.learner_id for work in queue)
@@ -72,6 +75,8 @@ def index(request):
         "mentor_news": len(updates),
         "sort": sort,
         "stalled_only": stalled_only,
+        "tracks": tracks,
+        "track": track,
         "mentors": mentors,
         # Whoever mentors someone sees their mentees first; everyone else, their mentors.
         "mentees_first": cohort.size > 0,

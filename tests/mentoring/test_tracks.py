@@ -380,3 +380,14 @@ def test_query_counts_do_not_grow_with_the_track(
     with CaptureQueriesContext(connection) as large:
         assert c.get(url).status_code == 200
     assert len(large) == len(small), (page, [q["sql"][:80] for q in large.captured_queries])
+
+
+def test_the_cohort_page_filters_to_one_track_with_its_completion(client, cohort, alice, bob):
+    track = cohort["track"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    c = _client(client, bob)
+    page = c.get(reverse("mentoring"), {"track": track.slug}).content.decode()
+    assert "1 of your mentees follows Team ML" in page
+    assert page.count('<li class="cohort-card') == 1 and "Team ML" in page
+    # Another mentor's slug, or none, shows the whole cohort.
+    assert "of your mentees follow" not in c.get(reverse("mentoring"), {"track": "nope"}).content.decode()
