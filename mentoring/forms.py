@@ -93,6 +93,28 @@ OWN_CRITERIA_MAX = 10
 OWN_HOURS_MAX = 500
 
 
+def _check_ids(field, values) -> None:
+    """A choice by id that is not a small whole number is refused as an invalid
+    choice before it reaches the database (an integer past 64 bits overflows SQLite's)."""
+    for each in values:
+        if not (isinstance(each, str) and each.isascii() and each.isdigit() and len(each) <= 18):
+            raise forms.ValidationError(
+                field.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(each)[:20]}
+            )
+
+
+class TrackTopicsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        _check_ids(self, value or ())
+        return super().clean(value)
+
+
+class RoadmapChoiceField(forms.ModelChoiceField):
+    def clean(self, value):
+        _check_ids(self, [value] if value not in self.empty_values else [])
+        return super().clean(value)
+
+
 class TrackForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120, validators=[validate_line])
     introduction = forms.CharField(
@@ -114,7 +136,7 @@ class TrackForm(forms.Form):
 
 
 class NewTrackForm(TrackForm):
-    copy_from = forms.ModelChoiceField(
+    copy_from = RoadmapChoiceField(
         label=_("Start from"),
         queryset=Roadmap.objects.none(),
         required=False,
@@ -162,7 +184,7 @@ class OwnTopicForm(forms.Form):
             _("One per line, as “Title | https://…” or a bare https link; up to {count}."), count=OWN_RESOURCES_MAX
         ),
     )
-    prerequisites = forms.ModelMultipleChoiceField(
+    prerequisites = TrackTopicsField(
         label=_("Prerequisites"),
         queryset=Topic.objects.none(),
         required=False,
@@ -220,7 +242,7 @@ class OwnProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=format_lazy(_("One per line, up to {count}, each up to 300 characters."), count=OWN_CRITERIA_MAX),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = TrackTopicsField(
         label=_("Topics it practises"),
         queryset=Topic.objects.none(),
         required=False,

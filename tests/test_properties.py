@@ -25,8 +25,9 @@ from hypothesis.provisional import urls
 
 from accounts.forms import ProfileForm
 from mentoring import services as mentoring_services
-from mentoring.forms import CommentForm, InviteForm
-from mentoring.models import Invite
+from mentoring import tracks
+from mentoring.forms import CommentForm, InviteForm, NewTrackForm, OwnProjectForm, OwnTopicForm, TrackForm
+from mentoring.models import Invite, TrackOffer
 from progress import services as progress_services
 from progress.forms import EvidenceForm, NoteForm, WebURLField
 from progress.projects import services as project_services
@@ -73,6 +74,18 @@ def form_data(form_class, **kwargs):
     return valid | fields(*form_class.base_fields)
 
 
+TRACK_ACTIONS = [
+    "add-section",
+    "remove-section",
+    "move-section",
+    "add-topics",
+    "remove-topic",
+    "move-topic",
+    "add-project",
+    "remove-project",
+    "assume-missing",
+    "unassume",
+]
 ENDPOINTS = {
     "/accounts/login/": fields("username", "password", "next"),
     "/accounts/signup/": fields("username", "email", "password1", "password2", "next"),
@@ -140,6 +153,46 @@ ENDPOINTS = {
     "/mentoring/mentees/alice/projects/pipeline/review/": fields("decision", "body")
     | st.fixed_dictionaries({"decision": st.sampled_from(["approve", "changes"]) | TEXT, "body": TEXT}),
     "/portfolio/": fields("public", "show_completion", "bio", "link_1", "link_2", "link_3", "noindex", "shown"),
+    # Cohort tracks (#28): bob's track, its own topic and project, alice's offer, its link.
+    "/mentoring/tracks/": fields(*NewTrackForm.base_fields),
+    "/mentoring/tracks/{track}/": form_data(TrackForm),
+    "/mentoring/tracks/{track}/content/": fields(
+        "action", "section", "topic", "topics", "project", "direction", "anchor", "section-title"
+    )
+    | st.fixed_dictionaries(
+        {
+            "action": st.sampled_from(TRACK_ACTIONS) | TEXT,
+            "section": st.sampled_from(["{section}", "0", "-1", "1e9"]) | TEXT,
+            "topic": st.sampled_from(["{own}", "1", "2"]) | TEXT,
+            "topics": st.lists(st.sampled_from(["1", "2", "3", "{own}"]) | TEXT, max_size=3),
+            "project": st.sampled_from(["{project}", "1"]) | TEXT,
+            "direction": st.sampled_from(["up", "down"]) | TEXT,
+            "section-title": TEXT,
+        }
+    ),
+    "/mentoring/tracks/{track}/topics/new/": fields("section", *OwnTopicForm.base_fields),
+    "/mentoring/tracks/{track}/topics/{own}/": fields(*OwnTopicForm.base_fields)
+    | st.fixed_dictionaries(
+        {
+            "title": TEXT,
+            "summary": TEXT,
+            "hours": st.integers(min_value=-5, max_value=600).map(str) | TEXT,
+            "resources": st.lists(st.sampled_from(["https://example.com/a", "t | https://x.org"]) | TEXT).map(
+                "\n".join
+            ),
+            "prerequisites": st.lists(st.sampled_from(["1", "2", "{own}"]) | TEXT, max_size=3),
+        }
+    ),
+    "/mentoring/tracks/{track}/projects/new/": fields("section", *OwnProjectForm.base_fields),
+    "/mentoring/tracks/{track}/projects/{project}/": fields(*OwnProjectForm.base_fields),
+    "/mentoring/tracks/{track}/offers/": fields("learners")
+    | st.fixed_dictionaries({"learners": st.lists(st.sampled_from(["1", "2", "3"]) | TEXT, max_size=3)}),
+    "/mentoring/tracks/{track}/link/": fields("action")
+    | st.fixed_dictionaries({"action": st.sampled_from(["share", "unshare"]) | TEXT}),
+    "/mentoring/tracks/{track}/delete/": fields(),
+    "/mentoring/tracks/join/{share}/": fields(),
+    "/mentoring/track-offers/{offer}/": fields("answer")
+    | st.fixed_dictionaries({"answer": st.sampled_from(["accept", "decline"]) | TEXT}),
 }
 
 
@@ -152,13 +205,29 @@ def world(alice, bob, topics, track):
     pipeline = Project.objects.create(slug="pipeline", title="Pipeline", brief="Build it.", estimated_hours=5)
     pipeline.criteria.create(order=0, text="It runs.")
     project_services.start_project(learner=alice, project=pipeline)  # so that a review reaches the form
-    return {"alice": alice, "bob": bob, "token": invite.token}
+    made = tracks.create_track(author=bob, title="Team", introduction="Intro.", copy_from=track)
+    section = made.sections.first()
+    own = tracks.create_own_topic(
+        track=made, by=bob, section=section, spec=tracks.OwnTopic("Own", "S", 2, (), (topics["a"],))
+    )
+    project = tracks.create_own_project(
+        track=made, by=bob, section=section, spec=tracks.OwnProject("P", "B", 2, ("C",), ())
+    )
+    tracks.offer_track(track=made, by=bob, learners=[alice])
+    ids = {"track": made.pk, "section": section.pk, "own": own.pk, "project": project.pk}
+    ids |= {"offer": TrackOffer.objects.get(learner=alice).pk, "share": tracks.share(track=made, by=bob)}
+    return {"alice": alice, "bob": bob, "token": invite.token, "ids": ids}
+
+
+def fill(value: str, ids: dict) -> str:
+    """A sampled "{own}" made the world's id of it."""
+    return ids.get(value[1:-1], value) if value.startswith("{") and value.endswith("}") else value
 
 
 @pytest.mark.parametrize("who", USERS)
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 def test_no_input_gets_a_500(world, endpoint, who):
-    url = endpoint.format(token=world["token"])
+    url = endpoint.format(token=world["token"], **world["ids"])
     client = Client(raise_request_exception=False)
     signs_out = endpoint in ("/accounts/logout/", "/accounts/sign-out-everywhere/")
 
@@ -179,6 +248,11 @@ def test_no_input_gets_a_500(world, endpoint, who):
     @given(data=ENDPOINTS[endpoint], htmx=st.booleans())
     def post(data, htmx):
         headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        ids = {key: str(value) for key, value in world["ids"].items()}
+        data = {
+            k: ([fill(v, ids) for v in value] if isinstance(value, list) else fill(value, ids))
+            for k, value in data.items()
+        }
         response = client.post(url, data, **headers)
         CASES[endpoint] += 1
         assert response.status_code in ALLOWED, (response.status_code, data)

@@ -46,6 +46,9 @@ class Endpoint(NamedTuple):
     mentor: bool = False  # signed in as the mentor rather than as learners
     unpaced: bool = False  # signed in as learners without a pace rather than with one
     minimal: bool = False  # served by tests/bench/minimal rather than by the app
+    cohort_track: bool = False  # signed in as learners of the 60-topic cohort track (path's {track}: its slug)
+    # The endpoint whose ratio to the floor this one's must stay within 10% of (issue #28).
+    compared_with: str | None = None
 
 
 ENDPOINTS = {
@@ -69,7 +72,16 @@ ENDPOINTS = {
     # dashboard and the topic's page: all four requests are counted.
     "sitting": Endpoint(None, "sitting", 0.08, p99_ms=150),
     "cohort_200": Endpoint("/mentoring/", "get", 0.025, p99_ms=400, mentor=True),
+    # A mentor's 60-topic cohort track (manage.py seed_track), followed by other
+    # paced learners in place of the shipped roadmap: its page and their
+    # dashboard must cost what the shipped roadmap's do (issue #28).
+    "track_roadmap_page": Endpoint(
+        "/roadmaps/{track}/", "get", 0.08, p99_ms=150, cohort_track=True, compared_with="roadmap_page"
+    ),
+    "track_dashboard": Endpoint("/dashboard/", "get", 0.06, p99_ms=150, cohort_track=True, compared_with="dashboard"),
 }
+TRACK_TOPICS = 60
+WITHIN = 0.10  # a cohort track's ratio to the floor against the shipped roadmap's
 # The empty Django of ceiling.py, measured around each endpoint.
 CEILING = Endpoint("/ping", "get")
 
@@ -137,7 +149,7 @@ def make_sessions(env) -> dict:
 import json
 import os
 from accounts.models import User
-from roadmap.models import Placement
+from roadmap.models import Placement, Roadmap
 from tests.servers import session_key_for as session_for
 
 roadmap = os.environ["BENCH_ROADMAP"]
@@ -145,6 +157,8 @@ roadmap = os.environ["BENCH_ROADMAP"]
 learners = list(
     User.objects.filter(follows__roadmap__slug=roadmap, follows__plan_basis="hours").order_by("username")[:16]
 )
+track = Roadmap.objects.get(kind="cohort", title="Demo cohort track")
+on_track = list(User.objects.filter(follows__roadmap=track).order_by("username")[:16])
 unpaced = list(
     User.objects.filter(follows__roadmap__slug=roadmap, follows__plan_basis="")
     .exclude(follows__plan_basis__in=["hours", "date"]).order_by("username")[:16]
@@ -157,6 +171,8 @@ topics = list(
 sessions = {
     "learners": [session_for(u) for u in learners],
     "unpaced": [session_for(u) for u in unpaced],
+    "on_track": [session_for(u) for u in on_track],
+    "track": track.slug,
     "mentor": session_for(mentor),
     "topics": [slug for slug, _ in topics],
     "titles": dict(topics),
@@ -348,6 +364,7 @@ def main():
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "loadroadmap")
     manage(env, "seed_demo", "--learners", str(args.learners), "--mentors", "5", "--cohort", "200", "--seed", "1")
+    manage(env, "seed_track", "--topics", str(TRACK_TOPICS), "--learners", "16", "--skip", "16")
     manage(env, "collectstatic", "--no-input", "-v0")
     settle(database_url, engine)
     sessions = make_sessions(env)
@@ -355,6 +372,7 @@ def main():
     cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["learners"]]
     mentor_cookie = f"sessionid={sessions['mentor']}; csrftoken={csrf}"
     unpaced_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["unpaced"]]
+    track_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["on_track"]]
     # The ceiling configures Django in code: no settings module.
     ceiling_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
 
@@ -379,6 +397,12 @@ def main():
             titles=sessions["titles"],
         )
 
+        track_page = check(f"{base}/roadmaps/{sessions['track']}/", track_cookies[0])
+        if "Demo cohort track" not in track_page or f"{TRACK_TOPICS} topics in" not in track_page:
+            raise SystemExit(f"the cohort track's page does not show its {TRACK_TOPICS} topics")
+        if "Demo cohort track" not in check(f"{base}/dashboard/", track_cookies[0]):
+            raise SystemExit("a learner of the cohort track does not see it on their dashboard")
+
         def wrk(url, mode, cookie_list, duration, connections=args.connections):
             return run_wrk(
                 url,
@@ -400,7 +424,9 @@ def main():
                 continue
             cpu_before = cpu_seconds() if args.cpu else None
             cookie_list = [mentor_cookie] if endpoint.mentor else unpaced_cookies if endpoint.unpaced else cookies
-            url = (minimal_base if endpoint.minimal else base) + (endpoint.path or "/")
+            cookie_list = track_cookies if endpoint.cohort_track else cookie_list
+            path = (endpoint.path or "/").replace("{track}", sessions["track"])
+            url = (minimal_base if endpoint.minimal else base) + path
             # Warm up the workers (connections, template cache) before measuring.
             wrk(url, endpoint.mode, cookie_list, 2, connections=4)
             results[name] = wrk(url, endpoint.mode, cookie_list, args.duration)
@@ -457,6 +483,12 @@ def main():
             )
             if failed
         ]
+        compared = results.get(endpoint.compared_with or "")
+        if compared and floor_ratio:
+            # Both as shares of the floor, each against the ceiling measured around it.
+            theirs = compared["rps"] / compared.get("ceiling_rps", ceiling) / floor_ratio
+            if ratio / floor_ratio < theirs * (1 - WITHIN):
+                missed.append(f"more than {WITHIN:.0%} below {endpoint.compared_with}")
         ok = ok and not missed
         report["endpoints"][name] = {
             **{k: round(v, 2) if isinstance(v, float) else v for k, v in data.items()},

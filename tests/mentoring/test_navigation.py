@@ -6,13 +6,13 @@ whether someone mentors them, and whether they have a comment or review anywhere
 from django.utils import timezone
 
 from mentoring import services
-from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review
+from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment, Review, TrackOffer
 from mentoring.navigation import navigation_of
 from roadmap.models import Project, Topic
 from tests.mentoring.test_projects import pipeline, submitted  # noqa: F401 (fixtures)
 
 
-def by_the_orm(user) -> tuple[int, bool, bool, bool, bool]:
+def by_the_orm(user) -> tuple[int, bool, bool, bool, bool, bool]:
     unread = (
         Comment.objects.filter(learner=user, seen_at__isnull=True, topic__retired=False).exclude(author=user).count()
         + ProjectComment.objects.filter(work__learner=user, seen_at__isnull=True, work__project__retired=False)
@@ -28,6 +28,7 @@ def by_the_orm(user) -> tuple[int, bool, bool, bool, bool]:
         PaceSuggestion.objects.filter(
             mentorship__learner=user, mentorship__status=Mentorship.Status.ACTIVE, status=PaceSuggestion.Status.PENDING
         ).exists(),
+        TrackOffer.objects.filter(learner=user, status=TrackOffer.Status.PENDING).exists(),
     )
 
 
@@ -49,6 +50,14 @@ def test_the_statement_counts_what_the_orm_counts(alice, bob, charlie, topics, s
     assert agree() == (1, False)
     Project.objects.update(retired=True)
     assert agree() == (0, False)
+    # A cohort track offered waits for her answer; answered, it waits no more.
+    from mentoring import tracks
+
+    made = tracks.create_track(author=bob, title="Team", introduction="Intro.")
+    tracks.offer_track(track=made, by=bob, learners=[alice])
+    assert agree() == (0, False) and navigation_of(alice.pk).has_track_offers is True
+    tracks.answer_offer(offer=TrackOffer.objects.get(), learner=alice, accept=False)
+    assert agree() == (0, False) and navigation_of(alice.pk).has_track_offers is False
 
 
 def test_a_learner_without_feedback_reads_no_thread_on_their_topic_page(client, bob, charlie, topics, track):
@@ -59,19 +68,19 @@ def test_a_learner_without_feedback_reads_no_thread_on_their_topic_page(client, 
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(charlie)
-    assert navigation_of(charlie.pk) == (0, False, False, False, False)
+    assert navigation_of(charlie.pk) == (0, False, False, False, False, False)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/topics/a/").text
     assert not any(q["sql"].startswith(('SELECT "mentoring_comment"', 'SELECT "mentoring_review"')) for q in queries)
     assert "Post comment" not in html
 
     mentorship = Mentorship.objects.create(mentor=bob, learner=charlie)
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (0, False, True, False, False)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (0, False, True, False, False, False)
     assert "Post comment" in client.get("/topics/a/").text
     services.add_comment(author=bob, learner=charlie, topic=topics["a"], body="Start with the notebook")
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, True, True, False)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, True, True, False, False)
     Mentorship.objects.filter(pk=mentorship.pk).update(status=Mentorship.Status.ENDED, ended_at=timezone.now())
-    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, False, True, False)
+    assert navigation_of(charlie.pk) == by_the_orm(charlie) == (1, False, False, True, False, False)
     assert "Start with the notebook" in client.get("/topics/a/").text  # the thread stays hers
 
 

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             raise CommandError("--learners must be at least 1; --mentors and --cohort at least 0.")
         if User.objects.filter(username__startswith=f"{prefix}-").exists():
             raise CommandError(f"Demo users '{prefix}-…' exist already; use another --prefix or a fresh database.")
-        roadmaps = list(Roadmap.objects.published().order_by("order"))
+        roadmaps = list(Roadmap.objects.published().shipped().order_by("order"))
         if not roadmaps:
             raise CommandError("No roadmap is loaded: run 'manage.py loadroadmap' first.")
         started = time.monotonic()
