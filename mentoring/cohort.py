@@ -212,7 +212,14 @@ def cohort_for(
         )
     }
     if rows:
-        roadmaps = {r.pk: r for r in Roadmap.objects.published().with_content_version()}
+        # The shipped roadmaps and the cohort tracks a mentee follows: not every track of the site.
+        followed = RoadmapFollow.objects.filter(roadmap=OuterRef("pk"), learner__in=mentees.values("learner_id"))
+        roadmaps = {
+            r.pk: r
+            for r in Roadmap.objects.published()
+            .filter(Q(kind=Roadmap.Kind.SHIPPED) | Exists(followed))
+            .with_content_version()
+        }
         _fill(rows, roadmaps, now, mentees=mentees)
         # Today's nudges of this mentor are few; no need to send 200 ids.
         for learner_id in Nudge.objects.filter(mentor=mentor, sent_on=timezone.localdate(now)).values_list(

@@ -138,7 +138,7 @@ def import_json(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            data = transfer.parse_import(upload.read(transfer.MAX_IMPORT_BYTES + 1))
+            data = transfer.parse_import(upload.read(transfer.MAX_IMPORT_BYTES + 1), learner=request.user)
             topics, events = transfer.import_progress(learner=request.user, data=data)
         except transfer.ImportError_ as exc:
             form.add_error("file", _("Nothing was imported. %(reason)s") % {"reason": exc})

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -196,7 +197,7 @@ def _datetime(value, where):
     return parsed
 
 
-def parse_import(raw: bytes) -> dict:
+def parse_import(raw: bytes, *, learner=None) -> dict:
     """Validate an exported file; raise ImportError_ with the first problem found."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportError_(_("The file is larger than %(size)d MB.") % {"size": MAX_IMPORT_BYTES // 1024 // 1024})
@@ -238,7 +239,19 @@ def parse_import(raw: bytes) -> dict:
             _("'following' must be a list of at most %(max)d roadmap slugs.") % {"max": MAX_IMPORT_FOLLOWING}
         )
     slugs = [entry.get("topic") for entry in [*items, *events] if isinstance(entry, dict)]
-    topics = {t.slug: t for t in Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})}
+    named = Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})
+    topics = {
+        t.slug: t
+        for t in named.filter(
+            Q(track__isnull=True) | Q(track__author=learner) | Q(track__follows__learner=learner)
+            if learner is not None
+            else Q(track__isnull=True)
+        )
+    }
+    # A cohort track's own topics that this learner may not open (the track is
+    # not theirs, nor followed) are left out, never named back to them: an
+    # export taken to another account keeps what that account may see.
+    hidden = set(named.exclude(track__isnull=True).values_list("slug", flat=True)) - topics.keys()
 
     clean_items, seen = [], set()
     for number, item in enumerate(items, start=1):
@@ -246,6 +259,8 @@ def parse_import(raw: bytes) -> dict:
         if not isinstance(item, dict):
             raise ImportError_(_("%(where)s: must be an object") % {"where": where})
         slug = item.get("topic")
+        if _is_text(slug) and slug in hidden:
+            continue
         if not _is_text(slug) or slug not in topics:
             raise ImportError_(_("%(where)s: unknown topic %(slug)s") % {"where": where, "slug": repr(slug)})
         if slug in seen:
@@ -307,6 +322,8 @@ def parse_import(raw: bytes) -> dict:
     clean_events = []
     for number, event in enumerate(events, start=1):
         where = _("event %(number)d") % {"number": number}
+        if isinstance(event, dict) and _is_text(event.get("topic")) and event["topic"] in hidden:
+            continue
         if not isinstance(event, dict) or not _is_text(event.get("topic")) or event.get("topic") not in topics:
             slug = event.get("topic") if isinstance(event, dict) else None
             raise ImportError_(_("%(where)s: unknown topic %(slug)s") % {"where": where, "slug": repr(slug)})
@@ -324,7 +341,15 @@ def parse_import(raw: bytes) -> dict:
         clean_events.append((topics[event["topic"]], event["from"], event["to"], reason, at))
     if not all(_is_text(slug) for slug in following):
         raise ImportError_(_("'following' must be a list of roadmap slugs."))
-    roadmaps = list(Roadmap.objects.filter(slug__in=following, published=True))
+    roadmaps = list(
+        Roadmap.objects.filter(slug__in=following, published=True)
+        .filter(
+            Q(kind=Roadmap.Kind.SHIPPED) | Q(author=learner) | Q(follows__learner=learner)
+            if learner is not None
+            else Q(kind=Roadmap.Kind.SHIPPED)
+        )
+        .distinct()
+    )
     return {"progress": clean_items, "events": clean_events, "following": roadmaps}
 
 

@@ -365,26 +365,6 @@ def content_version_sql(roadmap: str = "r") -> str:
     )
 
 
-def _published_statement() -> str:
-    """Every published roadmap with the content version: plain SQL made once
-    (a tick reads it to move the summaries of the roadmaps holding the topic;
-    built with the ORM its subquery cost more to compile than to run, #24)."""
-    roadmap, column = sql.table(Roadmap), sql.column
-    fields = ", ".join(f"r.{column(Roadmap, field.name)}" for field in Roadmap._meta.concrete_fields)
-    return (
-        f"SELECT {fields}, {content_version_sql()} AS content_version "  # noqa: S608 (names from _meta, quoted)
-        f"FROM {roadmap} r WHERE r.{column(Roadmap, 'published')} = %s"
-    )
-
-
-PUBLISHED = _published_statement()
-
-
-def published_roadmaps() -> dict[int, Roadmap]:
-    """The published roadmaps by id, each with the content version: one query."""
-    return {roadmap.pk: roadmap for roadmap in Roadmap.objects.raw(PUBLISHED, [ContentVersion.SINGLETON, True])}
-
-
 def _topic_on_roadmap_statement() -> str:
     """A live topic on a published roadmap by their slugs, with the roadmap and
     the content version: plain SQL made once from _meta, the same text on both

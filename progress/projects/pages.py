@@ -6,7 +6,7 @@ reopen. Mentoring shows the last review and the thread here through the slots
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from mlepath.shortcuts import or_404
-from progress.models import ProjectState, ProjectWork
+from progress.models import ProjectState, ProjectWork, RoadmapFollow
 from progress.projects import reviewers, services
 from progress.projects.forms import ProjectWorkForm
 from progress.selectors import may_read
-from roadmap.models import Project, ProjectPlacement, Topic
+from roadmap.models import Project, ProjectPlacement, Roadmap, Topic
 
 TEMPLATE = "progress/projects/project_detail.html"
 
@@ -73,6 +73,12 @@ def project_page(request, slug, *, status=200, work_form=None, comment_form=None
     context = {
         "project": project,
         "placements": ProjectPlacement.objects.filter(project=project, section__roadmap__published=True)
+        # Shipped roadmaps, and the cohort tracks the reader may open (theirs, or followed).
+        .filter(
+            Q(section__roadmap__kind=Roadmap.Kind.SHIPPED)
+            | (Q(section__roadmap__author=request.user) if request.user.is_authenticated else Q(pk__in=[]))
+            | Exists(RoadmapFollow.objects.filter(learner=request.user.pk, roadmap=OuterRef("section__roadmap")))
+        )
         .select_related("section__roadmap")
         .order_by("section__roadmap__order", "section__order"),
         "states": ProjectState,

@@ -391,3 +391,62 @@ def test_the_cohort_page_filters_to_one_track_with_its_completion(client, cohort
     assert page.count('<li class="cohort-card') == 1 and "Team ML" in page
     # Another mentor's slug, or none, shows the whole cohort.
     assert "of your mentees follow" not in c.get(reverse("mentoring"), {"track": "nope"}).content.decode()
+
+
+def test_pace_projects_and_reviews_work_on_a_track_as_on_a_shipped_roadmap(client, cohort, alice, bob):
+    track, own, project = cohort["track"], cohort["own"], cohort["project"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    c = _client(client, alice)
+    pace = c.post(
+        reverse("roadmap_pace", args=[track.slug]),
+        {"action": "save", f"{track.slug}-basis": "hours", f"{track.slug}-hours_per_week": "5"},
+    )
+    assert pace.status_code in (200, 302)
+    assert RoadmapFollow.objects.get(learner=alice, roadmap=track).hours_per_week == 5
+    assert "5 h a week" in c.get(reverse("dashboard")).content.decode()
+    # Her own project: started, its criteria ticked, submitted, approved by her mentor.
+    assert c.post(reverse("project_start", args=[project.slug])).status_code == 302
+    criteria = [str(pk) for pk in project.criteria.values_list("pk", flat=True)]
+    work = {"action": "submit", "checked": criteria, "repository_url": "https://example.com/repo"}
+    assert c.post(reverse("project_work", args=[project.slug]), work).status_code == 302
+    m = _client(client, bob)
+    review = m.post(
+        reverse("mentoring_project_review", args=["alice", project.slug]), {"decision": "approve", "body": "Good."}
+    )
+    assert review.status_code == 302
+    assert "Approved" in _client(client, alice).get(project.get_absolute_url()).content.decode()
+    # A mentor's review of her own topic.
+    progress_services.set_status(learner=alice, topic=own, status="done", roadmap=track)
+    m = _client(client, bob)
+    assert m.get(reverse("mentoring_mentee_topic", args=["alice", own.slug])).status_code == 200
+    assert m.post(reverse("mentoring_review", args=["alice", own.slug]), {"reviewed": "1"}).status_code == 302
+
+
+def test_a_shipped_projects_page_names_no_track_its_reader_cannot_open(client, cohort, bob, charlie, track):
+    from roadmap.models import ProjectPlacement
+
+    shipped = Project.objects.create(slug="shipped-one", title="Shipped one", brief="B", estimated_hours=2)
+    ProjectPlacement.objects.create(section=track.sections.first(), project=shipped)
+    tracks.add_project(track=cohort["track"], by=bob, section=cohort["track"].sections.first(), project=shipped)
+    assert "Team ML" not in _client(client, charlie).get(shipped.get_absolute_url()).content.decode()
+    assert "Team ML" in _client(client, bob).get(shipped.get_absolute_url()).content.decode()
+
+
+def test_an_import_cannot_follow_someone_elses_track_or_reach_its_own_topics(client, cohort, alice, charlie, topics):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from progress import transfer
+
+    track, own = cohort["track"], cohort["own"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    progress_services.set_status(learner=alice, topic=own, status="done", roadmap=track)
+    exported = transfer.export_json(alice)
+    assert track.slug in exported and own.slug in exported  # hers: her export keeps them
+    c = _client(client, charlie)
+    upload = SimpleUploadedFile("progress.json", exported.encode(), content_type="application/json")
+    assert c.post(reverse("import_json"), {"file": upload}).status_code == 302
+    # The shipped part came in; the track and its own topic, which charlie may not open, did not.
+    assert Progress.objects.get(learner=charlie, topic=topics["a"]).status == "done"
+    assert RoadmapFollow.objects.filter(learner=charlie, roadmap__slug="track").exists()
+    assert not RoadmapFollow.objects.filter(learner=charlie, roadmap=track).exists()
+    assert not Progress.objects.filter(learner=charlie, topic=own).exists()

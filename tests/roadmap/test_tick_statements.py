@@ -4,7 +4,7 @@
 import pytest
 
 from roadmap.models import Roadmap, Topic
-from roadmap.selectors import published_roadmaps, topic_on_roadmap
+from roadmap.selectors import topic_on_roadmap
 from roadmap.services import content_changed
 
 
@@ -42,9 +42,20 @@ def test_a_topic_not_live_on_a_published_roadmap_is_none(track, topics, roadmap_
     assert topic_on_roadmap(roadmap_slug=roadmap_slug, topic_slug=topic_slug) is None
 
 
-def test_the_published_roadmaps_with_the_content_version(track):
+def test_the_roadmaps_counted_with_their_content_version(track, alice, bob):
+    """progress.summary.published: the published shipped roadmaps, and the cohort
+    tracks followed (by the learner, or by anyone), each with its own version."""
+    from mentoring import tracks
+    from progress import services, summary
+
     Roadmap.objects.create(slug="hidden", title="Hidden", summary="s", audience="everyone", published=False)
+    cohort = tracks.create_track(author=bob, title="Team", introduction="Intro.", copy_from=track)
+    tracks.add_section(track=cohort, by=bob, title="More")  # its own revision moves on, no one else's
     content_changed()
+    services.follow_roadmap(learner=alice, roadmap=cohort)
     expected = {r.pk: (r.slug, r.title, r.content_version) for r in Roadmap.objects.published().with_content_version()}
-    assert {pk: (r.slug, r.title, r.content_version) for pk, r in published_roadmaps().items()} == expected
-    assert list(expected) == [track.pk]
+    assert expected[cohort.pk][2] == expected[track.pk][2] + 1
+    counted = lambda roadmaps: {pk: (r.slug, r.title, r.content_version) for pk, r in roadmaps.items()}  # noqa: E731
+    assert counted(summary.published(alice.pk)) == expected
+    assert counted(summary.published(bob.pk)) == {track.pk: expected[track.pk]}
+    assert counted(summary.published()) == expected
