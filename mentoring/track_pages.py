@@ -98,7 +98,7 @@ def _section(track, value) -> Section | None:
 
 
 def _id(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _on_track(model, track, value):

@@ -35,7 +35,11 @@ def _panel_roadmap(request, content) -> str:
     """The roadmap whose page (list or map) opened this topic in its side panel,
     if the topic is on it: its status changes then redraw that page too."""
     slug = request.GET.get("roadmap") or request.POST.get("roadmap") or ""
-    return slug if any(p.roadmap_slug == slug for p in content.placements) else ""
+    if not slug or any(p.roadmap_slug == slug for p in content.placements):
+        return slug
+    # A cohort track (the content names shipped roadmaps alone): one query, on a track's page only.
+    found = topic_on_roadmap(roadmap_slug=slug, topic_slug=content.slug) if len(slug) <= 80 else None
+    return slug if found and selectors.may_open(found[0], request.user) else ""
 
 
 def _panel_on_map(request) -> bool:

@@ -286,16 +286,21 @@ def _routes(cohort, offer_pk, token):
     ]
 
 
-@pytest.mark.parametrize("who", ["another mentor", "mentee", "ex-mentor", "stranger"])
+@pytest.mark.parametrize("who", ["another mentor", "mentee", "ex-mentee", "ex-mentor", "stranger"])
 def test_only_the_author_reaches_a_tracks_editor(client, cohort, alice, bob, charlie, dave, who):
-    user = {"another mentor": dave, "mentee": alice, "ex-mentor": dave, "stranger": charlie}[who]
-    if who == "another mentor":
-        from mentoring import services
-        from mentoring.models import Invite
+    from mentoring import services
+    from mentoring.models import Invite
 
+    user = {"another mentor": dave, "mentee": alice, "ex-mentee": charlie, "ex-mentor": dave, "stranger": charlie}[who]
+    if who == "another mentor":
         services.accept_invite(
             invite=services.create_invite(created_by=dave, kind=Invite.Kind.FROM_MENTOR), user=charlie
         )
+    if who == "ex-mentee":  # charlie was bob's mentee, and ended it
+        ended = services.accept_invite(
+            invite=services.create_invite(created_by=bob, kind=Invite.Kind.FROM_MENTOR), user=charlie
+        )
+        services.end_mentorship(mentorship=ended, by=charlie)
     c = _client(client, user)
     for method, url in _routes(cohort, None, None):
         assert getattr(c, method)(url).status_code == 404, (who, method, url)
@@ -307,6 +312,10 @@ def test_a_visitor_is_sent_to_sign_in_from_every_track_route(client, cohort):
         response = getattr(client, method)(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url, url
     assert client.get(reverse("mentoring_track_offered", args=[1])).status_code == 302
+    # The track's own pages are readable without an account for shipped roadmaps alone.
+    for url in (cohort["track"].get_absolute_url(), cohort["own"].get_absolute_url()):
+        assert client.get(url).status_code == 404
+    assert client.get(cohort["project"].get_absolute_url()).status_code == 404
 
 
 def test_an_offer_is_its_learners_alone(client, cohort, alice, bob, charlie):
@@ -450,3 +459,62 @@ def test_an_import_cannot_follow_someone_elses_track_or_reach_its_own_topics(cli
     assert RoadmapFollow.objects.filter(learner=charlie, roadmap__slug="track").exists()
     assert not RoadmapFollow.objects.filter(learner=charlie, roadmap=track).exists()
     assert not Progress.objects.filter(learner=charlie, topic=own).exists()
+
+
+def test_a_topics_panel_on_a_tracks_page_redraws_the_tracks_row(client, cohort, alice, charlie, topics):
+    track = cohort["track"]
+    progress_services.follow_roadmap(learner=alice, roadmap=track)
+    c = _client(client, alice)
+    panel = c.get(reverse("topic_detail", args=["b"]), {"roadmap": track.slug}, HTTP_HX_REQUEST="true")
+    assert f'name="roadmap" value="{track.slug}"' in panel.content.decode()
+    response = c.post(
+        reverse("topic_status", args=["b"]), {"status": "done", "roadmap": track.slug}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'id="done-b" checked' in response.content.decode()
+    # Someone who may not open the track gets the panel of the topic alone.
+    other = _client(client, charlie).get(
+        reverse("topic_detail", args=["b"]), {"roadmap": track.slug}, HTTP_HX_REQUEST="true"
+    )
+    assert track.slug not in other.content.decode()
+
+
+def test_every_track_page_reads_in_japanese(client, cohort, alice, bob):
+    from tests.test_japanese_pages import english_runs
+
+    track, own, project = cohort["track"], cohort["own"], cohort["project"]
+    for user in (alice, bob):
+        user.language = "ja"
+        user.save(update_fields=["language"])
+    tracks.offer_track(track=track, by=bob, learners=[alice])
+    offer = TrackOffer.objects.get()
+    share = tracks.share(track=track, by=bob)
+    # What the fixtures wrote is the mentor's own text, not the site's.
+    written = ("Team ML", "Our path.", "Line two.", "Our feature store", "How we keep features.", "Design doc")
+    written += ("Ship a feature", "Build it.", "It runs", "It is tested", "Alpha", "Beta", "Gamma", "Delta")
+    written += ("Epsilon", "Basics", "Advanced", "Track", "bob", "alice", "Why it matters.")
+    pages = {
+        bob: [
+            reverse("mentoring_tracks"),
+            reverse("mentoring_track", args=[track.pk]),
+            reverse("mentoring_track_topic_new", args=[track.pk]),
+            reverse("mentoring_track_topic", args=[track.pk, own.pk]),
+            reverse("mentoring_track_project", args=[track.pk, project.pk]),
+            reverse("mentoring_track_preview", args=[track.pk]),
+            reverse("mentoring_track_delete", args=[track.pk]),
+        ],
+        alice: [reverse("dashboard"), reverse("mentoring_track_offered", args=[offer.pk])],
+    }
+    found = {}
+    for user, urls in pages.items():
+        c = _client(client, user)
+        for url in urls:
+            response = c.get("/ja" + url)
+            assert response.status_code == 200, url
+            if runs := english_runs(response.content.decode(), written):
+                found[url] = runs
+    c = _client(client, alice)
+    c.post("/ja" + reverse("mentoring_track_join", args=[share]))  # as the Japanese page's form posts it
+    for url in (track.get_absolute_url(), reverse("roadmap_history", args=[track.slug])):
+        if runs := english_runs(c.get("/ja" + url).content.decode(), written):
+            found[url] = runs
+    assert found == {}, found
