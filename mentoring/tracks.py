@@ -299,15 +299,27 @@ def remove_topic(*, track: Roadmap, by, topic: Topic) -> None:
 
 @transaction.atomic
 def move_topic(*, track: Roadmap, by, section: Section, topic: Topic, direction: str) -> None:
+    """One place up or down; from a section's first or last place, into the end
+    of the section before or the start of the section after."""
     _check(track, by)
     track = _locked(track)
     placements = list(section.placements.filter(topic__retired=False).order_by("order", "pk"))
     mine = next((p for p in placements if p.topic_id == topic.pk), None)
-    if mine is None or (moved := _swap(placements, mine, direction)) is None:
+    if mine is None or direction not in ("up", "down"):
         return
+    moved = _swap(placements, mine, direction)
+    if moved is None:  # at the section's edge: into the next section that way
+        sections = list(track.sections.order_by("order", "pk"))
+        index = sections.index(section) + (-1 if direction == "up" else 1)
+        if not 0 <= index < len(sections):
+            return
+        into = sections[index]
+        others = list(into.placements.filter(topic__retired=False).order_by("order", "pk"))
+        mine.section = into
+        moved = [*others, mine] if direction == "up" else [mine, *others]
     for order, each in enumerate(moved, start=1):
         each.order = order
-    Placement.objects.bulk_update(moved, ["order"])
+    Placement.objects.bulk_update(moved, ["order", "section"])
     _edited(track, by, Edit(reordered=True))
 
 

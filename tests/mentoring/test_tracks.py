@@ -518,3 +518,30 @@ def test_every_track_page_reads_in_japanese(client, cohort, alice, bob):
         if runs := english_runs(c.get("/ja" + url).content.decode(), written):
             found[url] = runs
     assert found == {}, found
+
+
+def test_topics_move_within_and_across_sections(client, cohort, bob, topics):
+    from roadmap.models import Placement
+
+    track = cohort["track"]
+    first, second = track.sections.order_by("order")
+    content = reverse("mentoring_track_content", args=[track.pk])
+
+    def order(section):
+        return list(Placement.objects.filter(section=section).order_by("order").values_list("topic__slug", flat=True))
+
+    c = _client(client, bob)
+    c.post(content, {"action": "move-topic", "section": first.pk, "topic": topics["b"].pk, "direction": "up"})
+    assert order(first) == ["b", "a", "c"]
+    # From the second section's first place, up: the end of the first section.
+    c.post(content, {"action": "move-topic", "section": second.pk, "topic": topics["d"].pk, "direction": "up"})
+    assert order(first) == ["b", "a", "c", "d"] and order(second)[0] == "e"
+    c.post(content, {"action": "move-topic", "section": first.pk, "topic": topics["d"].pk, "direction": "down"})
+    assert order(first) == ["b", "a", "c"] and order(second)[:2] == ["d", "e"]
+    # The first topic of the first section goes nowhere.
+    c.post(content, {"action": "move-topic", "section": first.pk, "topic": topics["b"].pk, "direction": "up"})
+    assert order(first) == ["b", "a", "c"]
+    assert (
+        'Up<span class="visually-hidden">: move Delta up'
+        in c.get(reverse("mentoring_track", args=[track.pk])).content.decode()
+    )
