@@ -47,3 +47,22 @@ def test_seed_demo_refuses_to_run_twice_with_one_prefix_or_without_content(db):
     seed(learners=2, mentors=0, prefix="x")
     with pytest.raises(CommandError, match="exist already"):
         seed(learners=2, mentors=0, prefix="x")
+
+
+@pytest.mark.django_db
+def test_seed_track_makes_a_track_of_the_size_asked_its_learners_counted(db):
+    from progress.models import ProgressSummary, RoadmapFollow
+    from roadmap.models import Roadmap, Topic
+
+    call_command("loadroadmap", stdout=StringIO())
+    seed(learners=60, mentors=2, cohort=10, seed=1, password="demo-pass-123")
+    out = StringIO()
+    call_command("seed_track", topics=12, own=3, learners=2, skip=1, stdout=out)
+    track = Roadmap.objects.get(kind="cohort")
+    assert f"{track.slug}: 12 topics (3 of its own), followed by 2 learners" in out.getvalue()
+    live = Topic.objects.live().filter(placements__section__roadmap=track)
+    assert live.count() == 12 and live.filter(track=track).count() == 3
+    followers = RoadmapFollow.objects.filter(roadmap=track)
+    assert followers.count() == 2 and all(f.plan_basis == "hours" for f in followers)
+    summaries = ProgressSummary.objects.filter(roadmap=track)
+    assert summaries.count() == 2 and {s.topics for s in summaries} == {12}
