@@ -215,7 +215,7 @@ class OwnTopicForm(forms.Form):
                     _("A resource's title or link is too long: “%(line)s”.") % {"line": line[:80]}
                 )
             validate_line(title)
-            resources.append((title or url, url))
+            resources.append((title or url[:200], url))  # a bare link names itself, within a title's length
         if len(resources) > OWN_RESOURCES_MAX:
             raise forms.ValidationError(_("Up to %(count)d resources.") % {"count": OWN_RESOURCES_MAX})
         if len({url for _title, url in resources}) < len(resources):

@@ -60,7 +60,7 @@ def mentee(request, username):
 def mentee_roadmap(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
-    roadmap = or_404(progress_selectors.open_roadmap(slug, learner), "No such roadmap")
+    roadmap = or_404(progress_selectors.open_roadmap(slug, learner, staff=False), "No such roadmap")
     data = progress_selectors.roadmap_progress(
         roadmap, roadmap_outline(roadmap), progress_selectors.statuses_of(learner)
     )
@@ -89,7 +89,9 @@ def mentee_topic(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     learner = mentorship.learner
     topic = get_object_or_404(Topic.objects.live().prefetch_related("resources"), slug=slug)
-    or_404(topic if progress_selectors.may_read(topic, learner) else None, "No such topic")  # as the mentee may see it
+    or_404(
+        topic if progress_selectors.may_read(topic, learner, staff=False) else None, "No such topic"
+    )  # as the mentee may see it
     form = CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
@@ -118,7 +120,7 @@ def mentee_topic(request, username, slug):
 def mentee_review(request, username, slug):
     mentorship = _mentorship_or_404(request, username)
     topic = get_object_or_404(Topic.objects.live(), slug=slug)
-    or_404(topic if progress_selectors.may_read(topic, mentorship.learner) else None, "No such topic")
+    or_404(topic if progress_selectors.may_read(topic, mentorship.learner, staff=False) else None, "No such topic")
     try:
         services.set_reviewed(
             mentor=request.user, learner=mentorship.learner, topic=topic, reviewed=request.POST.get("reviewed") == "1"
@@ -150,7 +152,7 @@ def mentee_suggest(request, username, slug):
     """Suggest a target date for a roadmap the mentee follows; they answer on their dashboard."""
     mentorship = _mentorship_or_404(request, username)
     # A mentee's cohort track as the mentee sees it: one they follow.
-    roadmap = or_404(progress_selectors.open_roadmap(slug, mentorship.learner), "No such roadmap")
+    roadmap = or_404(progress_selectors.open_roadmap(slug, mentorship.learner, staff=False), "No such roadmap")
     form = SuggestionForm(request.POST)
     if form.is_valid():
         try:

@@ -19,7 +19,7 @@ from mentoring.models import Comment, Mentorship, PaceSuggestion, ProjectComment
 from mlepath.sql import column as _column
 from mlepath.sql import table as _table
 from progress.models import ProjectWork
-from roadmap.models import Project, Topic
+from roadmap.models import Project, Roadmap, Topic
 
 
 def _statement() -> str:
@@ -27,13 +27,13 @@ def _statement() -> str:
     project_comment, work, project = _table(ProjectComment), _table(ProjectWork), _table(Project)
     mentorship, review, status = _table(Mentorship), _table(Review), _column(Mentorship, "status")
     suggestion, s = _table(PaceSuggestion), PaceSuggestion
-    offer, o_ = _table(TrackOffer), TrackOffer
+    offer, o_, roadmap = _table(TrackOffer), TrackOffer, _table(Roadmap)
     c, t, pc, w, p, m, r = Comment, Topic, ProjectComment, ProjectWork, Project, Mentorship, Review
     # Only table and column names, quoted by the backend, go into the text; every
     # value is a parameter, in order: user, False, user (topics); user, False,
     # user (projects); user, "active" (mentoring); user, "active" (has a mentor);
     # user, user (has feedback); user, "active", "pending" (suggested dates to answer);
-    # user, "pending" (cohort tracks offered).
+    # user, "pending", "active", True (cohort tracks offered by a mentor still theirs, still live).
     return (
         "SELECT "  # noqa: S608 (names from _meta, quoted; values are parameters)
         f"(SELECT COUNT(*) FROM {comment} c JOIN {topic} t ON t.{_column(t, 'id')} = c.{_column(c, 'topic')} "
@@ -50,7 +50,11 @@ def _statement() -> str:
         f"EXISTS (SELECT 1 FROM {suggestion} s "
         f"JOIN {mentorship} m ON m.{_column(m, 'id')} = s.{_column(s, 'mentorship')} "
         f"WHERE m.{_column(m, 'learner')} = %s AND m.{status} = %s AND s.{_column(s, 'status')} = %s), "
-        f"EXISTS (SELECT 1 FROM {offer} o WHERE o.{_column(o_, 'learner')} = %s AND o.{_column(o_, 'status')} = %s)"
+        f"EXISTS (SELECT 1 FROM {offer} o JOIN {roadmap} r ON r.{_column(Roadmap, 'id')} = o.{_column(o_, 'roadmap')} "
+        f"JOIN {mentorship} m ON m.{_column(m, 'mentor')} = o.{_column(o_, 'mentor')} "
+        f"AND m.{_column(m, 'learner')} = o.{_column(o_, 'learner')} "
+        f"WHERE o.{_column(o_, 'learner')} = %s AND o.{_column(o_, 'status')} = %s AND m.{status} = %s "
+        f"AND r.{_column(Roadmap, 'published')} = %s)"
     )
 
 
@@ -73,6 +77,7 @@ def navigation_of(user_id: int) -> Navigation:
     pending = PaceSuggestion.Status.PENDING.value
     params = [user_id, False, user_id, user_id, False, user_id, user_id, active, user_id, active, user_id, user_id]
     with connection.cursor() as cursor:
-        cursor.execute(NAVIGATION, [*params, user_id, active, pending, user_id, TrackOffer.Status.PENDING.value])
+        offers = [user_id, TrackOffer.Status.PENDING.value, active, True]
+        cursor.execute(NAVIGATION, [*params, user_id, active, pending, *offers])
         unread, *flags = cursor.fetchone()
     return Navigation(int(unread), *(bool(flag) for flag in flags))

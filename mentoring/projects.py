@@ -56,7 +56,7 @@ def _mentee_work_or_404(request, username, slug) -> tuple:
     mentorship = selectors.mentorship_for_mentor(mentor=request.user, username=username)
     if mentorship is None:
         raise Http404("No such mentee")
-    project = pages.project_or_404(slug, mentorship.learner)  # as the mentee may see it
+    project = pages.project_or_404(slug, mentorship.learner, staff=False)  # as the mentee may see it
     work = pages.work_of(mentorship.learner, project)
     if work is None:
         raise Http404("Not started")

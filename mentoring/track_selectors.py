@@ -4,7 +4,7 @@ number of queries whatever the track's size (pinned in tests)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from mentoring.models import Mentorship, TrackOffer
 from progress import summary
@@ -138,24 +138,23 @@ def track_topics(track: Roadmap) -> list[Topic]:
     return list(Topic.objects.live().filter(placements__section__roadmap=track).distinct().order_by("title"))
 
 
-def pending_offers(learner) -> list[TrackOffer]:
-    """Offers waiting for the learner's answer, of live tracks from active mentors."""
-    return list(
-        TrackOffer.objects.filter(
-            learner=learner, status=TrackOffer.Status.PENDING, roadmap__published=True
-        ).select_related("roadmap", "mentor")
+def _open_offers(learner):
+    """The learner's offers waiting for an answer, of live tracks, from a mentor who is still theirs."""
+    active = Mentorship.objects.filter(
+        mentor=OuterRef("mentor"), learner=OuterRef("learner"), status=Mentorship.Status.ACTIVE
     )
+    return TrackOffer.objects.filter(
+        Exists(active), learner=learner, status=TrackOffer.Status.PENDING, roadmap__published=True
+    ).select_related("roadmap", "mentor")
+
+
+def pending_offers(learner) -> list[TrackOffer]:
+    return list(_open_offers(learner))
 
 
 def offer_for(pk: int, learner) -> TrackOffer | None:
-    """One of the learner's offers, with its track (live); None for anyone else's."""
-    if not learner.is_authenticated:
-        return None
-    return (
-        TrackOffer.objects.filter(pk=pk, learner=learner, roadmap__published=True)
-        .select_related("roadmap", "mentor")
-        .first()
-    )
+    """One of the learner's open offers, with its track; None once answered, or for anyone else's."""
+    return _open_offers(learner).filter(pk=pk).first() if learner.is_authenticated else None
 
 
 def shared_track(token: str) -> Roadmap | None:

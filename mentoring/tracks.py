@@ -49,8 +49,9 @@ SECTIONS_MAX = 20
 TOPICS_MAX = 150  # placed on the track, shipped and own
 OWN_TOPICS_MAX = 60
 PROJECTS_MAX = 20
-# An edit by the same author within this time joins the previous line of the history.
+# An edit by the same author within this time of a history line's first joins that line.
 MERGE_WINDOW = dt.timedelta(hours=1)
+COUNT_MAX = 32767  # a TrackChange count's column (PositiveSmallIntegerField) holds no more
 
 
 class TrackError(Exception):
@@ -106,19 +107,26 @@ def _edited(track: Roadmap, by, edit: Edit) -> None:
         TrackChange.objects.create(roadmap=track, author=by, author_name=by.public_name, created_at=now, **vars(edit))
     else:
         for name, value in counts.items():
-            setattr(last, name, getattr(last, name) + value)
+            setattr(last, name, min(getattr(last, name) + value, COUNT_MAX))
         last.reordered |= edit.reordered
         last.details_edited |= edit.details_edited
-        last.created_at = now
         last.save()
     if RoadmapFollow.objects.filter(roadmap=track).exists():
         transaction.on_commit(refresh_summaries.enqueue)
     transaction.on_commit(lambda: lay_out_maps.enqueue(track.pk))
 
 
-def _locked(track: Roadmap) -> Roadmap:
-    """The track's row, locked for the edit: two edits at once count each other's places."""
-    return Roadmap.objects.select_for_update().get(pk=track.pk)
+def _locked(track: Roadmap, section: Section | None = None) -> Roadmap:
+    """The track's row, locked for the edit (two edits at once count each
+    other's places), still live, and the section given one of its own."""
+    locked = Roadmap.objects.select_for_update().get(pk=track.pk)
+    if not locked.published:
+        raise TrackError(_("This track was deleted."))
+    if section is not None and (
+        section.roadmap_id != locked.pk or not Section.objects.filter(pk=section.pk, roadmap=locked).exists()
+    ):
+        raise TrackError(_("That section is no longer on this track."))
+    return locked
 
 
 # --- The track itself ---
@@ -196,6 +204,7 @@ def delete_track(*, track: Roadmap, by) -> None:
     their progress stays (on shipped topics, and on the track's own topics,
     retired, which their JSON export keeps). Waiting offers and the link close."""
     _check(track, by)
+    _locked(track)
     Topic.objects.filter(track=track).update(retired=True)
     Project.objects.filter(track=track).update(retired=True)
     Roadmap.objects.filter(pk=track.pk).update(published=False, share_token=None, revision=F("revision") + 1)
@@ -228,7 +237,7 @@ def add_section(*, track: Roadmap, by, title: str) -> Section:
 def remove_section(*, track: Roadmap, by, section: Section) -> None:
     """The section and what it places leave the track (its own topics and projects are retired)."""
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     topics = list(section.placements.filter(topic__retired=False).values_list("topic_id", flat=True))
     projects = list(section.project_placements.filter(project__retired=False).values_list("project_id", flat=True))
     Topic.objects.filter(pk__in=topics, track=track).update(retired=True)
@@ -250,7 +259,7 @@ def _swap(items: list, item, direction: str) -> list | None:
 @transaction.atomic
 def move_section(*, track: Roadmap, by, section: Section, direction: str) -> None:
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     sections = list(track.sections.order_by("order", "pk"))
     if (moved := _swap(sections, section, direction)) is None:
         return
@@ -271,7 +280,7 @@ def _next_order(queryset) -> int:
 def add_topics(*, track: Roadmap, by, section: Section, topics: list[Topic]) -> int:
     """Place shipped topics at the end of a section; those already on the track stay where they are."""
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     placed = set(live_placements(track).values_list("topic_id", flat=True))
     new = [topic for topic in topics if topic.pk not in placed and topic.track_id is None and not topic.retired]
     if len(placed) + len(new) > TOPICS_MAX:
@@ -302,7 +311,7 @@ def move_topic(*, track: Roadmap, by, section: Section, topic: Topic, direction:
     """One place up or down; from a section's first or last place, into the end
     of the section before or the start of the section after."""
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     placements = list(section.placements.filter(topic__retired=False).order_by("order", "pk"))
     mine = next((p for p in placements if p.topic_id == topic.pk), None)
     if mine is None or direction not in ("up", "down"):
@@ -403,7 +412,7 @@ def _write_own_topic(topic: Topic, spec: OwnTopic) -> None:
 @transaction.atomic
 def create_own_topic(*, track: Roadmap, by, section: Section, spec: OwnTopic) -> Topic:
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     if Topic.objects.filter(track=track, retired=False).count() >= OWN_TOPICS_MAX:
         raise TrackError(_("A track has at most %(count)d topics of its own.") % {"count": OWN_TOPICS_MAX})
     if live_placements(track).count() >= TOPICS_MAX:
@@ -446,6 +455,12 @@ class OwnProject:
     topics: tuple[Topic, ...]  # the track's topics it practises
 
 
+def _check_practised(track: Roadmap, topics: tuple[Topic, ...]) -> None:
+    on_track = set(live_placements(track).values_list("topic_id", flat=True))
+    if any(topic.pk not in on_track for topic in topics):
+        raise TrackError(_("A project practises topics of its track."))
+
+
 def _project_count(track: Roadmap) -> int:
     return ProjectPlacement.objects.filter(section__roadmap=track, project__retired=False).count()
 
@@ -453,7 +468,7 @@ def _project_count(track: Roadmap) -> int:
 @transaction.atomic
 def add_project(*, track: Roadmap, by, section: Section, project: Project) -> None:
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     if project.track_id is not None or project.retired:
         raise TrackError(_("Choose one of the shipped projects."))
     if ProjectPlacement.objects.filter(section__roadmap=track, project=project).exists():
@@ -486,12 +501,10 @@ def _write_own_project(project: Project, spec: OwnProject) -> None:
 @transaction.atomic
 def create_own_project(*, track: Roadmap, by, section: Section, spec: OwnProject) -> Project:
     _check(track, by)
-    track = _locked(track)
+    track = _locked(track, section)
     if _project_count(track) >= PROJECTS_MAX:
         raise TrackError(_("A track holds at most %(count)d projects.") % {"count": PROJECTS_MAX})
-    on_track = set(live_placements(track).values_list("topic_id", flat=True))
-    if any(topic.pk not in on_track for topic in spec.topics):
-        raise TrackError(_("A project practises topics of its track."))
+    _check_practised(track, spec.topics)
     project = Project.objects.create(
         slug=_own_slug(track, spec.title), title=spec.title, brief=spec.brief, estimated_hours=spec.hours, track=track
     )
@@ -507,6 +520,7 @@ def edit_own_project(*, track: Roadmap, by, project: Project, spec: OwnProject) 
     track = _locked(track)
     if project.track_id != track.pk or project.retired:
         raise TrackError(_("Only the track's own projects can be edited here."))
+    _check_practised(track, spec.topics)
     Project.objects.filter(pk=project.pk).update(title=spec.title, brief=spec.brief, estimated_hours=spec.hours)
     _write_own_project(project, spec)
     _edited(track, by, Edit(projects_edited=1))
@@ -539,7 +553,8 @@ def offer_track(*, track: Roadmap, by, learners: list) -> int:
                 [TrackOffer(roadmap=track, mentor=by, learner_id=learner_id)], ignore_conflicts=True
             )
             made += 1
-        elif offer.status == TrackOffer.Status.DECLINED:
+        elif offer.status == TrackOffer.Status.DECLINED or offer.status == TrackOffer.Status.ACCEPTED:
+            # Declined, or accepted and since unfollowed (a follower was left out above): offered again.
             TrackOffer.objects.filter(pk=offer.pk).update(
                 status=TrackOffer.Status.PENDING, mentor=by, created_at=timezone.now(), answered_at=None
             )

@@ -233,12 +233,12 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
 
 
 def completion_of_followed(learner) -> list[RoadmapProgress]:
-    """The completion of each published roadmap the learner follows (the
-    portfolio), from the summaries: one query, and the statuses only if one is
-    missing or stale."""
+    """The completion of each published shipped roadmap the learner follows
+    (the public portfolio: a cohort track is seen by its people alone), from
+    the summaries: one query, and the statuses only if one is missing or stale."""
     roadmaps = list(
         with_summary(
-            Roadmap.objects.published().with_content_version().filter(follows__learner=learner), learner
+            Roadmap.objects.published().shipped().with_content_version().filter(follows__learner=learner), learner
         ).order_by("order")
     )
     stale = any(roadmap.counted_version != roadmap.content_version for roadmap in roadmaps)

@@ -172,18 +172,22 @@ def roadmap_page(slug: str, learner) -> Roadmap | None:
     return roadmap
 
 
-def may_open(roadmap: Roadmap, reader) -> bool:
+def may_open(roadmap: Roadmap, reader, *, staff: bool = True) -> bool:
     """Whether the reader may open this published roadmap (visible_sql's rule,
-    for a roadmap read without it): no query but for someone else's cohort track."""
-    if not roadmap.is_track or (reader.is_authenticated and (reader.is_staff or roadmap.author_id == reader.pk)):
+    for a roadmap read without it): no query but for someone else's cohort track.
+    `staff=False` asks it of a learner as a mentor sees them: their own tracks
+    and those they follow, whatever their rights on the site."""
+    if not roadmap.is_track or (
+        reader.is_authenticated and ((staff and reader.is_staff) or roadmap.author_id == reader.pk)
+    ):
         return True
     return reader.is_authenticated and RoadmapFollow.objects.filter(learner=reader, roadmap=roadmap).exists()
 
 
-def open_roadmap(slug: str, reader) -> Roadmap | None:
+def open_roadmap(slug: str, reader, *, staff: bool = True) -> Roadmap | None:
     """A published roadmap with its content version, if the reader may open it (may_open)."""
     roadmap = published_roadmap(slug)
-    return roadmap if roadmap is not None and may_open(roadmap, reader) else None
+    return roadmap if roadmap is not None and may_open(roadmap, reader, staff=staff) else None
 
 
 def readable_topic(slug: str, reader) -> "TopicContent | None":
@@ -195,22 +199,22 @@ def readable_topic(slug: str, reader) -> "TopicContent | None":
     return content
 
 
-def may_read(content, reader) -> bool:
+def may_read(content, reader, *, staff: bool = True) -> bool:
     """Whether the reader may read a topic or project: a shipped one, or a
     cohort track's own if they may open its track."""
-    return content.track_id is None or may_open_track(content.track_id, reader)
+    return content.track_id is None or may_open_track(content.track_id, reader, staff=staff)
 
 
-def may_open_track(track_id: int, reader) -> bool:
+def may_open_track(track_id: int, reader, *, staff: bool = True) -> bool:
     """Whether the reader may read what belongs to this cohort track (its own
     topics and projects): one query."""
     if not reader.is_authenticated:
         return False
     track = Roadmap.objects.filter(pk=track_id, published=True).values_list("kind", "author_id").first()
     if track is None:
-        return reader.is_staff
+        return staff and reader.is_staff
     roadmap = Roadmap(pk=track_id, kind=track[0], author_id=track[1])
-    return may_open(roadmap, reader)
+    return may_open(roadmap, reader, staff=staff)
 
 
 def _followed_statement() -> str:

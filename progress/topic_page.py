@@ -105,7 +105,7 @@ def topic_status(request, slug):
         )
         or_404(roadmap if selectors.may_open(roadmap, request.user) else None, "No such topic on this roadmap")
     else:
-        roadmap, topic = None, _live_topic_or_404(slug)
+        roadmap, topic = None, _live_topic_or_404(request, slug)
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
     if not request.htmx:
         return redirect(f"{topic.get_absolute_url()}#topic-status")
@@ -132,14 +132,16 @@ def topic_status(request, slug):
     return render(request, "progress/topic_detail.html#panel-status-response", context)
 
 
-def _live_topic_or_404(slug) -> Topic:
-    return get_object_or_404(Topic.objects.live(), slug=slug)
+def _live_topic_or_404(request, slug) -> Topic:
+    """A live topic the signed-in reader may read (a cohort track's own: if they may open the track)."""
+    topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    return or_404(topic if selectors.may_read(topic, request.user) else None, "No such topic")
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def topic_note(request, slug):
-    topic = _live_topic_or_404(slug)
+    topic = _live_topic_or_404(request, slug)
     form = NoteForm(request.POST)
     if form.is_valid():
         services.save_note(learner=request.user, topic=topic, note=form.cleaned_data["note"])
@@ -156,7 +158,7 @@ def topic_note(request, slug):
 
 @require_POST
 def topic_evidence(request, slug):
-    topic = _live_topic_or_404(slug)
+    topic = _live_topic_or_404(request, slug)
     form = EvidenceForm(request.POST)
     if form.is_valid():
         try:
@@ -170,7 +172,7 @@ def topic_evidence(request, slug):
 
 @require_POST
 def topic_evidence_delete(request, slug, evidence_id):
-    topic = _live_topic_or_404(slug)
+    topic = _live_topic_or_404(request, slug)
     get_object_or_404(Evidence, pk=evidence_id, progress__learner=request.user, progress__topic=topic)
     services.remove_evidence(learner=request.user, evidence_id=evidence_id)
     return redirect(f"{topic.get_absolute_url()}#evidence")

@@ -248,10 +248,11 @@ def parse_import(raw: bytes, *, learner=None) -> dict:
             else Q(track__isnull=True)
         )
     }
-    # A cohort track's own topics that this learner may not open (the track is
-    # not theirs, nor followed) are left out, never named back to them: an
-    # export taken to another account keeps what that account may see.
-    hidden = set(named.exclude(track__isnull=True).values_list("slug", flat=True)) - topics.keys()
+    # A cohort track's own topics ("--" in their slug, never in a shipped one)
+    # that this learner may not open are left out, whether they exist or not,
+    # so that a file cannot tell them apart: an export taken to another account
+    # keeps what that account may see.
+    hidden = {slug for slug in slugs if _is_text(slug) and "--" in slug} - topics.keys()
 
     clean_items, seen = [], set()
     for number, item in enumerate(items, start=1):

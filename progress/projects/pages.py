@@ -23,7 +23,7 @@ from roadmap.models import Project, ProjectPlacement, Roadmap, Topic
 TEMPLATE = "progress/projects/project_detail.html"
 
 
-def project_or_404(slug: str, reader) -> Project:
+def project_or_404(slug: str, reader, *, staff: bool = True) -> Project:
     """A live project the reader may see: a cohort track's own project only if
     they may open its track (progress.selectors.may_read)."""
     project = get_object_or_404(
@@ -32,7 +32,7 @@ def project_or_404(slug: str, reader) -> Project:
         ),
         slug=slug,
     )
-    return or_404(project if may_read(project, reader) else None, "No such project")
+    return or_404(project if may_read(project, reader, staff=staff) else None, "No such project")
 
 
 def work_of(learner, project: Project) -> ProjectWork | None:

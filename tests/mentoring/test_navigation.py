@@ -3,6 +3,7 @@ exactly what the ORM's definition counts, on both databases: a learner's unread
 comments from others on live topics and projects, whether they mentor anyone,
 whether someone mentors them, and whether they have a comment or review anywhere."""
 
+from django.db.models import F
 from django.utils import timezone
 
 from mentoring import services
@@ -28,7 +29,13 @@ def by_the_orm(user) -> tuple[int, bool, bool, bool, bool, bool]:
         PaceSuggestion.objects.filter(
             mentorship__learner=user, mentorship__status=Mentorship.Status.ACTIVE, status=PaceSuggestion.Status.PENDING
         ).exists(),
-        TrackOffer.objects.filter(learner=user, status=TrackOffer.Status.PENDING).exists(),
+        TrackOffer.objects.filter(
+            learner=user,
+            status=TrackOffer.Status.PENDING,
+            roadmap__published=True,
+            learner__mentorships_as_learner__mentor=F("mentor"),
+            learner__mentorships_as_learner__status=Mentorship.Status.ACTIVE,
+        ).exists(),
     )
 
 
@@ -56,6 +63,10 @@ def test_the_statement_counts_what_the_orm_counts(alice, bob, charlie, topics, s
     made = tracks.create_track(author=bob, title="Team", introduction="Intro.")
     tracks.offer_track(track=made, by=bob, learners=[alice])
     assert agree() == (0, False) and navigation_of(alice.pk).has_track_offers is True
+    Mentorship.objects.filter(mentor=bob, learner=alice).update(status=Mentorship.Status.ENDED, ended_at=timezone.now())
+    assert agree() == (0, False) and navigation_of(alice.pk).has_track_offers is False  # bob mentors her no more
+    Mentorship.objects.filter(mentor=bob, learner=alice).update(status=Mentorship.Status.ACTIVE, ended_at=None)
+    assert navigation_of(alice.pk).has_track_offers is True
     tracks.answer_offer(offer=TrackOffer.objects.get(), learner=alice, accept=False)
     assert agree() == (0, False) and navigation_of(alice.pk).has_track_offers is False
 

@@ -451,6 +451,10 @@ def test_an_import_cannot_follow_someone_elses_track_or_reach_its_own_topics(cli
     progress_services.set_status(learner=alice, topic=own, status="done", roadmap=track)
     exported = transfer.export_json(alice)
     assert track.slug in exported and own.slug in exported  # hers: her export keeps them
+    # An own topic that does not exist is left out as one that charlie may not open: the file cannot tell them apart.
+    data = json.loads(exported)
+    data["progress"].append({"topic": "t9999--no-such-topic", "status": "done"})
+    exported = json.dumps(data)
     c = _client(client, charlie)
     upload = SimpleUploadedFile("progress.json", exported.encode(), content_type="application/json")
     assert c.post(reverse("import_json"), {"file": upload}).status_code == 302
@@ -545,3 +549,77 @@ def test_topics_move_within_and_across_sections(client, cohort, bob, topics):
         'Up<span class="visually-hidden">: move Delta up'
         in c.get(reverse("mentoring_track", args=[track.pk])).content.decode()
     )
+
+
+def test_the_public_portfolio_never_names_a_track(client, cohort, alice):
+    from progress.models import Portfolio
+
+    progress_services.follow_roadmap(learner=alice, roadmap=cohort["track"])
+    Portfolio.objects.update_or_create(learner=alice, defaults={"public": True, "show_completion": True})
+    page = client.get(reverse("portfolio", args=["alice"]))
+    assert page.status_code == 200
+    assert "Track" in page.content.decode() and "Team ML" not in page.content.decode()
+
+
+def test_notes_and_evidence_on_an_own_topic_are_its_readers_alone(client, cohort, charlie):
+    own = cohort["own"]
+    c = _client(client, charlie)
+    assert c.post(reverse("topic_note", args=[own.slug]), {"note": "mine"}).status_code == 404
+    assert c.post(reverse("topic_evidence", args=[own.slug]), {"url": "https://example.com/x"}).status_code == 404
+    assert not Progress.objects.filter(learner=charlie, topic=own).exists()
+
+
+def test_a_bare_long_link_names_its_resource_within_a_titles_length(client, cohort, bob):
+    link = "https://example.com/" + "a" * 400
+    form = {"title": "Long", "summary": "S", "hours": "2", "resources": link}
+    assert (
+        _client(client, bob).post(reverse("mentoring_track_topic_new", args=[cohort["track"].pk]), form).status_code
+        == 302
+    )
+    resource = Topic.objects.get(title="Long").resources.get()
+    assert resource.url == link and resource.title == link[:200]
+
+
+def test_a_mentor_sees_through_a_staff_mentee_only_the_tracks_they_follow(client, cohort, alice, bob, dave):
+    alice.is_staff = True
+    alice.save(update_fields=["is_staff"])
+    others = tracks.create_track(author=dave, title="Dave's", introduction="Private.")
+    section = tracks.add_section(track=others, by=dave, title="One")
+    hidden = tracks.create_own_topic(
+        track=others, by=dave, section=section, spec=tracks.OwnTopic("Dave only", "S", 1, (), ())
+    )
+    c = _client(client, bob)
+    assert c.get(reverse("mentoring_mentee_roadmap", args=["alice", others.slug])).status_code == 404
+    assert c.get(reverse("mentoring_mentee_topic", args=["alice", hidden.slug])).status_code == 404
+
+
+def test_an_action_on_another_tracks_section_is_refused(cohort, bob, dave, topics):
+    others = tracks.create_track(author=dave, title="Dave's", introduction="Private.")
+    section = tracks.add_section(track=others, by=dave, title="One")
+    with pytest.raises(tracks.TrackError):
+        tracks.remove_section(track=cohort["track"], by=bob, section=section)
+    with pytest.raises(tracks.TrackError):
+        tracks.add_topics(track=cohort["track"], by=bob, section=section, topics=[topics["e"]])
+    assert others.sections.count() == 1 and not section.placements.exists()
+
+
+def test_an_offer_closes_with_the_mentorship_and_is_made_again_after_an_unfollow(client, cohort, alice, bob):
+    from mentoring.models import Mentorship
+
+    track = cohort["track"]
+    tracks.offer_track(track=track, by=bob, learners=[alice])
+    offer = TrackOffer.objects.get()
+    mentorship = Mentorship.objects.get(mentor=bob, learner=alice, status="active")
+    from mentoring import services
+
+    services.end_mentorship(mentorship=mentorship, by=alice)
+    c = _client(client, alice)
+    assert "offers you the track" not in c.get(reverse("dashboard")).content.decode()
+    assert c.post(reverse("mentoring_track_offered", args=[offer.pk]), {"answer": "accept"}).status_code == 404
+    assert not RoadmapFollow.objects.filter(learner=alice, roadmap=track).exists()
+    # Mentored again, she accepts, unfollows, and can be offered it once more.
+    services.accept_invite(invite=services.create_invite(created_by=bob, kind="mentor"), user=alice)
+    tracks.answer_offer(offer=offer, learner=alice, accept=True)
+    progress_services.unfollow_roadmap(learner=alice, roadmap=track)
+    assert tracks.offer_track(track=track, by=bob, learners=[alice]) == 1
+    assert TrackOffer.objects.get().status == "pending"
