@@ -97,6 +97,14 @@ def _section(track, value) -> Section | None:
     return Section.objects.filter(roadmap=track, pk=_id(value)).first() if _id(value) else None
 
 
+def _sections_and_chosen(request, track) -> tuple[list[Section], Section | None]:
+    """The track's sections, and the one a new topic or project goes in: the
+    one asked for (?section= or the form's), else the first."""
+    sections = list(track.sections.order_by("order", "pk"))
+    chosen = _section(track, request.POST.get("section") or request.GET.get("section"))
+    return sections, chosen or (sections[0] if sections else None)
+
+
 def _id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12 else None
 
@@ -204,10 +212,7 @@ def own_topic(request, pk, topic_pk=None):
     form = _own_form(OwnTopicForm, request, track, initial)
     if topic is not None:
         form.fields["prerequisites"].queryset = form.fields["prerequisites"].queryset.exclude(pk=topic.pk)
-    sections = list(track.sections.order_by("order", "pk"))
-    section = _section(track, request.POST.get("section") or request.GET.get("section")) or (
-        sections[0] if sections else None
-    )
+    sections, section = _sections_and_chosen(request, track)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = tracks.OwnTopic(
@@ -250,10 +255,7 @@ def own_project(request, pk, project_pk=None):
             "topics": list(project.topics.values_list("pk", flat=True)),
         }
     form = _own_form(OwnProjectForm, request, track, initial)
-    sections = list(track.sections.order_by("order", "pk"))
-    section = _section(track, request.POST.get("section") or request.GET.get("section")) or (
-        sections[0] if sections else None
-    )
+    sections, section = _sections_and_chosen(request, track)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = tracks.OwnProject(

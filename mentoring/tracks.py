@@ -64,10 +64,9 @@ def may_edit(track: Roadmap, user) -> bool:
 
 
 def _check(track: Roadmap, by) -> None:
+    """The editor's right; whether the track still lives is read under its lock (_locked)."""
     if not may_edit(track, by):
         raise TrackError(_("Only the track's author can change it."))
-    if not track.published:
-        raise TrackError(_("This track was deleted."))
 
 
 @dataclass
@@ -532,8 +531,10 @@ def edit_own_project(*, track: Roadmap, by, project: Project, spec: OwnProject) 
 @transaction.atomic
 def offer_track(*, track: Roadmap, by, learners: list) -> int:
     """Offer the track to mentees of its author: each answers on their dashboard.
-    A declined offer can be made again; an open or accepted one is left as it is."""
+    A declined offer, or one accepted by a mentee who no longer follows, is made
+    again; an open one, or a follower's, is left as it is."""
     _check(track, by)
+    _locked(track)
     mentees = set(
         Mentorship.objects.filter(mentor=by, status=Mentorship.Status.ACTIVE, learner__in=learners).values_list(
             "learner_id", flat=True
@@ -591,6 +592,7 @@ def share(*, track: Roadmap, by) -> str:
 def unshare(*, track: Roadmap, by) -> None:
     """Close the link: those who followed through it keep following."""
     _check(track, by)
+    _locked(track)
     Roadmap.objects.filter(pk=track.pk).update(share_token=None)
 
 
