@@ -11,16 +11,18 @@ from itertools import chain
 from django.urls import reverse
 from django.utils import timezone
 
-from progress import pace
+from progress import burnup, pace
 from progress.activity import Activity, activity_for
-from progress.models import PROJECT_COMPLETE, Progress, ProjectState, ProjectWork, Status
+from progress.models import PROJECT_COMPLETE, Progress, ProjectState, ProjectWork, Review, Status
 from progress.selectors import (
     RoadmapProgress,
     TopicRow,
     followed_roadmaps,
+    reviews_of,
     roadmap_progress,
     statuses_of,
     summarised,
+    time_logged,
     with_summary,
 )
 from roadmap.models import Roadmap, Topic, in_language
@@ -54,6 +56,50 @@ class Pace:
     forecast: pace.Forecast | None = None  # with a plan
     week: list[TopicRow] = field(default_factory=list)  # this week's plan
     done_this_week: int = 0
+    chart: burnup.Chart | None = None  # with a plan
+
+
+@dataclass
+class SectionTime:
+    title: str
+    logged_minutes: int
+    estimated_hours: int  # of the section's topics
+
+    @property
+    def logged_hours(self) -> Decimal:
+        return (Decimal(self.logged_minutes) / 60).quantize(Decimal("0.1"))
+
+
+@dataclass
+class TimeLog:
+    """A learner's time logged on one roadmap's topics."""
+
+    sections: list[SectionTime]
+    minutes: int
+    week_minutes: int  # this week (from Monday, where the learner lives)
+
+    @property
+    def hours(self) -> Decimal:
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
+
+
+def time_log_of(data: RoadmapProgress, logged: list[tuple[int, dt.date, int]], *, monday: dt.date) -> TimeLog | None:
+    """The roadmap's share of the learner's time log (selectors.time_logged); None if none. No query."""
+    total: dict[int, int] = {}
+    week = 0
+    for topic_id, day, minutes in logged:
+        total[topic_id] = total.get(topic_id, 0) + minutes
+        week += minutes if day >= monday and topic_id in data.topic_ids else 0
+    sections = [
+        SectionTime(
+            title=section.section.title,
+            logged_minutes=sum(total.get(row.topic.pk, 0) for row in section.rows),
+            estimated_hours=sum(row.topic.estimated_hours for row in section.rows),
+        )
+        for section in data.sections
+    ]
+    minutes = sum(section.logged_minutes for section in sections)
+    return TimeLog(sections=sections, minutes=minutes, week_minutes=week) if minutes else None
 
 
 def pace_of(
@@ -61,45 +107,61 @@ def pace_of(
     *,
     plan,
     completed: list[tuple[int, dt.datetime]],
+    logged: list[tuple[int, dt.date, int]] = (),
     first_activity: dt.date | None,
     now,
     time_zone,
 ) -> Pace:
     """`plan` has plan_basis, hours_per_week and target_date (a RoadmapFollow);
-    `completed` is the learner's (topic id, completed at) of the last weeks
-    (recent_completions); `first_activity` their first day (Activity.first_day).
-    No query."""
+    `completed` is the learner's (topic id, completed at) of every done topic
+    (completions); `logged` their time log (selectors.time_logged);
+    `first_activity` their first day (Activity.first_day). No query."""
     remaining = data.completion.remaining_hours
     if not plan.plan_basis:
         return Pace(basis="", remaining=remaining)
     hours = {row.topic.pk: row.topic.estimated_hours for row in data.rows()}
     since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
     monday = pace.week_start(now, time_zone)
-    week = pace.week_plan(data.rows(), hours_per_week=plan.hours_per_week)
+    today = now.astimezone(time_zone).date()
+    minutes: dict[int, int] = {}
+    for topic_id, _, spent in logged:
+        minutes[topic_id] = minutes.get(topic_id, 0) + spent
+    speed = pace.speed_of((row.topic.estimated_hours, row.status, minutes.get(row.topic.pk, 0)) for row in data.rows())
+    forecast = pace.forecast(
+        remaining=remaining,
+        hours_per_week=plan.hours_per_week,
+        target_date=plan.target_date,
+        done_recently_hours=sum(hours[pk] for pk, at in completed if pk in hours and at >= since),
+        first_activity=first_activity,
+        today=today,
+        speed=speed,
+    )
+    statuses = {row.topic.pk: row.status for row in data.rows()}
     return Pace(
         basis=plan.plan_basis,
         remaining=remaining,
-        forecast=pace.forecast(
-            remaining=remaining,
-            hours_per_week=plan.hours_per_week,
-            target_date=plan.target_date,
-            done_recently_hours=sum(hours[pk] for pk, at in completed if pk in hours and at >= since),
-            first_activity=first_activity,
-            today=now.astimezone(time_zone).date(),
-        ),
-        week=week,
+        forecast=forecast,
+        week=pace.week_plan(data.rows(), hours_per_week=plan.hours_per_week, ratio=speed.ratio),
         done_this_week=sum(1 for pk, at in completed if pk in hours and at >= monday),
+        chart=burnup.chart(
+            started=first_activity or today,
+            today=today,
+            scope_hours=sum(h for pk, h in hours.items() if statuses[pk] != Status.SKIPPED),
+            completed=[
+                (at.astimezone(time_zone).date(), hours[pk])
+                for pk, at in completed
+                if pk in hours and statuses[pk] == Status.DONE
+            ],
+            logged=[(day, spent) for topic_id, day, spent in logged if topic_id in hours],
+            target_date=plan.target_date,
+            finish_at_actual=forecast.finish_at_actual,
+        ),
     )
 
 
-def recent_completions(learner, *, now) -> list[tuple[int, dt.datetime]]:
-    """The learner's topics completed in the weeks the actual pace looks at: one query."""
-    since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
-    return list(
-        Progress.objects.filter(learner=learner, status=Status.DONE, completed_at__gte=since).values_list(
-            "topic_id", "completed_at"
-        )
-    )
+def completions(learner) -> list[tuple[int, dt.datetime]]:
+    """The learner's done topics and when they were completed (the pace and the chart): one query."""
+    return list(Progress.objects.filter(learner=learner, status=Status.DONE).values_list("topic_id", "completed_at"))
 
 
 @dataclass
@@ -130,6 +192,16 @@ class Dashboard:
     recently_completed: list[Progress]
     activity: Activity | None  # None: read without dates
     open_projects: list[OpenProject] = field(default_factory=list)
+    # Read with dates only: reviews are due on days, and time is logged on days.
+    reviews_due: list[Review] = field(default_factory=list)  # oldest due first
+    reviews_later: list[Review] = field(default_factory=list)  # soonest first
+    logged_this_week: int = 0  # minutes, on any topic
+    time_logged: bool = False  # any time, ever
+    today: dt.date | None = None
+
+    @property
+    def reviews_done(self) -> int:
+        return sum(review.reviews_done for review in chain(self.reviews_due, self.reviews_later))
 
 
 def project_figures(shaped: list[RoadmapProgress], works: list[tuple]) -> list[OpenProject]:
@@ -173,19 +245,26 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
     statuses = statuses_of(learner)
     shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
     activity = activity_for(learner, now=now) if dates else None
+    reviews, logged, today, monday = [], [], None, None
     if dates:
         # The pace's one query, only for a learner who set one.
-        completed = recent_completions(learner, now=now) if any(r.plan_basis for r in roadmaps) else []
+        completed = completions(learner) if any(r.plan_basis for r in roadmaps) else []
+        logged = time_logged(learner)
+        reviews = reviews_of(learner)
         time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
+        today = now.astimezone(time_zone).date()
+        monday = pace.week_start(now, time_zone).date()
         for data in shaped:
             data.pace = pace_of(
                 data,
                 plan=data.roadmap,
                 completed=completed,
+                logged=logged,
                 first_activity=activity.first_day,
                 now=now,
                 time_zone=time_zone,
             )
+            data.time_log = time_log_of(data, logged, monday=monday)
 
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.
@@ -229,6 +308,11 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
         recently_completed=recent,
         activity=activity,
         open_projects=open_projects,
+        reviews_due=[review for review in reviews if review.due_on <= today],
+        reviews_later=[review for review in reviews if review.due_on > today],
+        logged_this_week=sum(minutes for _, day, minutes in logged if day >= monday) if dates else 0,
+        time_logged=bool(logged),
+        today=today,
     )
 
 

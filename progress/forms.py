@@ -9,10 +9,14 @@ from progress.models import (
     FEED_DEFAULT_MINUTES,
     MAX_HOURS_PER_WEEK,
     NOTE_MAX_LENGTH,
+    TIME_ENTRY_MAX_MINUTES,
     CalendarFeed,
     PlanBasis,
     duration_label,
 )
+
+# The time log's quick choices, in minutes.
+QUICK_MINUTES = (30, 60, 120)
 
 
 class WebURLField(forms.URLField):
@@ -109,3 +113,31 @@ class CalendarFeedForm(forms.Form):
         coerce=int,
         initial=FEED_DEFAULT_MINUTES,
     )
+
+
+class TimeEntryForm(forms.Form):
+    """Time spent on a topic: a quick choice (a button named "quick") or an
+    amount in minutes, on a day (today when left empty; the service refuses a
+    day still to come)."""
+
+    quick = forms.TypedChoiceField(
+        choices=[(minutes, minutes) for minutes in QUICK_MINUTES], coerce=int, required=False, empty_value=None
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=1, max_value=TIME_ENTRY_MAX_MINUTES, required=False
+    )
+    day = forms.DateField(
+        label=gettext_lazy("Day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("quick"):
+            data["minutes"] = data["quick"]
+        elif data.get("minutes") is None and "minutes" not in self.errors:
+            self.add_error("minutes", gettext("Enter the minutes you spent, or pick 30 min, 1 h or 2 h."))
+        if data.get("day") and data["day"] < dt.date(2000, 1, 1):
+            self.add_error("day", gettext("Enter a day this century."))
+        return data

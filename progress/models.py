@@ -410,3 +410,100 @@ class Portfolio(models.Model):
     @property
     def links(self) -> list[str]:
         return [url for url in (self.link_1, self.link_2, self.link_3) if url]
+
+
+# --- Review and the time log ---------------------------------------------------
+
+# The days between reviews (progress.review states the rule).
+REVIEW_INTERVALS = (1, 3, 7, 21, 60)
+# One sitting's time, in minutes: up to a long day's study.
+TIME_ENTRY_MAX_MINUTES = 16 * 60
+# A topic's time log holds this many entries at most.
+TIME_ENTRIES_PER_TOPIC = 200
+
+
+class ReviewAnswer(models.TextChoices):
+    """How a review went, as the learner felt it: it sets the next interval."""
+
+    EASY = "easy", gettext_lazy("Easy")
+    FINE = "fine", gettext_lazy("Fine")
+    HARD = "hard", gettext_lazy("Hard")
+
+
+class Review(models.Model):
+    """A done topic the learner keeps fresh: due on a day where they live,
+    then on a spaced schedule (progress.review). A review counts only while its
+    topic is done: un-ticking it takes it out of review, and an undone reset
+    brings it back as it was."""
+
+    Answer = ReviewAnswer
+
+    # No index of its own: the unique (learner, topic) constraint serves it.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="+")
+    # The interval (an index into REVIEW_INTERVALS) that set due_on.
+    step = models.PositiveSmallIntegerField(default=0)
+    due_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # A mentor who suggested it (the learner can leave review all the same).
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviews_done = models.PositiveIntegerField(default=0)
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    last_answer = models.CharField(max_length=4, choices=ReviewAnswer, blank=True)
+
+    class Meta:
+        constraints = [
+            # Also the index of "this learner's reviews" (dashboard, topic page, roadmap page).
+            models.UniqueConstraint(fields=["learner", "topic"], name="progress_review_unique_learner_topic"),
+            models.CheckConstraint(
+                condition=Q(step__lt=len(REVIEW_INTERVALS)), name="progress_review_step_in_schedule"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_answer="") | Q(last_answer__in=ReviewAnswer.values),
+                name="progress_review_answer_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.topic}: review due {self.due_on}"
+
+
+class TimeEntry(models.Model):
+    """Time a learner spent on a topic, on a day where they live: the topic
+    shows it against its estimate, and the forecast learns their speed from it
+    (progress.pace)."""
+
+    # No index of its own: (learner, logged_on) below serves every read by learner.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_entries", db_index=False
+    )
+    topic = models.ForeignKey("roadmap.Topic", on_delete=models.CASCADE, related_name="+")
+    minutes = models.PositiveSmallIntegerField()
+    logged_on = models.DateField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["logged_on", "pk"]
+        verbose_name_plural = "time entries"
+        indexes = [
+            # The dashboard's and the export's time log: a learner's entries by day.
+            models.Index(fields=["learner", "logged_on"], name="progress_time_learner_day"),
+            # A topic page's log: the learner's entries on one topic.
+            models.Index(fields=["learner", "topic"], name="progress_time_learner_topic"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__range=(1, TIME_ENTRY_MAX_MINUTES)), name="progress_timeentry_minutes_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} · {self.topic}: {self.minutes} min on {self.logged_on}"
+
+    @property
+    def duration(self) -> str:
+        return duration_label(self.minutes)

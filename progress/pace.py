@@ -13,6 +13,11 @@ The rules, as the dashboard states them:
   week, rounded up to the day.
 - On track when the finish at the actual pace is on or before the target date;
   behind by the weeks between them otherwise, rounded up.
+- Your own speed: once a learner has logged time on at least 3 done topics of a
+  roadmap, 5 hours in all, the hours left and the plan count their own ratio
+  of logged to estimated hours on those topics (between a quarter and four
+  times the estimate) instead of the estimates alone. The actual pace and the
+  verdict are unchanged by it: both count topics' estimated hours.
 """
 
 import datetime as dt
@@ -24,6 +29,48 @@ from progress.models import Status
 
 ACTUAL_PACE_WEEKS = 4
 JUDGED_AFTER_DAYS = 14  # of history (since the first activity) before any verdict
+OWN_SPEED_MIN_TOPICS = 3  # done topics with time logged, before the forecast uses it
+OWN_SPEED_MIN_HOURS = 5  # hours logged on them
+OWN_SPEED_BOUNDS = (Decimal("0.25"), Decimal(4))
+
+
+@dataclass(frozen=True)
+class Speed:
+    """A learner's time logged on a roadmap's done topics, against their estimates."""
+
+    topics: int = 0  # done topics with time logged
+    logged_minutes: int = 0  # on those topics
+    estimated_hours: int = 0  # of those topics
+
+    needed_topics = OWN_SPEED_MIN_TOPICS
+    needed_hours = OWN_SPEED_MIN_HOURS
+
+    @property
+    def enough(self) -> bool:
+        return self.topics >= OWN_SPEED_MIN_TOPICS and self.logged_minutes >= OWN_SPEED_MIN_HOURS * 60
+
+    @property
+    def logged_hours(self) -> Decimal:
+        return (Decimal(self.logged_minutes) / 60).quantize(Decimal("0.1"))
+
+    @property
+    def ratio(self) -> Decimal:
+        """Logged over estimated hours, to a tenth, within OWN_SPEED_BOUNDS; 1 until enough is logged."""
+        if not self.enough or not self.estimated_hours:
+            return Decimal(1)
+        low, high = OWN_SPEED_BOUNDS
+        ratio = Decimal(self.logged_minutes) / 60 / self.estimated_hours
+        return min(high, max(low, ratio)).quantize(Decimal("0.01"))
+
+
+def speed_of(rows) -> Speed:
+    """Rows are (estimated hours, status, minutes logged) of a roadmap's topics."""
+    logged = [(hours, minutes) for hours, status, minutes in rows if status == Status.DONE and minutes]
+    return Speed(
+        topics=len(logged),
+        logged_minutes=sum(minutes for _, minutes in logged),
+        estimated_hours=sum(hours for hours, _ in logged),
+    )
 
 
 def remaining_of(*, hours: int, done: int, skipped: int, in_progress: int) -> Decimal:
@@ -74,6 +121,17 @@ class Forecast:
     today: dt.date
     first_activity: dt.date | None  # the learner's first day of activity, where they live
     window_days: int = ACTUAL_PACE_WEEKS * 7  # the days the actual pace is measured over
+    speed: Speed = Speed()  # what the learner logged; the plan counts it once it is enough
+
+    @property
+    def own_speed(self) -> bool:
+        """The basis of the hours left and the plan: the learner's own speed, or the estimates."""
+        return self.speed.enough
+
+    @property
+    def remaining_at_speed(self) -> Decimal:
+        """The hours left as the learner will spend them (the estimates until enough is logged)."""
+        return (self.remaining * self.speed.ratio).quantize(Decimal("0.1"))
 
     @property
     def finished(self) -> bool:
@@ -127,10 +185,11 @@ def forecast(
     done_recently_hours: int,
     first_activity: dt.date | None,
     today: dt.date,
+    speed: Speed = Speed(),
 ) -> Forecast:
     """`done_recently_hours`: the roadmap's hours completed in the last
     ACTUAL_PACE_WEEKS weeks; `first_activity`: the learner's first day of
-    activity (any roadmap), None if they have none."""
+    activity (any roadmap), None if they have none; `speed`: their time logged."""
     history = (today - first_activity).days if first_activity else 0
     window = min(ACTUAL_PACE_WEEKS * 7, max(history, 1))
     judged = first_activity is not None and history >= JUDGED_AFTER_DAYS
@@ -140,24 +199,29 @@ def forecast(
         hours_per_week=hours_per_week,
         target_date=target_date,
         actual_per_week=actual,
-        finish_at_plan=finish_date(remaining=remaining, hours_per_week=Decimal(hours_per_week), today=today),
+        # The plan's hours are hours the learner spends: at their own speed, once known.
+        finish_at_plan=finish_date(
+            remaining=remaining * speed.ratio, hours_per_week=Decimal(hours_per_week), today=today
+        ),
         finish_at_actual=finish_date(remaining=remaining, hours_per_week=actual, today=today) if judged else None,
         today=today,
         first_activity=first_activity,
         window_days=window,
+        speed=speed,
     )
 
 
-def week_plan(rows, *, hours_per_week: int) -> list:
+def week_plan(rows, *, hours_per_week: int, ratio: Decimal = Decimal(1)) -> list:
     """The next topics that fit a week's hours, in the roadmap's order (which is
     prerequisite order: the content check holds it): rows are TopicRow-likes with
-    .topic.estimated_hours and .status. The first open topic is always in, even
-    when it alone is longer than the week."""
+    .topic.estimated_hours and .status; `ratio` is the learner's own speed
+    (Speed.ratio). The first open topic is always in, even when it alone is
+    longer than the week."""
     plan, budget = [], Decimal(hours_per_week)
     for row in rows:
         if row.status in (Status.DONE, Status.SKIPPED):
             continue
-        cost = Decimal(row.topic.estimated_hours) / (2 if row.status == Status.IN_PROGRESS else 1)
+        cost = Decimal(row.topic.estimated_hours) * ratio / (2 if row.status == Status.IN_PROGRESS else 1)
         if plan and cost > budget:
             break
         plan.append(row)

@@ -3,11 +3,12 @@
 Each page-level function runs a fixed number of queries whatever the number of
 topics, roadmaps and events (pinned in tests)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, Q, Sum
 
 from mlepath import sql
 from progress import pace, summary
@@ -20,8 +21,10 @@ from progress.models import (
     ProgressSummary,
     ProjectEvent,
     ProjectWork,
+    Review,
     RoadmapFollow,
     Status,
+    TimeEntry,
 )
 from roadmap.models import ContentVersion, Roadmap, Topic
 from roadmap.selectors import (
@@ -34,7 +37,7 @@ from roadmap.selectors import (
 )
 
 if TYPE_CHECKING:  # the dashboard's, which builds on these
-    from progress.dashboard import Pace, ProjectCompletion
+    from progress.dashboard import Pace, ProjectCompletion, TimeLog
 
 
 @dataclass
@@ -112,9 +115,14 @@ class RoadmapProgress:
     pace: "Pace | None" = None  # on the dashboard
     projects: "ProjectCompletion | None" = None  # on the dashboard
     figures: "summary.Figures | None" = None  # the summary's, where the page reads it (last activity)
+    time_log: "TimeLog | None" = None  # on the dashboard, where the learner logged time on it
 
     def rows(self):
         return (row for section in self.sections for row in section.rows)
+
+    @cached_property
+    def topic_ids(self) -> set[int]:
+        return {row.topic.pk for row in self.rows()}
 
 
 def visible_sql(roadmap: str = "r") -> str:
@@ -269,23 +277,57 @@ class TopicProgress:
     evidence: list[Evidence]
     prerequisite_statuses: dict[int, str]
     history: list[ProgressEvent]  # every change of the status, oldest first
+    review: Review | None = None  # while the topic is done
+    time_entries: list[TimeEntry] = field(default_factory=list)  # oldest first
 
     @property
     def status(self) -> str:
         return self.progress.status if self.progress else Status.NOT_STARTED
 
+    @property
+    def logged_minutes(self) -> int:
+        return sum(entry.minutes for entry in self.time_entries)
+
 
 def topic_progress(learner, topic) -> TopicProgress:
     """One query for the topic and its prerequisites, one for its history, and
-    one more for evidence when the learner has touched the topic."""
+    when the learner has touched the topic, one each for its evidence, its time
+    log and (a done topic) its review."""
     ids = [topic.pk, *(required.pk for required in topic.prerequisites)]
     rows = {p.topic_id: p for p in Progress.objects.filter(learner=learner, topic_id__in=ids)}
     mine = rows.get(topic.pk)
+    done = mine is not None and mine.status == Status.DONE
     return TopicProgress(
         progress=mine,
         evidence=list(mine.evidence.all()) if mine else [],
         prerequisite_statuses={pk: p.status for pk, p in rows.items()},
         history=list(ProgressEvent.objects.filter(learner=learner, topic_id=topic.pk).order_by("pk")),
+        review=Review.objects.filter(learner=learner, topic_id=topic.pk).first() if done else None,
+        time_entries=list(TimeEntry.objects.filter(learner=learner, topic_id=topic.pk)) if mine else [],
+    )
+
+
+def reviews_of(learner) -> list[Review]:
+    """The learner's reviews of live done topics, the oldest due first: one query."""
+    return list(
+        Review.objects.filter(
+            learner=learner,
+            topic__retired=False,
+            topic__progress__learner=learner,
+            topic__progress__status=Status.DONE,
+        )
+        .select_related("topic")
+        .order_by("due_on", "topic__title", "pk")
+    )
+
+
+def time_logged(learner) -> list[tuple[int, object, int]]:
+    """The learner's time log as (topic id, day, minutes) a topic and day: one query."""
+    return list(
+        TimeEntry.objects.filter(learner=learner)
+        .values_list("topic_id", "logged_on")
+        .annotate(total=Sum("minutes"))
+        .order_by()
     )
 
 

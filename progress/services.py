@@ -5,6 +5,7 @@ so retries, double clicks and two tabs cannot flip a tick back."""
 import datetime as dt
 import secrets
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from mlepath import writers
-from progress import pace, summary
+from progress import pace, review, summary
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     FEED_MAX_MINUTES,
     FEED_MIN_MINUTES,
     MAX_HOURS_PER_WEEK,
+    TIME_ENTRIES_PER_TOPIC,
+    TIME_ENTRY_MAX_MINUTES,
     CalendarFeed,
     Evidence,
     PlanBasis,
@@ -25,8 +28,10 @@ from progress.models import (
     Progress,
     ProgressEvent,
     ProgressSummary,
+    Review,
     RoadmapFollow,
     Status,
+    TimeEntry,
 )
 from roadmap.models import Roadmap, Topic
 
@@ -333,4 +338,100 @@ def update_feed_block(*, learner, weekday: int, start: dt.time, minutes: int) ->
 def revoke_feed(*, learner) -> bool:
     """Delete the learner's feed: its URL answers 404 from now on. False if there was none."""
     deleted, _ = CalendarFeed.objects.filter(learner=learner).delete()
+    return bool(deleted)
+
+
+# --- Review and the time log ---------------------------------------------------
+
+
+def learner_today(learner, *, now=None) -> dt.date:
+    """Today where the learner lives: the day reviews and time are counted by."""
+    return timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(learner.time_zone or "UTC"))
+
+
+class ReviewError(ValueError):
+    """A review that cannot be; the message says why, for the page."""
+
+
+@transaction.atomic
+def mark_for_review(*, learner, topic: Topic, suggested_by=None) -> Review:
+    """Put a done topic under review, due the day after; a topic already under
+    review stays as it is (a second click, or a mentor's suggestion after the
+    learner's own)."""
+    if not Progress.objects.filter(learner=learner, topic=topic, status=Status.DONE).exists():
+        raise ReviewError(gettext("Only a done topic can be reviewed: tick it done first."))
+    due_on = review.first_due(learner_today(learner))
+    # ON CONFLICT DO NOTHING: two first clicks make one review, on both databases.
+    Review.objects.bulk_create(
+        [Review(learner=learner, topic=topic, due_on=due_on, suggested_by=suggested_by)], ignore_conflicts=True
+    )
+    return Review.objects.get(learner=learner, topic=topic)
+
+
+@transaction.atomic
+def review_done(*, learner, topic: Topic, answer: str, was_due: dt.date) -> Review:
+    """Record a review and set the next by the rule (progress.review). `was_due`
+    is the due date the learner answered: a repeat of the same answer (a double
+    click, a second tab) finds it moved and changes nothing."""
+    if answer not in Review.Answer.values:
+        raise ReviewError(gettext("Choose how the review went: easy, fine or hard."))
+    item = Review.objects.select_for_update().filter(learner=learner, topic=topic).first()
+    if item is None or not Progress.objects.filter(learner=learner, topic=topic, status=Status.DONE).exists():
+        raise ReviewError(gettext("This topic is not under review."))
+    if item.due_on != was_due:
+        return item
+    now = timezone.now()
+    item.step = review.next_step(item.step, answer)
+    item.due_on = review.due_after(item.step, learner_today(learner, now=now))
+    item.reviews_done += 1
+    item.last_reviewed_at = now
+    item.last_answer = answer
+    item.save(update_fields=["step", "due_on", "reviews_done", "last_reviewed_at", "last_answer"])
+    return item
+
+
+@transaction.atomic
+def leave_review(*, learner, topic: Topic) -> bool:
+    deleted, _ = Review.objects.filter(learner=learner, topic=topic).delete()
+    return bool(deleted)
+
+
+class TimeLogError(ValueError):
+    """Time that cannot be logged; the message says why, for the form."""
+
+
+def _check_entry(*, learner, minutes: int, day: dt.date) -> None:
+    if not 1 <= minutes <= TIME_ENTRY_MAX_MINUTES:
+        raise TimeLogError(
+            gettext("Log between 1 minute and %(hours)d hours at a time.") % {"hours": TIME_ENTRY_MAX_MINUTES // 60}
+        )
+    if day > learner_today(learner):
+        raise TimeLogError(gettext("That day is still to come: log time once it is spent."))
+
+
+@transaction.atomic
+def log_time(*, learner, topic: Topic, minutes: int, day: dt.date | None = None) -> TimeEntry:
+    """Log time spent on a topic, on a day (today by default) where the learner lives."""
+    day = day or learner_today(learner)
+    _check_entry(learner=learner, minutes=minutes, day=day)
+    # The topic's row, locked: two tabs count the topic's entries one after the other.
+    _locked_progress(learner=learner, topic=topic)
+    if TimeEntry.objects.filter(learner=learner, topic=topic).count() >= TIME_ENTRIES_PER_TOPIC:
+        raise TimeLogError(
+            gettext("A topic holds at most %(count)d time entries: edit one instead.")
+            % {"count": TIME_ENTRIES_PER_TOPIC}
+        )
+    return TimeEntry.objects.create(learner=learner, topic=topic, minutes=minutes, logged_on=day)
+
+
+@transaction.atomic
+def edit_time(*, learner, entry_id: int, minutes: int, day: dt.date) -> bool:
+    """Change one of the learner's own entries; False if they have no such entry."""
+    _check_entry(learner=learner, minutes=minutes, day=day)
+    return bool(TimeEntry.objects.filter(pk=entry_id, learner=learner).update(minutes=minutes, logged_on=day))
+
+
+@transaction.atomic
+def delete_time(*, learner, entry_id: int) -> bool:
+    deleted, _ = TimeEntry.objects.filter(pk=entry_id, learner=learner).delete()
     return bool(deleted)

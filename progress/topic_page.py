@@ -13,9 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
 from mlepath.shortcuts import or_404
-from progress import rows, selectors, services
-from progress.forms import EvidenceForm, NoteForm
-from progress.models import Evidence, Status
+from progress import review, rows, selectors, services
+from progress.forms import QUICK_MINUTES, EvidenceForm, NoteForm, TimeEntryForm
+from progress.models import Evidence, Review, Status, duration_label
 from roadmap.models import Topic
 from roadmap.selectors import (
     roadmap_outline,
@@ -29,6 +29,8 @@ STATUS_CHOICES = [
     (Status.SKIPPED, gettext_lazy("Skip")),
     (Status.NOT_STARTED, Status.NOT_STARTED.label),
 ]
+# "Time spent", logged with a tick of done (the time log takes any other amount).
+SPENT_CHOICES = (30, 60, 120, 180, 240)
 
 
 def _panel_roadmap(request, content) -> str:
@@ -64,6 +66,12 @@ def _topic_context(request, content, **forms) -> dict:
             "mine": mine,
             "note_form": forms.pop("note_form", None) or NoteForm(initial={"note": note}),
             "evidence_form": forms.pop("evidence_form", None) or EvidenceForm(),
+            "time_form": forms.pop("time_form", None) or TimeEntryForm(),
+            "quick_minutes": [(minutes, duration_label(minutes)) for minutes in QUICK_MINUTES],
+            "spent_choices": [(minutes, duration_label(minutes)) for minutes in SPENT_CHOICES],
+            "today": services.learner_today(request.user),
+            "review_rule": review.RULE,
+            "review_answers": Review.Answer.choices,
             "learner": request.user,
         }
     return context | forms
@@ -106,7 +114,11 @@ def topic_status(request, slug):
         or_404(roadmap if selectors.may_open(roadmap, request.user) else None, "No such topic on this roadmap")
     else:
         roadmap, topic = None, _live_topic_or_404(request, slug)
+    spent = request.POST.get("spent", "")
+    spent = int(spent) if status == Status.DONE and spent.isdigit() and int(spent) in SPENT_CHOICES else None
     services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    if spent:
+        services.log_time(learner=request.user, topic=topic, minutes=spent)
     if not request.htmx:
         return redirect(f"{topic.get_absolute_url()}#topic-status")
     context = _topic_context(request, content)

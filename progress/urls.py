@@ -1,7 +1,7 @@
 from django.urls import path
 
 from mlepath import converters  # noqa: F401 (registers <username:>)
-from progress import calendar_feed_pages, dashboard_page, roadmap_pages, topic_page
+from progress import calendar_feed_pages, dashboard_page, roadmap_pages, study_pages, topic_page
 from progress.projects import pages as project_pages
 from progress.projects import portfolio
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("topics/<slug:slug>/status/", topic_page.topic_status, name="topic_status"),
     path("topics/<slug:slug>/note/", topic_page.topic_note, name="topic_note"),
     path("topics/<slug:slug>/evidence/", topic_page.topic_evidence, name="topic_evidence"),
+    path("topics/<slug:slug>/review/", study_pages.topic_review, name="topic_review"),
+    path("topics/<slug:slug>/time/", study_pages.topic_time, name="topic_time"),
+    path("topics/<slug:slug>/time/<int:entry_id>/", study_pages.topic_time_entry, name="topic_time_entry"),
     path(
         "topics/<slug:slug>/evidence/<int:evidence_id>/delete/",
         topic_page.topic_evidence_delete,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from progress.models import Status
+from progress.models import Status, duration_label
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def status_label(value) -> str:
     if not value:
         return Status.NOT_STARTED.label
     return Status(value).label if value in Status.values else ""
+
+
+@register.filter
+def duration(minutes) -> str:
+    """90 → "1 hour 30 minutes" (0 minutes for none), in the active language."""
+    return duration_label(int(minutes or 0))
