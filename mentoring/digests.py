@@ -10,6 +10,7 @@ with a signed one-click unsubscribe link, also in the List-Unsubscribe headers.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
+from itertools import chain
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -94,6 +95,7 @@ class LearnerDigest:
     plans: list  # RoadmapProgress with a pace: this week's topics in .pace.week
     no_plan: list  # followed roadmaps without a pace
     feedback: list  # unread mentor comments
+    reviews: list = field(default_factory=list)  # progress.models.Review due this coming week, oldest due first
 
 
 @dataclass
@@ -115,6 +117,11 @@ def learner_digest(user, *, now) -> LearnerDigest:
         plans=[item for item in dashboard.roadmaps if item.pace and item.pace.forecast],
         no_plan=[item for item in dashboard.roadmaps if not (item.pace and item.pace.forecast)],
         feedback=unseen_feedback(user, limit=10),
+        reviews=[
+            review
+            for review in chain(dashboard.reviews_due, dashboard.reviews_later)
+            if review.due_on <= dashboard.today + dt.timedelta(days=6)
+        ],
     )
 
 

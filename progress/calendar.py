@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import zoneinfo
 from collections.abc import Callable
+from itertools import chain
 
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -107,13 +108,29 @@ def description(
     next block, as plain text; and what the block leaves of the plan's hours."""
     dashboard_url = absolute(reverse("dashboard"))
     planned = [data for data in dashboard.roadmaps if data.pace and data.pace.forecast]
+    # The reviews due by the end of that week, the oldest due first.
+    week_end = week_of + dt.timedelta(days=6)
+    reviews = [item for item in chain(dashboard.reviews_due, dashboard.reviews_later) if item.due_on <= week_end]
+    review_lines = []
+    if reviews:
+        review_lines = ["", _("Due for review that week:")] + [
+            _("- %(topic)s (due %(date)s): %(url)s")
+            % {
+                "topic": item.topic.title,
+                "date": date_format(item.due_on, "SHORT_DATE_FORMAT"),
+                "url": absolute(item.topic.get_absolute_url()),
+            }
+            for item in reviews
+        ]
     if not planned:
-        return "\n\n".join(
+        return "\n".join(
             [
                 _(
                     "You have no pace set yet. Set one on a roadmap on your dashboard (hours a week or a "
                     "target date), and this week's topics show here."
                 ),
+                *review_lines,
+                "",
                 _("Your dashboard: %(url)s") % {"url": dashboard_url},
             ]
         )
@@ -150,7 +167,7 @@ def description(
                 lines.append(_("- %(topic)s (in progress, %(hours)s h): %(url)s") % values)
             else:
                 lines.append(_("- %(topic)s (%(hours)s h): %(url)s") % values)
-    lines += ["", _("Your dashboard: %(url)s") % {"url": dashboard_url}]
+    lines += [*review_lines, "", _("Your dashboard: %(url)s") % {"url": dashboard_url}]
     return "\n".join(lines)
 
 

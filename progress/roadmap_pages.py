@@ -29,10 +29,10 @@ from roadmap.selectors import (
 )
 
 
-def roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool) -> dict:
+def roadmap_context(roadmap, statuses: dict[int, str], *, editable: bool, due: set[int] = frozenset()) -> dict:
     outline = roadmap_outline(roadmap)
     data = selectors.roadmap_progress(roadmap, outline, statuses)
-    rows.fill_html(roadmap, list(data.rows()), editable=editable)
+    rows.fill_html(roadmap, list(data.rows()), editable=editable, due=due)
     return {
         "roadmap": roadmap,
         "assumed": assumed_topics(roadmap),
@@ -66,6 +66,13 @@ def roadmap_list(request):
     return render(request, "progress/roadmap_list.html", {"roadmaps": roadmaps})
 
 
+def _due(learner) -> set[int]:
+    """The signed-in learner's topics due for review: one query."""
+    if not learner.is_authenticated:
+        return set()
+    return selectors.due_for_review(learner, services.learner_today(learner))
+
+
 @login_not_required
 @require_safe
 @never_cache
@@ -74,7 +81,8 @@ def roadmap_detail(request, slug):
     if getattr(roadmap, "prefers_map", False) and request.GET.get("view") != "list":
         return redirect("roadmap_map", slug=roadmap.slug)
     signed_in = request.user.is_authenticated
-    context = roadmap_context(roadmap, selectors.statuses_of(request.user), editable=signed_in)
+    statuses = selectors.statuses_of(request.user)
+    context = roadmap_context(roadmap, statuses, editable=signed_in, due=_due(request.user))
     return render(request, "progress/roadmap_detail.html", context)
 
 
@@ -94,7 +102,7 @@ def set_status(request, slug, topic_slug):
     update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
     if update is None:  # the content changed since the lookup: show the page afresh
         return HttpResponseClientRefresh()
-    rows.fill_html(roadmap, [update.row], editable=True)
+    rows.fill_html(roadmap, [update.row], editable=True, due=_due(request.user) if status == Status.DONE else set())
     context = {
         "roadmap": roadmap,
         "row": update.row,
@@ -136,6 +144,7 @@ def roadmap_map(request, slug):
     next_ids = {row.topic.pk for row in islice(next_rows(data, statuses), MAP_NEXT_LIMIT)} if tracking else set()
     maps = roadmap_maps(roadmap, outline)
     project_states = selectors.project_states_of(request.user) if tracking else {}
+    due = _due(request.user)
     for roadmap_map in maps.values() if tracking and maps else ():
         for node in roadmap_map.nodes:
             if node.project:
@@ -144,7 +153,10 @@ def roadmap_map(request, slug):
                 continue
             node.status = statuses.get(node.entry.pk, Status.NOT_STARTED)
             node.next = node.entry.pk in next_ids
-            if node.status in STATUS_ICONS:
+            if node.status == Status.DONE and node.entry.pk in due:
+                # Still done (the box stays green): the mark says it is due for review.
+                node.icon, node.label = "↻", gettext_lazy("Due for review")
+            elif node.status in STATUS_ICONS:
                 node.icon, node.label = STATUS_ICONS[node.status], Status(node.status).label
             elif node.next:
                 node.icon, node.label = "→", pgettext("topic", "Next")
@@ -182,9 +194,10 @@ def roadmap_history(request, slug):
     events = selectors.roadmap_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
     plans = selectors.plan_history(request.user, roadmap, limit=HISTORY_LIMIT)
     projects = selectors.project_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
+    time_log = selectors.time_history(request.user, roadmap_outline(roadmap), limit=HISTORY_LIMIT)
     # A cohort track's edits, as its mentor made them ("3 topics added by Aiko").
     changes = TrackChange.objects.filter(roadmap=roadmap)[:HISTORY_LIMIT] if roadmap.is_track else ()
-    entries = chain(events, plans, projects, changes)
+    entries = chain(events, plans, projects, time_log, changes)
     events = sorted(entries, key=lambda entry: entry.created_at, reverse=True)[:HISTORY_LIMIT]
     context = {"roadmap": roadmap, "events": events, "limit": HISTORY_LIMIT}
     return render(request, "progress/roadmap_history.html", context)

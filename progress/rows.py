@@ -11,14 +11,16 @@ from progress.selectors import TopicRow
 from roadmap.selectors import topic_bodies
 
 
-def fill_html(roadmap, rows: list[TopicRow], *, editable: bool) -> None:
-    """Set row.html on each row."""
+def fill_html(roadmap, rows: list[TopicRow], *, editable: bool, due: set[int] = frozenset()) -> None:
+    """Set row.html on each row; `due`: the learner's topics due for review (marked on their rows)."""
+    for row in rows:
+        row.review_due = editable and row.topic.pk in due and row.status == Status.DONE
 
     def key(row):
         return cache.row_key(
             roadmap_id=roadmap.pk,
             topic_id=row.topic.pk,
-            variant=row.status if editable else "public",
+            variant=(f"{row.status}-review" if row.review_due else row.status) if editable else "public",
             content_version=roadmap.content_version,
         )
 

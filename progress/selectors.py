@@ -98,6 +98,7 @@ class TopicRow:
     url: str | None = None  # where the title links, when not the topic's own page
     body: str = ""  # the topic's body (roadmap.selectors.topic_bodies), where a row is rendered
     html: str = ""  # the row as rendered for the page (progress.rows), once it is
+    review_due: bool = False  # a done topic due for review (the learner's own page)
 
 
 @dataclass
@@ -321,6 +322,15 @@ def reviews_of(learner) -> list[Review]:
     )
 
 
+def due_for_review(learner, today) -> set[int]:
+    """The learner's done topics due for review on `today` (their day): one query."""
+    return set(
+        Review.objects.filter(
+            learner=learner, due_on__lte=today, topic__progress__learner=learner, topic__progress__status=Status.DONE
+        ).values_list("topic_id", flat=True)
+    )
+
+
 def time_logged(learner) -> list[tuple[int, object, int]]:
     """The learner's time log as (topic id, day, minutes) a topic and day: one query."""
     return list(
@@ -336,6 +346,13 @@ def roadmap_history(learner, outline, *, limit: int) -> list[ProgressEvent]:
     topic_ids = [topic.pk for section in outline for topic in section.topics]
     events = ProgressEvent.objects.filter(learner=learner, topic_id__in=topic_ids).select_related("topic")
     return list(events.order_by("-pk")[:limit])
+
+
+def time_history(learner, outline, *, limit: int) -> list[TimeEntry]:
+    """The learner's time logged on a roadmap's topics, newest first: one query."""
+    topic_ids = [topic.pk for section in outline for topic in section.topics]
+    entries = TimeEntry.objects.filter(learner=learner, topic_id__in=topic_ids).select_related("topic")
+    return list(entries.order_by("-created_at", "-pk")[:limit])
 
 
 def plan_history(learner, roadmap, *, limit: int) -> list[PlanChange]:

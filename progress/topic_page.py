@@ -133,7 +133,10 @@ def topic_status(request, slug):
     update = selectors.status_update(roadmap_outline(roadmap), selectors.statuses_of(request.user), topic.pk)
     if update is None:
         return HttpResponseClientRefresh()
-    rows.fill_html(roadmap, [update.row], editable=True)
+    due = (
+        selectors.due_for_review(request.user, services.learner_today(request.user)) if status == Status.DONE else set()
+    )
+    rows.fill_html(roadmap, [update.row], editable=True, due=due)
     context |= {
         "roadmap": roadmap,
         "row": update.row,

@@ -23,13 +23,19 @@ from progress import summary
 from progress.models import (
     EVIDENCE_MAX_LINKS,
     NOTE_MAX_LENGTH,
+    REVIEW_INTERVALS,
+    TIME_ENTRIES_PER_TOPIC,
+    TIME_ENTRY_MAX_MINUTES,
     Evidence,
     Progress,
     ProgressEvent,
     ProjectEvent,
     ProjectWork,
+    Review,
+    ReviewAnswer,
     RoadmapFollow,
     Status,
+    TimeEntry,
 )
 from roadmap.models import Roadmap, Topic
 
@@ -44,6 +50,7 @@ MAX_IMPORT_ITEMS = 2_000  # progress items: at most one per topic
 MAX_IMPORT_EVENTS = 5_000  # events in one file
 MAX_LEARNER_EVENTS = 20_000  # events a learner may hold after an import
 MAX_IMPORT_FOLLOWING = 200  # roadmaps followed
+MAX_IMPORT_TIME_ENTRIES = 5_000  # time log entries in one file (a topic holds TIME_ENTRIES_PER_TOPIC)
 _url = URLValidator(schemes=["http", "https"])
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -62,6 +69,8 @@ def export_data(learner) -> dict:
     project_events = (
         ProjectEvent.objects.filter(work__learner=learner).select_related("work__project", "actor").order_by("pk")
     )
+    time_log = TimeEntry.objects.filter(learner=learner).select_related("topic").order_by("logged_on", "pk")
+    reviews = Review.objects.filter(learner=learner).select_related("topic").order_by("due_on", "pk")
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -118,6 +127,19 @@ def export_data(learner) -> dict:
             }
             for e in project_events
         ],
+        # Days are the learner's own (where they live), as the pages show them.
+        "time_log": [{"topic": t.topic.slug, "day": t.logged_on.isoformat(), "minutes": t.minutes} for t in time_log],
+        "reviews": [
+            {
+                "topic": r.topic.slug,
+                "due_on": r.due_on.isoformat(),
+                "step": r.step,
+                "reviews_done": r.reviews_done,
+                "last_reviewed_at": _iso(r.last_reviewed_at),
+                "last_answer": r.last_answer,
+            }
+            for r in reviews
+        ],
     }
 
 
@@ -142,7 +164,13 @@ def export_csv(learner) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["topic", "title", "status", "started_at", "completed_at", "note", "evidence"])
+    writer.writerow(
+        ["topic", "title", "status", "started_at", "completed_at", "note", "evidence", "minutes_logged", "next_review"]
+    )
+    minutes: dict[str, int] = {}
+    for entry in data["time_log"]:
+        minutes[entry["topic"]] = minutes.get(entry["topic"], 0) + entry["minutes"]
+    next_review = {review["topic"]: review["due_on"] for review in data["reviews"]}
     for row in data["progress"]:
         evidence = " ".join(item["url"] for item in row["evidence"])
         cells = [
@@ -153,6 +181,8 @@ def export_csv(learner) -> str:
             row["completed_at"] or "",
             row["note"],
             evidence,
+            str(minutes.get(row["topic"], "")),
+            next_review.get(row["topic"], "") if row["status"] == Status.DONE else "",
         ]
         writer.writerow([_cell(cell) for cell in cells])
     return out.getvalue()
@@ -238,7 +268,14 @@ def parse_import(raw: bytes, *, learner=None) -> dict:
         raise ImportError_(
             _("'following' must be a list of at most %(max)d roadmap slugs.") % {"max": MAX_IMPORT_FOLLOWING}
         )
-    slugs = [entry.get("topic") for entry in [*items, *events] if isinstance(entry, dict)]
+    time_log, reviews = data.get("time_log", []), data.get("reviews", [])
+    if not isinstance(time_log, list) or len(time_log) > MAX_IMPORT_TIME_ENTRIES:
+        raise ImportError_(
+            _("'time_log' must be a list of at most %(max)d entries.") % {"max": MAX_IMPORT_TIME_ENTRIES}
+        )
+    if not isinstance(reviews, list) or len(reviews) > MAX_IMPORT_ITEMS:
+        raise ImportError_(_("'reviews' must be a list of at most %(max)d reviews.") % {"max": MAX_IMPORT_ITEMS})
+    slugs = [entry.get("topic") for entry in [*items, *events, *time_log, *reviews] if isinstance(entry, dict)]
     named = Topic.objects.filter(slug__in={s for s in slugs if _is_text(s)})
     topics = {
         t.slug: t
@@ -351,7 +388,80 @@ def parse_import(raw: bytes, *, learner=None) -> dict:
         )
         .distinct()
     )
-    return {"progress": clean_items, "events": clean_events, "following": roadmaps}
+    return {
+        "progress": clean_items,
+        "events": clean_events,
+        "following": roadmaps,
+        "time_log": _clean_time_log(time_log, topics, hidden),
+        "reviews": _clean_reviews(reviews, topics, hidden),
+    }
+
+
+def _day(value, where) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(value) if _is_text(value) else None
+    except ValueError:
+        day = None
+    if day is None or not dt.date(2000, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=400):
+        raise ImportError_(_("%(where)s: not a day (YYYY-MM-DD)") % {"where": where})
+    return day
+
+
+def _clean_time_log(entries, topics, hidden) -> list[tuple]:
+    clean, per_topic = [], {}
+    for number, entry in enumerate(entries, start=1):
+        where = _("time log entry %(number)d") % {"number": number}
+        slug = entry.get("topic") if isinstance(entry, dict) else None
+        if _is_text(slug) and slug in hidden:
+            continue
+        if not _is_text(slug) or slug not in topics:
+            raise ImportError_(_("%(where)s: unknown topic %(slug)s") % {"where": where, "slug": repr(slug)})
+        minutes = entry.get("minutes")
+        if type(minutes) is not int or not 1 <= minutes <= TIME_ENTRY_MAX_MINUTES:
+            raise ImportError_(
+                _("%(where)s: minutes must be a whole number from 1 to %(max)d")
+                % {"where": where, "max": TIME_ENTRY_MAX_MINUTES}
+            )
+        per_topic[slug] = per_topic.get(slug, 0) + 1
+        if per_topic[slug] > TIME_ENTRIES_PER_TOPIC:
+            raise ImportError_(
+                _("%(where)s: a topic holds at most %(max)d time entries")
+                % {"where": where, "max": TIME_ENTRIES_PER_TOPIC}
+            )
+        clean.append((topics[slug], _day(entry.get("day"), where), minutes))
+    return clean
+
+
+def _clean_reviews(reviews, topics, hidden) -> list[dict]:
+    clean, seen = [], set()
+    for number, entry in enumerate(reviews, start=1):
+        where = _("review %(number)d") % {"number": number}
+        slug = entry.get("topic") if isinstance(entry, dict) else None
+        if _is_text(slug) and slug in hidden:
+            continue
+        if not _is_text(slug) or slug not in topics or slug in seen:
+            raise ImportError_(
+                _("%(where)s: unknown or repeated topic %(slug)s") % {"where": where, "slug": repr(slug)}
+            )
+        seen.add(slug)
+        step, done, answer = entry.get("step", 0), entry.get("reviews_done", 0), entry.get("last_answer", "")
+        if type(step) is not int or not 0 <= step < len(REVIEW_INTERVALS):
+            raise ImportError_(
+                _("%(where)s: step must be 0 to %(max)d") % {"where": where, "max": len(REVIEW_INTERVALS) - 1}
+            )
+        if type(done) is not int or not 0 <= done <= 100_000 or answer not in ["", *ReviewAnswer.values]:
+            raise ImportError_(_("%(where)s: reviews_done or last_answer is not valid") % {"where": where})
+        clean.append(
+            {
+                "topic": topics[slug],
+                "due_on": _day(entry.get("due_on"), where),
+                "step": step,
+                "reviews_done": done,
+                "last_reviewed_at": _datetime(entry.get("last_reviewed_at"), where),
+                "last_answer": answer,
+            }
+        )
+    return clean
 
 
 @transaction.atomic
@@ -394,7 +504,39 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
             Evidence(progress=progress, url=url, title=title) for url, title in item["evidence"]
         )
     ProgressEvent.objects.bulk_create(new_events)
+    _import_time_log(learner=learner, entries=data.get("time_log", []))
+    for review in data.get("reviews", []):
+        Review.objects.update_or_create(
+            learner=learner, topic=review["topic"], defaults={k: v for k, v in review.items() if k != "topic"}
+        )
     follows = [RoadmapFollow(learner=learner, roadmap=roadmap) for roadmap in data.get("following", [])]
     RoadmapFollow.objects.bulk_create(follows, ignore_conflicts=True)
     summary.recount(learner_ids={learner.pk})
     return len(data["progress"]), len(new_events)
+
+
+def _import_time_log(*, learner, entries: list[tuple]) -> None:
+    """Add the file's entries the log lacks: an entry already there (same topic,
+    day and minutes, as many times) is not added again, so importing a file
+    twice logs its time once. A topic keeps at most TIME_ENTRIES_PER_TOPIC."""
+    held: dict[tuple, int] = {}
+    per_topic: dict[int, int] = {}
+    for topic_id, day, minutes in TimeEntry.objects.filter(learner=learner).values_list(
+        "topic_id", "logged_on", "minutes"
+    ):
+        held[(topic_id, day, minutes)] = held.get((topic_id, day, minutes), 0) + 1
+        per_topic[topic_id] = per_topic.get(topic_id, 0) + 1
+    new = []
+    for topic, day, minutes in entries:
+        key = (topic.pk, day, minutes)
+        if held.get(key):
+            held[key] -= 1
+            continue
+        if per_topic.get(topic.pk, 0) >= TIME_ENTRIES_PER_TOPIC:
+            raise ImportError_(
+                _("The file would take %(topic)s past %(max)d time entries.")
+                % {"topic": topic.slug, "max": TIME_ENTRIES_PER_TOPIC}
+            )
+        per_topic[topic.pk] = per_topic.get(topic.pk, 0) + 1
+        new.append(TimeEntry(learner=learner, topic=topic, logged_on=day, minutes=minutes))
+    TimeEntry.objects.bulk_create(new)

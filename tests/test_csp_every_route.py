@@ -14,6 +14,7 @@ SAMPLE = {
     "<slug:slug>": "track",
     "<slug:topic_slug>": "a",
     "<int:evidence_id>": "1",
+    "<int:entry_id>": "1",
     "<int:topic_pk>": "1",
     "<int:project_pk>": "1",
     "<int:pk>": "1",

@@ -270,7 +270,15 @@ def test_no_input_gets_a_500(world, endpoint, who):
 # takes POST: the body is read before the view can say 405. The admin is Django's.
 
 BAD_INPUT_EXAMPLES = max(EXAMPLES // 20, 3)  # random cases per route and user, after the fixed ones
-SAMPLE_ARGS = {"slug": "track", "topic_slug": "a", "username": "alice", "evidence_id": "1", "pk": "1", "uidb64": "MQ"}
+SAMPLE_ARGS = {
+    "slug": "track",
+    "topic_slug": "a",
+    "username": "alice",
+    "evidence_id": "1",
+    "entry_id": "1",
+    "pk": "1",
+    "uidb64": "MQ",
+}
 BOUNDARY = "mlepathboundary"
 
 
@@ -305,6 +313,10 @@ def field_names() -> list[str]:
         "mentor-kind",
         "username",
         "List-Unsubscribe",
+        "spent",
+        "was_due",
+        "entry-1-minutes",
+        "entry-1-day",
     }
     for module in (accounts.forms, mentoring.forms, progress.forms):
         for value in vars(module).values():

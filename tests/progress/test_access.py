@@ -15,6 +15,8 @@ POST_URLS = [
     "/topics/a/note/",
     "/topics/a/evidence/",
     "/topics/a/comments/",
+    "/topics/a/review/",
+    "/topics/a/time/",
 ]
 PRIVATE_GET_URLS = [
     "/dashboard/",

@@ -180,14 +180,15 @@ def test_the_feed_answers_in_a_fixed_number_of_queries_whatever_the_topics(
     fetch(token)  # the roadmap's outline is cached by the first fetch
     # The feed by its digest (the address's count of unknown tokens is in the
     # cache); then the dashboard's reads: followed roadmaps, statuses, recent
-    # completions (for the pace), project states, recently completed, activity events.
-    with django_assert_num_queries(7):
+    # completions (for the pace), project states, recently completed, activity events,
+    # the reviews (due ones are listed) and the time log (the pace's own speed).
+    with django_assert_num_queries(9):
         few = planned(token)
     services.set_pace(learner=alice, roadmap=track, today=dt.date.today(), hours_per_week=40)
     for topic in topics.values():
         services.set_status(learner=alice, topic=topic, status=Status.IN_PROGRESS, roadmap=track)
     fetch(token)  # and the activity's day counts, keyed by its events (mlepath.cache)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         many = planned(token)
     assert (len(few), len(many)) == (1, 5)
 

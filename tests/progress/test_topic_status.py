@@ -25,7 +25,8 @@ def test_the_topic_page_offers_all_four_statuses(alice_client, topics, track):
         ("not_started", "Not started"),
     ]
     assert re.search(r'value="not_started"[^>]*aria-pressed="true"', form)
-    assert "hx-select-oob" not in form  # the page has no roadmap rows to redraw
+    # The page has no roadmap rows to redraw: only its review and time log (a tick of done shows them).
+    assert 'hx-select-oob="#review,#time-log"' in form
 
 
 def test_without_javascript_a_status_saves_and_returns_to_the_topic(alice_client, alice, topics, track):
@@ -51,7 +52,7 @@ def test_with_htmx_on_the_topic_page_only_the_controls_come_back(alice_client, a
 def test_in_a_roadmaps_panel_the_row_and_bars_come_back_too(alice_client, alice, topics, track):
     panel = alice_client.get("/topics/a/?roadmap=track", HTTP_HX_REQUEST="true").content.decode()
     assert '<input type="hidden" name="roadmap" value="track">' in panel
-    assert 'hx-select-oob="#a"' in panel
+    assert 'hx-select-oob="#review,#time-log,#a"' in panel
     response = alice_client.post("/topics/a/status/", {"status": "done", "roadmap": "track"}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert re.search(r'value="done"[^>]*aria-pressed="true"', html)

@@ -261,7 +261,9 @@ def test_export_csv_and_json_then_import_restores(alice_client, alice, topics, t
     assert '<a href="/accounts/#calendar">Your study calendar</a>' in dashboard  # not only on the account page
     assert csv_response.content.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel reads UTF-8 by
     body = csv_response.content.decode("utf-8-sig")
-    assert body.splitlines()[0] == "topic,title,status,started_at,completed_at,note,evidence"
+    assert body.splitlines()[0] == (
+        "topic,title,status,started_at,completed_at,note,evidence,minutes_logged,next_review"
+    )
     assert "a,Alpha,done," in body and "'=SUM(A1)" in body and "https://example.com/a" in body
 
     exported = alice_client.get("/dashboard/export.json").content
@@ -391,9 +393,11 @@ def test_dashboard_and_roadmap_page_run_fixed_queries_whatever_the_data(alice_cl
     # roadmap page session, user, roadmap with the content version and whether it is
     # followed, statuses. Both count what the navigation flags (one query); with nothing
     # unread, the dashboard reads no new-feedback lists (test_new_feedback_is_read_only_when_counted).
+    # The dashboard also reads the reviews and the time log (#29); the roadmap page, for a
+    # learner with a done topic, the topics due for review.
     # With REDIS_URL set the session comes from the cache.
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
-    assert large == [(8 + session, 7 + session), (4 + session, 4 + session)]
+    assert large == [(10 + session, 9 + session), (5 + session, 5 + session)]
 
 
 def test_new_feedback_is_read_only_when_counted(client, alice, bob, mentoring, topics, django_assert_num_queries):
@@ -441,7 +445,8 @@ def test_a_tick_runs_the_same_queries_on_both_databases(alice_client, alice, top
     """Session, user, the topic on its roadmap (with the content version), the
     status change (the published roadmaps; lock, update, event, the summary's
     update, follow), then the learner's statuses for the redrawn row and
-    completions. The outline comes from the cache."""
+    completions, and (a tick of done) whether the topic is due for review. The
+    outline comes from the cache."""
     from django.conf import settings
 
     alice_client.post(STATUS_URL.format("a"), {"status": "in_progress"}, HTTP_HX_REQUEST="true")  # row and outline
@@ -450,7 +455,7 @@ def test_a_tick_runs_the_same_queries_on_both_databases(alice_client, alice, top
     assert response.status_code == 200 and status_of(alice, "a") == "done"
     session = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
     statements = [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == session + 1 + 1 + 6 + 1, statements
+    assert len(statements) == session + 1 + 1 + 6 + 1 + 1, statements
 
 
 @pytest.mark.parametrize("hidden", ["unpublished roadmap", "retired topic"])
@@ -485,7 +490,8 @@ def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client,
     progress on the topic and its prerequisites, its history, and the navigation's
     statement, which also says whether a mentor could write in the thread and
     whether the learner has any feedback; with feedback, the topic's reviews and
-    thread; with a row, its evidence. None of it grows with the learner's data."""
+    thread; with a row, its evidence and time log, and a done topic's review.
+    None of it grows with the learner's data."""
     from django.conf import settings
 
     from mentoring import services as mentoring_services
@@ -505,8 +511,11 @@ def test_the_topic_page_runs_the_same_queries_whatever_the_learners_data(client,
     mentoring_services.set_reviewed(mentor=bob, learner=alice, topic=topics["b"], reviewed=True)
     small = _queries(client, "/topics/b/")
     add(4)
+    for minutes in (30, 60, 90):
+        services.log_time(learner=alice, topic=topics["b"], minutes=minutes)
+    services.mark_for_review(learner=alice, topic=topics["b"])
     large = _queries(client, "/topics/b/")
-    assert small == large == 8 + session
+    assert small == large == 10 + session
 
 
 def test_the_calendar_counts_a_topic_ticked_unticked_and_ticked_again_once(alice, topics):
