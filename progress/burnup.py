@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 WIDTH, HEIGHT = 400, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 22
-LONGEST = dt.timedelta(weeks=156)  # the x axis ends within three years of today
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 24
+LONGEST = dt.timedelta(weeks=52)  # the x axis ends within a year of today: the lines run on past it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.core.validators import URLValidator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from mlepath.text import validate_line, validate_text
 from progress.models import (
@@ -127,7 +127,7 @@ class TimeEntryForm(forms.Form):
         label=gettext_lazy("Minutes"), min_value=1, max_value=TIME_ENTRY_MAX_MINUTES, required=False
     )
     day = forms.DateField(
-        label=gettext_lazy("Day"),
+        label=pgettext_lazy("a day of the time log", "Day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -58,7 +58,9 @@ def _topic_context(request, content, **forms) -> dict:
         "panel_on_map": _panel_on_map(request),
     }
     # In the roadmap page's side panel the topic sits below that page's h1.
-    context["h_title"], context["h_sub"] = ("h2", "h3") if request.htmx else ("h1", "h2")
+    # A form's redraw says where it was sent from (its in_panel field).
+    in_panel = request.htmx and (request.method != "POST" or request.POST.get("in_panel") == "1")
+    context["h_title"], context["h_sub"] = ("h2", "h3") if in_panel else ("h1", "h2")
     if request.user.is_authenticated:
         mine = selectors.topic_progress(request.user, content)
         note = mine.progress.note if mine.progress else ""

@@ -315,6 +315,7 @@ def field_names() -> list[str]:
         "List-Unsubscribe",
         "spent",
         "was_due",
+        "in_panel",
         "entry-1-minutes",
         "entry-1-day",
     }
