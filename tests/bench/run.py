@@ -47,6 +47,7 @@ class Endpoint(NamedTuple):
     unpaced: bool = False  # signed in as learners without a pace rather than with one
     minimal: bool = False  # served by tests/bench/minimal rather than by the app
     cohort_track: bool = False  # signed in as learners of the 60-topic cohort track (path's {track}: its slug)
+    studying: bool = False  # signed in as paced learners with reviews due and a time log (manage.py seed_study)
     # The endpoint whose ratio to the floor this one's must stay within 10% of (issue #28).
     compared_with: str | None = None
 
@@ -73,6 +74,10 @@ ENDPOINTS = {
     ),
     "dashboard": Endpoint("/dashboard/", "get", 0.06, p99_ms=150),
     "track_dashboard": Endpoint("/dashboard/", "get", 0.06, p99_ms=150, cohort_track=True, compared_with="dashboard"),
+    # Paced learners with reviews (half of them due) and weeks of logged time:
+    # their dashboard lists the reviews, the time by section and the forecast
+    # at their own speed, as the others' draws the burn-up chart (issue #29).
+    "study_dashboard": Endpoint("/dashboard/", "get", 0.06, p99_ms=150, studying=True, compared_with="dashboard"),
     # The same page for learners who set no pace: what a pace costs (issue #16).
     "dashboard_unpaced": Endpoint("/dashboard/", "get", unpaced=True),
     "topic_page": Endpoint(None, "topic", 0.08, p99_ms=150),
@@ -165,6 +170,7 @@ unpaced = list(
     User.objects.filter(follows__roadmap__slug=roadmap, follows__plan_basis="")
     .exclude(follows__plan_basis__in=["hours", "date"]).order_by("username")[:16]
 )
+studying = list(User.objects.filter(reviews__isnull=False).distinct().order_by("username")[:16])
 mentor = User.objects.get(username="demo-mentor-001")
 topics = list(
     Placement.objects.filter(section__roadmap__slug=roadmap)
@@ -174,6 +180,7 @@ sessions = {
     "learners": [session_for(u) for u in learners],
     "unpaced": [session_for(u) for u in unpaced],
     "on_track": [session_for(u) for u in on_track],
+    "studying": [session_for(u) for u in studying],
     "track": track.slug,
     "mentor": session_for(mentor),
     "topics": [slug for slug, _ in topics],
@@ -367,6 +374,7 @@ def main():
     manage(env, "loadroadmap")
     manage(env, "seed_demo", "--learners", str(args.learners), "--mentors", "5", "--cohort", "200", "--seed", "1")
     manage(env, "seed_track", "--topics", str(TRACK_TOPICS), "--learners", "16", "--skip", "16")
+    manage(env, "seed_study", "--learners", "16", "--skip", "32")
     manage(env, "collectstatic", "--no-input", "-v0")
     settle(database_url, engine)
     sessions = make_sessions(env)
@@ -375,6 +383,7 @@ def main():
     mentor_cookie = f"sessionid={sessions['mentor']}; csrftoken={csrf}"
     unpaced_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["unpaced"]]
     track_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["on_track"]]
+    study_cookies = [f"sessionid={key}; csrftoken={csrf}" for key in sessions["studying"]]
     # The ceiling configures Django in code: no settings module.
     ceiling_env = {k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"}
 
@@ -404,6 +413,11 @@ def main():
             raise SystemExit(f"the cohort track's page does not show its {TRACK_TOPICS} topics")
         if "Demo cohort track" not in check(f"{base}/dashboard/", track_cookies[0]):
             raise SystemExit("a learner of the cohort track does not see it on their dashboard")
+        studying = check(f"{base}/dashboard/", study_cookies[0])
+        if not all(part in studying for part in ('id="reviews-title"', "review-list", "Time logged", "burnup-chart")):
+            raise SystemExit("a learner with reviews and a time log does not see them on their dashboard")
+        if "burnup-chart" not in check(f"{base}/dashboard/", cookies[0]):
+            raise SystemExit("a paced learner's dashboard draws no burn-up chart")
 
         def wrk(url, mode, cookie_list, duration, connections=args.connections):
             return run_wrk(
@@ -427,6 +441,7 @@ def main():
             cpu_before = cpu_seconds() if args.cpu else None
             cookie_list = [mentor_cookie] if endpoint.mentor else unpaced_cookies if endpoint.unpaced else cookies
             cookie_list = track_cookies if endpoint.cohort_track else cookie_list
+            cookie_list = study_cookies if endpoint.studying else cookie_list
             path = (endpoint.path or "/").replace("{track}", sessions["track"])
             url = (minimal_base if endpoint.minimal else base) + path
             # Warm up the workers (connections, template cache) before measuring.
