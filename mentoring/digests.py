@@ -95,7 +95,7 @@ class LearnerDigest:
     plans: list  # RoadmapProgress with a pace: this week's topics in .pace.week
     no_plan: list  # followed roadmaps without a pace
     feedback: list  # unread mentor comments
-    reviews: list = field(default_factory=list)  # progress.models.Review due this coming week, oldest due first
+    reviews: list = field(default_factory=list)  # progress.selectors.ReviewEntry due this coming week, oldest due first
 
 
 @dataclass

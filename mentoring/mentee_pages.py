@@ -17,6 +17,7 @@ from mentoring.forms import CommentForm, SuggestionForm
 from mentoring.models import Mentorship
 from mlepath.shortcuts import or_404
 from progress import selectors as progress_selectors
+from progress import services as progress_services
 from progress.models import Status
 from roadmap.models import Topic
 from roadmap.selectors import roadmap_outline, topic_bodies
@@ -128,6 +129,29 @@ def mentee_review(request, username, slug):
     except services.MentoringError as exc:
         messages.error(request, str(exc))
     return redirect("mentoring_mentee_topic", username=mentorship.learner.username, slug=topic.slug)
+
+
+@require_POST
+def mentee_suggest_review(request, username, slug):
+    """Suggest a spaced review of a done topic: it goes under review for the
+    learner, due the day after (the learner can stop it on the topic's page)."""
+    mentorship = _mentorship_or_404(request, username)
+    learner = mentorship.learner
+    topic = get_object_or_404(Topic.objects.live(), slug=slug)
+    or_404(topic if progress_selectors.may_read(topic, learner, staff=False) else None, "No such topic")
+    try:
+        progress_services.mark_for_review(learner=learner, topic=topic, suggested_by=request.user)
+    except progress_services.ReviewError:
+        messages.error(
+            request, _("%(name)s has not done this topic: a review comes after.") % {"name": learner.public_name}
+        )
+    else:
+        messages.success(
+            request,
+            _("Suggested. %(name)s sees it on the topic's page, and on their dashboard when it is due.")
+            % {"name": learner.public_name},
+        )
+    return redirect("mentoring_mentee_topic", username=learner.username, slug=topic.slug)
 
 
 @require_POST

@@ -24,6 +24,7 @@ from mentoring.news import MenteeNews, news_for
 from progress.activity import ACTIVITY_REASONS
 from progress.dashboard import Dashboard, dashboard_for
 from progress.models import Evidence, Progress, ProgressEvent, ProjectEvent, ProjectState, ProjectWork, Status
+from progress.models import Review as SpacedReview
 from roadmap.models import in_language
 
 
@@ -47,10 +48,12 @@ class MenteeTopic:
     completed_at: dt.datetime | None
     evidence: list[Evidence] | None
     note: str | None
+    review: Review | None = None  # spaced review of a done topic, read with the dates alone
 
 
 def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
-    """One query, and one more for evidence when it is shared and there is progress."""
+    """One query, one more for evidence when it is shared and there is progress,
+    and one for the spaced review of a done topic when the dates are shared."""
     progress = Progress.objects.filter(learner_id=mentorship.learner_id, topic_id=topic.pk).first()
     status = progress.status if progress else Status.NOT_STARTED
     dates = mentorship.share_dates and progress is not None
@@ -60,6 +63,11 @@ def mentee_topic(mentorship: Mentorship, topic) -> MenteeTopic:
         completed_at=progress.completed_at if dates and status == Status.DONE else None,
         evidence=(list(progress.evidence.all()) if progress else []) if mentorship.share_evidence else None,
         note=(progress.note if progress else "") if mentorship.share_notes else None,
+        review=(
+            SpacedReview.objects.filter(learner_id=mentorship.learner_id, topic_id=topic.pk).first()
+            if dates and status == Status.DONE
+            else None
+        ),
     )
 
 

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("mentees/<username:username>/topics/<slug:slug>/", mentee_pages.mentee_topic, name="mentoring_mentee_topic"),
     path("mentees/<username:username>/topics/<slug:slug>/review/", mentee_pages.mentee_review, name="mentoring_review"),
+    path(
+        "mentees/<username:username>/topics/<slug:slug>/suggest-review/",
+        mentee_pages.mentee_suggest_review,
+        name="mentoring_suggest_review",
+    ),
     path("tracks/", track_pages.track_list, name="mentoring_tracks"),
     path("tracks/<int:pk>/", track_pages.track_edit, name="mentoring_track"),
     path("tracks/<int:pk>/content/", track_pages.track_content, name="mentoring_track_content"),

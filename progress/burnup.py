@@ -1,24 +1,33 @@
-"""A roadmap's burn-up chart, as numbers a template draws in SVG: no database
-access, no HTML. Hours done week by week since the learner began (estimated
-hours of the topics they completed), hours logged week by week where they
-logged any, the plan's line from today to the target and the forecast's at
-their pace, against the roadmap's hours (its topics but those skipped)."""
+"""A roadmap's burn-up chart, as numbers a template draws in SVG, and days in
+the reader's language for its table: no database access, no HTML. Hours done
+week by week since the learner began (estimated hours of the topics they
+completed), hours logged week by week where they logged any, the plan's line
+from today to the target and the forecast's at their pace, against the
+roadmap's hours (its topics but those skipped)."""
 
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
+
+from django.utils import dateformat
+from django.utils.formats import get_format
 
 WIDTH, HEIGHT = 400, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 24
 LONGEST = dt.timedelta(weeks=52)  # the x axis ends within a year of today: the lines run on past it
 
 
+def hours_of(minutes: int) -> int | float:
+    """Minutes as hours to a tenth, whole hours without a decimal (90 → 1.5, 120 → 2)."""
+    tenths = round(minutes / 6)
+    return tenths // 10 if tenths % 10 == 0 else tenths / 10
+
+
 @dataclass(frozen=True)
 class Week:
     monday: dt.date
     done_hours: int  # cumulative, at the end of that week
-    logged_hours: Decimal  # cumulative
+    logged_hours: int | float  # cumulative (hours_of)
 
 
 @dataclass
@@ -29,6 +38,8 @@ class Chart:
     finish_at_actual: dt.date | None
     today: dt.date
     logged: bool  # any time logged on the roadmap
+    # The table's rows: (ISO day, the day as the reader writes it, hours done, hours logged), one a week.
+    rows: list[tuple[str, str, int, int | float]] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
     done_points: str = ""
@@ -84,9 +95,7 @@ def chart(
         while j < len(logged_sorted) and logged_sorted[j][0] <= sunday:
             minutes += logged_sorted[j][1]
             j += 1
-        weeks.append(
-            Week(monday=monday, done_hours=done, logged_hours=(Decimal(minutes) / 60).quantize(Decimal("0.1")))
-        )
+        weeks.append(Week(monday=monday, done_hours=done, logged_hours=hours_of(minutes)))
         monday += dt.timedelta(weeks=1)
 
     result = Chart(
@@ -116,6 +125,12 @@ def chart(
 
     # A week's figure is drawn at its end (today for the current week).
     ends = [min(week.monday + dt.timedelta(days=6), today) for week in weeks]
+    # Written once here, not by a filter a cell: a long history has a row a week.
+    month_day = get_format("MONTH_DAY_FORMAT")  # the active language's, looked up once
+    result.rows = [
+        (week.monday.isoformat(), dateformat.format(week.monday, month_day), week.done_hours, week.logged_hours)
+        for week in weeks
+    ]
     result.done_points = line([(x(first), y(0))] + [(x(d), y(w.done_hours)) for d, w in zip(ends, weeks, strict=True)])
     if logged:
         result.logged_points = line(

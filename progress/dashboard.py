@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from progress import burnup, pace
 from progress.activity import Activity, activity_for
-from progress.models import PROJECT_COMPLETE, Progress, ProjectState, ProjectWork, Review, Status
+from progress.models import PROJECT_COMPLETE, Progress, ProjectState, ProjectWork, Status
 from progress.selectors import (
+    ReviewEntry,
     RoadmapProgress,
     TopicRow,
     followed_roadmaps,
@@ -66,8 +67,8 @@ class SectionTime:
     estimated_hours: int  # of the section's topics
 
     @property
-    def logged_hours(self) -> Decimal:
-        return (Decimal(self.logged_minutes) / 60).quantize(Decimal("0.1"))
+    def logged_hours(self) -> int | float:
+        return burnup.hours_of(self.logged_minutes)
 
 
 @dataclass
@@ -79,8 +80,8 @@ class TimeLog:
     week_minutes: int  # this week (from Monday, where the learner lives)
 
     @property
-    def hours(self) -> Decimal:
-        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
+    def hours(self) -> int | float:
+        return burnup.hours_of(self.minutes)
 
 
 def time_log_of(data: RoadmapProgress, logged: list[tuple[int, dt.date, int]], *, monday: dt.date) -> TimeLog | None:
@@ -193,8 +194,8 @@ class Dashboard:
     activity: Activity | None  # None: read without dates
     open_projects: list[OpenProject] = field(default_factory=list)
     # Read with dates only: reviews are due on days, and time is logged on days.
-    reviews_due: list[Review] = field(default_factory=list)  # oldest due first
-    reviews_later: list[Review] = field(default_factory=list)  # soonest first
+    reviews_due: list[ReviewEntry] = field(default_factory=list)  # oldest due first
+    reviews_later: list[ReviewEntry] = field(default_factory=list)  # soonest first
     logged_this_week: int = 0  # minutes, on any topic
     time_logged: bool = False  # any time, ever
     today: dt.date | None = None
@@ -250,7 +251,7 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
         # The pace's one query, only for a learner who set one.
         completed = completions(learner) if any(r.plan_basis for r in roadmaps) else []
         logged = time_logged(learner)
-        reviews = reviews_of(learner)
+        reviews = reviews_of(learner, statuses)
         time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
         today = now.astimezone(time_zone).date()
         monday = pace.week_start(now, time_zone).date()

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import F, FilteredRelation, Q, Sum
+from django.urls import reverse
 
 from mlepath import sql
 from progress import pace, summary
@@ -26,7 +27,7 @@ from progress.models import (
     Status,
     TimeEntry,
 )
-from roadmap.models import ContentVersion, Roadmap, Topic
+from roadmap.models import ContentVersion, Roadmap, Topic, in_language
 from roadmap.selectors import (
     SectionEntry,
     TopicContent,
@@ -303,23 +304,53 @@ def topic_progress(learner, topic) -> TopicProgress:
         evidence=list(mine.evidence.all()) if mine else [],
         prerequisite_statuses={pk: p.status for pk, p in rows.items()},
         history=list(ProgressEvent.objects.filter(learner=learner, topic_id=topic.pk).order_by("pk")),
-        review=Review.objects.filter(learner=learner, topic_id=topic.pk).first() if done else None,
+        review=Review.objects.filter(learner=learner, topic_id=topic.pk).select_related("suggested_by").first()
+        if done
+        else None,
         time_entries=list(TimeEntry.objects.filter(learner=learner, topic_id=topic.pk)) if mine else [],
     )
 
 
-def reviews_of(learner) -> list[Review]:
-    """The learner's reviews of live done topics, the oldest due first: one query."""
-    return list(
-        Review.objects.filter(
-            learner=learner,
-            topic__retired=False,
-            topic__progress__learner=learner,
-            topic__progress__status=Status.DONE,
-        )
-        .select_related("topic")
+@dataclass(frozen=True)
+class ReviewTopic:
+    slug: str
+    title: str  # in the active language
+
+    @property
+    def url(self) -> str:
+        """Reversed when read: a page lists the reviews due, not every one."""
+        return reverse("topic_detail", args=[self.slug])
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A review as the dashboard, the digest and the calendar list it (no model instance)."""
+
+    topic: ReviewTopic
+    due_on: object  # a date
+    reviews_done: int
+
+
+def reviews_of(learner, statuses: dict[int, str]) -> list[ReviewEntry]:
+    """The learner's reviews of live topics done (by `statuses`, statuses_of's),
+    the oldest due first: one query."""
+    rows = (
+        Review.objects.filter(learner=learner, topic__retired=False)
         .order_by("due_on", "topic__title", "pk")
+        .values_list("topic_id", "topic__slug", "topic__title", "topic__translations", "due_on", "reviews_done")
     )
+    return [
+        ReviewEntry(
+            topic=ReviewTopic(slug=slug, title=in_language(title, translations, "title")),
+            due_on=due_on,
+            reviews_done=done,
+        )
+        for topic_id, slug, title, translations, due_on, done in rows
+        if statuses.get(topic_id) == Status.DONE
+    ]
 
 
 def due_for_review(learner, today) -> set[int]:

@@ -164,3 +164,69 @@ def test_a_content_load_shows_on_every_learners_pages_at_once(clients, tmp_path,
     assert "Alpha, rewritten" in page(learner, "/topics/a/")
     assert "1 of 6 done" in page(learner, "/dashboard/")
     assert "Zeta, new" in page(mentor, "/mentoring/mentees/alice/roadmaps/track/")
+
+
+def test_a_review_shows_on_the_learners_pages_and_a_mentor_who_sees_dates_at_once(clients, alice):
+    """Issue #29: marking, answering and leaving a review; a mentor's suggestion."""
+    import datetime as dt
+
+    from mentoring.models import Mentorship
+    from progress.models import Review
+
+    learner, mentor = clients
+    Mentorship.objects.filter(mentor__username="bob", learner=alice).update(share_dates=True)
+    pages = {
+        learner: ("/roadmaps/track/", "/roadmaps/track/map/", "/dashboard/", "/topics/a/"),
+        mentor: ("/mentoring/mentees/alice/", "/mentoring/mentees/alice/topics/a/"),
+    }
+    for client, urls in pages.items():
+        for url in urls:
+            page(client, url)
+    assert mentor.post("/mentoring/mentees/alice/topics/a/suggest-review/").status_code == 302
+    assert "Next review:" in page(learner, "/topics/a/")
+    assert "1 more later; next: Alpha" in page(learner, "/dashboard/")
+    assert "Under spaced review: next on" in page(mentor, "/mentoring/mentees/alice/topics/a/")
+    Review.objects.filter(learner=alice).update(due_on=dt.date(2026, 1, 1))  # due since then: as days pass
+    assert "↻ </span>Due for review" in page(learner, "/roadmaps/track/")
+    assert "↻ Due for review" in page(learner, "/roadmaps/track/map/")
+    assert "Alpha</a>" in page(mentor, "/mentoring/mentees/alice/").split('id="reviews-title"')[1]
+
+    assert learner.post("/topics/a/review/", {"action": "hard", "was_due": "2026-01-01"}).status_code == 302
+    assert "Due for review" not in page(learner, "/roadmaps/track/").split('id="b"')[0].split('id="a"')[1]
+    assert "Nothing due today." in page(learner, "/dashboard/")
+    assert "reviewed once so far" in page(mentor, "/mentoring/mentees/alice/topics/a/")
+
+    assert learner.post("/topics/a/review/", {"action": "leave"}).status_code == 302
+    assert 'id="reviews-title"' not in page(learner, "/dashboard/")
+    assert 'id="reviews-title"' not in page(mentor, "/mentoring/mentees/alice/")
+    assert "Mark for review" in page(learner, "/topics/a/")
+
+
+def test_logged_time_shows_on_the_learners_pages_and_a_mentor_who_sees_dates_at_once(clients, alice, track):
+    """Issue #29: logging, changing and deleting time; the pace's basis and the chart."""
+    from mentoring.models import Mentorship
+    from progress import services
+    from progress.models import TimeEntry
+
+    learner, mentor = clients
+    Mentorship.objects.filter(mentor__username="bob", learner=alice).update(share_dates=True)
+    services.set_pace(learner=alice, roadmap=track, today=services.learner_today(alice), hours_per_week=5)
+    for client, urls in {
+        learner: ("/dashboard/", "/topics/a/", "/roadmaps/track/history/"),
+        mentor: ("/mentoring/mentees/alice/",),
+    }.items():
+        for url in urls:
+            page(client, url)
+    assert learner.post("/topics/a/time/", {"minutes": "90"}).status_code == 302
+    assert "1 hour 30 minutes logged" in page(learner, "/topics/a/")
+    assert "This week (from Monday): <strong>1 hour 30 minutes</strong>" in page(learner, "/dashboard/")
+    assert "Time logged on" in page(learner, "/roadmaps/track/history/")
+    assert "Time logged by section: 1.5 h" in page(mentor, "/mentoring/mentees/alice/")
+    entry = TimeEntry.objects.get()
+    learner.post(f"/topics/a/time/{entry.pk}/", {f"entry-{entry.pk}-minutes": "30"})
+    assert "Time logged by section: 0.5 h" in page(learner, "/dashboard/")
+    assert "Time logged by section: 0.5 h" in page(mentor, "/mentoring/mentees/alice/")
+    learner.post(f"/topics/a/time/{entry.pk}/", {"action": "delete"})
+    assert "Time logged by section" not in page(learner, "/dashboard/")
+    assert "Time logged by section" not in page(mentor, "/mentoring/mentees/alice/")
+    assert "0 minutes logged" in page(learner, "/topics/a/")

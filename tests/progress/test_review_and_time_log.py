@@ -223,11 +223,11 @@ def test_the_dashboard_lists_reviews_due_oldest_first_on_the_learners_day(tokyo,
     )
     with frozen(NEAR_MIDNIGHT - dt.timedelta(hours=1)):  # 23:30 on the 6th in Tokyo
         page = text(client.get("/dashboard/"))
-    assert "Due for review 1 " in page and "Beta due since 3 Dec 2026" in page and "Alpha due today" not in page
+    assert "Due for review 1 " in page and "Beta 3 Dec 2026" in page and "Alpha 7 Dec 2026" not in page
     with frozen(NEAR_MIDNIGHT):  # 00:30 on the 7th
         page = text(client.get("/dashboard/"))
     assert "Due for review 2 " in page
-    assert page.index("Beta due since") < page.index("Alpha due today")
+    assert page.index("Beta 3 Dec 2026") < page.index("Alpha 7 Dec 2026")
     assert "1 more later; next: Gamma on 20 Dec 2026 ." in page
 
     # The roadmap page and the map mark them, and completion does not move.
@@ -242,10 +242,10 @@ def test_the_dashboard_lists_reviews_due_oldest_first_on_the_learners_day(tokyo,
     # Un-ticking takes it out of review; ticking it done again brings it back as it was.
     services.set_status(learner=tokyo, topic=topics["b"], status="not_started")
     with frozen(NEAR_MIDNIGHT):
-        assert "Beta due since" not in text(client.get("/dashboard/"))
+        assert "Beta 3 Dec" not in text(client.get("/dashboard/"))
     services.set_status(learner=tokyo, topic=topics["b"], status="done")
     with frozen(NEAR_MIDNIGHT):
-        assert "Beta due since 3 Dec 2026" in text(client.get("/dashboard/"))
+        assert "Beta 3 Dec 2026" in text(client.get("/dashboard/"))
 
 
 def test_the_dashboard_shows_time_this_week_and_by_section(tokyo, topics, track):
@@ -258,7 +258,7 @@ def test_the_dashboard_shows_time_this_week_and_by_section(tokyo, topics, track)
         page = text(client.get("/dashboard/"))
     assert "This week (from Monday): 30 minutes" in page
     assert "Time logged by section: 2 h on Track" in page
-    assert "Basics 1.5 h 10 h" in page and "Advanced 0.5 h 18 h" in page
+    assert "Section Logged, hours Estimated, hours Basics 1.5 10 Advanced 0.5 18" in page
 
 
 def test_the_forecast_says_its_basis_and_learns_the_learners_speed(alice, topics, track):
@@ -314,7 +314,7 @@ def test_a_mentor_sees_reviews_time_and_the_chart_only_where_dates_are_shared(
     client.force_login(bob)
     page = text(client.get("/mentoring/mentees/alice/"))
     assert ("Due for review 1" in page) is shares
-    assert ("Alpha due since 1 Jan 2026" in page) is shares
+    assert ("Alpha 1 Jan 2026" in page) is shares
     assert ("Reviews done so far: 2." in page) is shares
     assert ("Time logged by section" in page) is shares
     assert ("Alice Liddell's hours week by week" in page) is shares
@@ -421,3 +421,32 @@ def test_the_dashboard_with_reviews_time_and_a_chart_runs_the_same_queries_whate
     assert "Due for review 5" in page
     assert len(few) == len(many)
     assert RoadmapFollow.objects.get(learner=alice).plan_basis
+
+
+@pytest.mark.parametrize("shares", [True, False])
+def test_a_mentor_suggests_a_review_and_sees_it_only_where_dates_are_shared(
+    client, alice, bob, charlie, mentoring, topics, shares
+):
+    Mentorship.objects.filter(mentor=bob, learner=alice).update(share_dates=shares)
+    url = "/mentoring/mentees/alice/topics/a/suggest-review/"
+    client.force_login(bob)
+    assert client.get(url).status_code == 405
+    assert client.post("/mentoring/mentees/alice/topics/b/suggest-review/", follow=True).status_code == 200
+    assert not Review.objects.exists()  # b is not done: nothing to review
+    response = client.post(url, follow=True)
+    assert "Suggested. Alice Liddell sees it" in text(response)
+    item = Review.objects.get(learner=alice, topic=topics["a"])
+    assert item.suggested_by == bob
+    page = text(client.get("/mentoring/mentees/alice/topics/a/"))
+    assert ("Under spaced review: next on" in page) is shares
+    assert ("Suggest a spaced review" in page) is not shares
+
+    alice_client = Client()
+    alice_client.force_login(alice)
+    assert "suggested by bob" in text(alice_client.get("/topics/a/"))
+    # A stranger and an ended mentor cannot suggest; nothing changes.
+    Review.objects.all().delete()
+    for other in (charlie, mentoring["ended"].mentor):
+        client.force_login(other)
+        assert client.post(url).status_code == 404
+    assert not Review.objects.exists()
