@@ -14,6 +14,7 @@ from django.utils.formats import get_format
 
 WIDTH, HEIGHT = 400, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 24
+TABLE_ROWS = 16  # the table's rows at most (one every few weeks in a long history), plus this week
 LONGEST = dt.timedelta(weeks=52)  # the x axis ends within a year of today: the lines run on past it
 
 
@@ -38,8 +39,10 @@ class Chart:
     finish_at_actual: dt.date | None
     today: dt.date
     logged: bool  # any time logged on the roadmap
-    # The table's rows: (ISO day, the day as the reader writes it, hours done, hours logged), one a week.
+    # The table's rows: (ISO day, the day as the reader writes it, hours done, hours logged),
+    # a week every `every` weeks (the figures are cumulative) and this week last.
     rows: list[tuple[str, str, int, int | float]] = field(default_factory=list)
+    every: int = 1
     width: int = WIDTH
     height: int = HEIGHT
     done_points: str = ""
@@ -127,9 +130,11 @@ def chart(
     ends = [min(week.monday + dt.timedelta(days=6), today) for week in weeks]
     # Written once here, not by a filter a cell: a long history has a row a week.
     month_day = get_format("MONTH_DAY_FORMAT")  # the active language's, looked up once
+    result.every = max(1, math.ceil(len(weeks) / TABLE_ROWS))
+    shown = weeks[::-1][:: result.every][::-1]  # counted back from this week, which is always in
     result.rows = [
         (week.monday.isoformat(), dateformat.format(week.monday, month_day), week.done_hours, week.logged_hours)
-        for week in weeks
+        for week in shown
     ]
     result.done_points = line([(x(first), y(0))] + [(x(d), y(w.done_hours)) for d, w in zip(ends, weeks, strict=True)])
     if logged:

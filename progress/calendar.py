@@ -118,7 +118,7 @@ def description(
             % {
                 "topic": item.topic.title,
                 "date": date_format(item.due_on, "SHORT_DATE_FORMAT"),
-                "url": absolute(item.topic.get_absolute_url()),
+                "url": absolute(item.topic.url),
             }
             for item in reviews
         ]

@@ -61,46 +61,26 @@ class Pace:
 
 
 @dataclass
-class SectionTime:
-    title: str
-    logged_minutes: int
-    estimated_hours: int  # of the section's topics
-
-    @property
-    def logged_hours(self) -> int | float:
-        return burnup.hours_of(self.logged_minutes)
-
-
-@dataclass
 class TimeLog:
-    """A learner's time logged on one roadmap's topics."""
+    """A learner's time logged on one roadmap's topics (each section's is on its SectionRows)."""
 
-    sections: list[SectionTime]
     minutes: int
-    week_minutes: int  # this week (from Monday, where the learner lives)
 
     @property
     def hours(self) -> int | float:
         return burnup.hours_of(self.minutes)
 
 
-def time_log_of(data: RoadmapProgress, logged: list[tuple[int, dt.date, int]], *, monday: dt.date) -> TimeLog | None:
-    """The roadmap's share of the learner's time log (selectors.time_logged); None if none. No query."""
-    total: dict[int, int] = {}
-    week = 0
-    for topic_id, day, minutes in logged:
-        total[topic_id] = total.get(topic_id, 0) + minutes
-        week += minutes if day >= monday and topic_id in data.topic_ids else 0
-    sections = [
-        SectionTime(
-            title=section.section.title,
-            logged_minutes=sum(total.get(row.topic.pk, 0) for row in section.rows),
-            estimated_hours=sum(row.topic.estimated_hours for row in section.rows),
-        )
-        for section in data.sections
-    ]
-    minutes = sum(section.logged_minutes for section in sections)
-    return TimeLog(sections=sections, minutes=minutes, week_minutes=week) if minutes else None
+def time_log_of(data: RoadmapProgress, spent: dict[int, int]) -> TimeLog | None:
+    """The roadmap's share of the learner's time (`spent`: minutes a topic), and
+    each section's on its SectionRows; None if none. No query."""
+    minutes = 0
+    for section in data.sections:
+        logged = sum(spent.get(row.topic.pk, 0) for row in section.rows)
+        minutes += logged
+        # Figures alone (a number is written the same in every language we have); the words are the template's.
+        section.time_figures = f"{burnup.hours_of(logged)} / {sum(row.topic.estimated_hours for row in section.rows)}"
+    return TimeLog(minutes=minutes) if minutes else None
 
 
 def pace_of(
@@ -109,14 +89,15 @@ def pace_of(
     plan,
     completed: list[tuple[int, dt.datetime]],
     logged: list[tuple[int, dt.date, int]] = (),
+    spent: dict[int, int] | None = None,
     first_activity: dt.date | None,
     now,
     time_zone,
 ) -> Pace:
     """`plan` has plan_basis, hours_per_week and target_date (a RoadmapFollow);
     `completed` is the learner's (topic id, completed at) of every done topic
-    (completions); `logged` their time log (selectors.time_logged);
-    `first_activity` their first day (Activity.first_day). No query."""
+    (completions); `logged` their time log (selectors.time_logged) and `spent`
+    its minutes a topic; `first_activity` their first day (Activity.first_day). No query."""
     remaining = data.completion.remaining_hours
     if not plan.plan_basis:
         return Pace(basis="", remaining=remaining)
@@ -124,10 +105,8 @@ def pace_of(
     since = now - dt.timedelta(weeks=pace.ACTUAL_PACE_WEEKS)
     monday = pace.week_start(now, time_zone)
     today = now.astimezone(time_zone).date()
-    minutes: dict[int, int] = {}
-    for topic_id, _, spent in logged:
-        minutes[topic_id] = minutes.get(topic_id, 0) + spent
-    speed = pace.speed_of((row.topic.estimated_hours, row.status, minutes.get(row.topic.pk, 0)) for row in data.rows())
+    spent = spent or {}
+    speed = pace.speed_of((row.topic.estimated_hours, row.status, spent.get(row.topic.pk, 0)) for row in data.rows())
     forecast = pace.forecast(
         remaining=remaining,
         hours_per_week=plan.hours_per_week,
@@ -153,7 +132,7 @@ def pace_of(
                 for pk, at in completed
                 if pk in hours and statuses[pk] == Status.DONE
             ],
-            logged=[(day, spent) for topic_id, day, spent in logged if topic_id in hours],
+            logged=[(day, minutes) for topic_id, day, minutes in logged if topic_id in hours],
             target_date=plan.target_date,
             finish_at_actual=forecast.finish_at_actual,
         ),
@@ -246,26 +225,31 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
     statuses = statuses_of(learner)
     shaped = [summarised(roadmap_progress(r, roadmap_outline(r), statuses)) for r in roadmaps]
     activity = activity_for(learner, now=now) if dates else None
-    reviews, logged, today, monday = [], [], None, None
+    reviews, logged, today, this_week = [], [], None, 0
     if dates:
         # The pace's one query, only for a learner who set one.
         completed = completions(learner) if any(r.plan_basis for r in roadmaps) else []
         logged = time_logged(learner)
-        reviews = reviews_of(learner, statuses)
+        reviews = reviews_of(learner, statuses, {row.topic.pk: row.topic for data in shaped for row in data.rows()})
         time_zone = zoneinfo.ZoneInfo(learner.time_zone or "UTC")
         today = now.astimezone(time_zone).date()
         monday = pace.week_start(now, time_zone).date()
+        spent: dict[int, int] = {}
+        for topic_id, day, minutes in logged:
+            spent[topic_id] = spent.get(topic_id, 0) + minutes
+            this_week += minutes if day >= monday else 0
         for data in shaped:
             data.pace = pace_of(
                 data,
                 plan=data.roadmap,
                 completed=completed,
                 logged=logged,
+                spent=spent,
                 first_activity=activity.first_day,
                 now=now,
                 time_zone=time_zone,
             )
-            data.time_log = time_log_of(data, logged, monday=monday)
+            data.time_log = time_log_of(data, spent) if spent else None
 
     # "Continue": what the learner has in progress first, then what each
     # roadmap has next for them, each with the roadmap it is on.
@@ -311,7 +295,7 @@ def dashboard_for(learner, *, now=None, dates: bool = True) -> Dashboard:
         open_projects=open_projects,
         reviews_due=[review for review in reviews if review.due_on <= today],
         reviews_later=[review for review in reviews if review.due_on > today],
-        logged_this_week=sum(minutes for _, day, minutes in logged if day >= monday) if dates else 0,
+        logged_this_week=this_week,
         time_logged=bool(logged),
         today=today,
     )

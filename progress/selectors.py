@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import F, FilteredRelation, Q, Sum
-from django.urls import reverse
 
 from mlepath import sql
 from progress import pace, summary
@@ -27,7 +26,7 @@ from progress.models import (
     Status,
     TimeEntry,
 )
-from roadmap.models import ContentVersion, Roadmap, Topic, in_language
+from roadmap.models import ContentVersion, Roadmap, Topic
 from roadmap.selectors import (
     SectionEntry,
     TopicContent,
@@ -107,6 +106,9 @@ class SectionRows:
     section: SectionEntry
     rows: list[TopicRow]
     completion: Completion
+    # The learner's time on its topics against their estimate, as "3.5 / 10" hours
+    # (the dashboard, where they logged some on the roadmap).
+    time_figures: str = ""
 
 
 @dataclass
@@ -312,45 +314,25 @@ def topic_progress(learner, topic) -> TopicProgress:
 
 
 @dataclass(frozen=True)
-class ReviewTopic:
-    slug: str
-    title: str  # in the active language
-
-    @property
-    def url(self) -> str:
-        """Reversed when read: a page lists the reviews due, not every one."""
-        return reverse("topic_detail", args=[self.slug])
-
-    def get_absolute_url(self) -> str:
-        return self.url
-
-
-@dataclass(frozen=True)
 class ReviewEntry:
-    """A review as the dashboard, the digest and the calendar list it (no model instance)."""
+    """A review as the dashboard, the digest and the calendar list it."""
 
-    topic: ReviewTopic
+    topic: TopicEntry  # from the outline of a followed roadmap
     due_on: object  # a date
     reviews_done: int
 
 
-def reviews_of(learner, statuses: dict[int, str]) -> list[ReviewEntry]:
-    """The learner's reviews of live topics done (by `statuses`, statuses_of's),
-    the oldest due first: one query."""
-    rows = (
-        Review.objects.filter(learner=learner, topic__retired=False)
-        .order_by("due_on", "topic__title", "pk")
-        .values_list("topic_id", "topic__slug", "topic__title", "topic__translations", "due_on", "reviews_done")
-    )
-    return [
-        ReviewEntry(
-            topic=ReviewTopic(slug=slug, title=in_language(title, translations, "title")),
-            due_on=due_on,
-            reviews_done=done,
-        )
-        for topic_id, slug, title, translations, due_on, done in rows
-        if statuses.get(topic_id) == Status.DONE
+def reviews_of(learner, statuses: dict[int, str], topics: dict[int, TopicEntry]) -> list[ReviewEntry]:
+    """The learner's reviews of the topics of their roadmaps (`topics`, from the
+    cached outlines: live ones, in the reader's language) that are done (by
+    `statuses`, statuses_of's), the oldest due first: one query, no join."""
+    rows = Review.objects.filter(learner=learner).values_list("topic_id", "due_on", "reviews_done")
+    entries = [
+        ReviewEntry(topic=topics[topic_id], due_on=due_on, reviews_done=done)
+        for topic_id, due_on, done in rows
+        if topic_id in topics and statuses.get(topic_id) == Status.DONE
     ]
+    return sorted(entries, key=lambda entry: (entry.due_on, entry.topic.title))
 
 
 def due_for_review(learner, today) -> set[int]:

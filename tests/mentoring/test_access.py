@@ -23,6 +23,7 @@ MENTEE_URLS = [
     ("get", "/mentoring/mentees/alice/topics/a/"),
     ("post", "/mentoring/mentees/alice/topics/a/"),
     ("post", "/mentoring/mentees/alice/topics/a/review/"),
+    ("post", "/mentoring/mentees/alice/topics/a/suggest-review/"),
     ("post", "/mentoring/mentees/alice/nudge/"),
 ]
 POST_DATA = {"body": "Keep going", "reviewed": "1"}
@@ -150,6 +151,7 @@ def test_only_the_learner_shares_notes(mentoring, request, alice, bob, who, expe
         "/mentoring/mentorships/1/end/",
         "/mentoring/mentorships/1/notes/",
         "/mentoring/mentees/alice/topics/a/review/",
+        "/mentoring/mentees/alice/topics/a/suggest-review/",
         "/mentoring/mentees/alice/nudge/",
         "/topics/a/comments/",
     ],

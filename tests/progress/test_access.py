@@ -17,6 +17,7 @@ POST_URLS = [
     "/topics/a/comments/",
     "/topics/a/review/",
     "/topics/a/time/",
+    "/topics/a/time/1/",
 ]
 PRIVATE_GET_URLS = [
     "/dashboard/",

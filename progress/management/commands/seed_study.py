@@ -1,12 +1,18 @@
 """Reviews and a time log for demo learners, for `make bench` and a demo site:
 --learners paced learners of the first shipped roadmap (after the first --skip)
-get each of their done topics (up to --reviews) under review, half of them due,
-and two entries of time a done topic, spread over their weeks of history."""
+get their first done topics (up to --reviews) under review, half of them due,
+and two entries of time a done topic, spread over their weeks of history.
+
+They are picked as twins of the first --learners paced learners (whose
+dashboard `make bench` measures without reviews and time): for each of those,
+the next learner with as many roadmaps followed and as many paces set, so that
+the two groups differ by the reviews and the time log, not by their roadmaps."""
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from progress.models import TIME_ENTRY_MAX_MINUTES, PlanBasis, Progress, Review, RoadmapFollow, Status, TimeEntry
@@ -26,15 +32,24 @@ class Command(BaseCommand):
         source = Roadmap.objects.published().shipped().order_by("order").first()
         if source is None:
             raise CommandError("Run loadroadmap and seed_demo first.")
-        follows = list(
+        paced = list(
             RoadmapFollow.objects.filter(
                 roadmap=source, plan_basis=PlanBasis.HOURS, learner__username__startswith=f"{prefix}-learner-"
             )
             .select_related("learner")
-            .order_by("learner__username")[skip : skip + learners]
+            .annotate(
+                roadmaps=Count("learner__follows", distinct=True),
+                paces=Count("learner__follows", filter=~Q(learner__follows__plan_basis=""), distinct=True),
+            )
+            .order_by("learner__username")
         )
-        if len(follows) < learners:
-            raise CommandError(f"Only {len(follows)} paced demo learners after the first {skip}: seed more.")
+        candidates, follows = paced[skip:], []
+        for twin in paced[:learners]:
+            match = next((f for f in candidates if (f.roadmaps, f.paces) == (twin.roadmaps, twin.paces)), None)
+            if match is None:
+                raise CommandError(f"No paced demo learner after the first {skip} is like {twin.learner}: seed more.")
+            candidates.remove(match)
+            follows.append(match)
         today = timezone.localdate()
         made_reviews = made_entries = 0
         with transaction.atomic():
