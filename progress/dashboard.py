@@ -74,13 +74,13 @@ class TimeLog:
 def time_log_of(data: RoadmapProgress, spent: dict[int, int]) -> TimeLog | None:
     """The roadmap's share of the learner's time (`spent`: minutes a topic), and
     each section's on its SectionRows; None if none. No query."""
-    minutes = 0
-    for section in data.sections:
-        logged = sum(spent.get(row.topic.pk, 0) for row in section.rows)
-        minutes += logged
+    logged = [sum(spent.get(row.topic.pk, 0) for row in section.rows) for section in data.sections]
+    if not any(logged):
+        return None
+    for section, minutes in zip(data.sections, logged, strict=True):
         # Figures alone (a number is written the same in every language we have); the words are the template's.
-        section.time_figures = f"{burnup.hours_of(logged)} / {sum(row.topic.estimated_hours for row in section.rows)}"
-    return TimeLog(minutes=minutes) if minutes else None
+        section.time_figures = f"{burnup.hours_of(minutes)} / {sum(row.topic.estimated_hours for row in section.rows)}"
+    return TimeLog(minutes=sum(logged))
 
 
 def pace_of(

@@ -9,6 +9,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -219,9 +220,19 @@ class PlanError(ValueError):
 
 
 def _remaining_hours(*, learner, roadmap: Roadmap):
+    """The hours left as the learner will spend them: at their own speed once
+    they logged enough (progress.pace.Speed), as the dashboard's forecast counts."""
     topics = Topic.objects.live().filter(placements__section__roadmap=roadmap).distinct()
     statuses = dict(Progress.objects.filter(learner=learner, topic__in=topics).values_list("topic_id", "status"))
-    return pace.remaining_hours((hours, statuses.get(pk)) for pk, hours in topics.values_list("pk", "estimated_hours"))
+    spent = dict(
+        TimeEntry.objects.filter(learner=learner, topic__in=topics)
+        .values_list("topic_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    rows = list(topics.values_list("pk", "estimated_hours"))
+    speed = pace.speed_of((hours, statuses.get(pk), spent.get(pk, 0)) for pk, hours in rows)
+    return pace.remaining_hours((hours, statuses.get(pk)) for pk, hours in rows) * speed.ratio
 
 
 @transaction.atomic

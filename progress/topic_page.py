@@ -116,11 +116,14 @@ def topic_status(request, slug):
         or_404(roadmap if selectors.may_open(roadmap, request.user) else None, "No such topic on this roadmap")
     else:
         roadmap, topic = None, _live_topic_or_404(request, slug)
-    spent = request.POST.get("spent", "")
-    spent = int(spent) if status == Status.DONE and spent.isdigit() and int(spent) in SPENT_CHOICES else None
-    services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
-    if spent:
-        services.log_time(learner=request.user, topic=topic, minutes=spent)
+    spent = {str(minutes): minutes for minutes in SPENT_CHOICES}.get(request.POST.get("spent", ""))
+    change = services.set_status(learner=request.user, topic=topic, status=status, roadmap=roadmap)
+    # Only with the tick itself: a double click, a retry or a second tab logs nothing more.
+    if spent and status == Status.DONE and change.changed:
+        try:
+            services.log_time(learner=request.user, topic=topic, minutes=spent)
+        except services.TimeLogError as error:
+            messages.warning(request, str(error))
     if not request.htmx:
         return redirect(f"{topic.get_absolute_url()}#topic-status")
     context = _topic_context(request, content)

@@ -269,6 +269,7 @@ def parse_import(raw: bytes, *, learner=None) -> dict:
             _("'following' must be a list of at most %(max)d roadmap slugs.") % {"max": MAX_IMPORT_FOLLOWING}
         )
     time_log, reviews = data.get("time_log", []), data.get("reviews", [])
+    today = timezone.localdate()  # the learner's: the request's time zone (accounts.time_zones)
     if not isinstance(time_log, list) or len(time_log) > MAX_IMPORT_TIME_ENTRIES:
         raise ImportError_(
             _("'time_log' must be a list of at most %(max)d entries.") % {"max": MAX_IMPORT_TIME_ENTRIES}
@@ -392,22 +393,22 @@ def parse_import(raw: bytes, *, learner=None) -> dict:
         "progress": clean_items,
         "events": clean_events,
         "following": roadmaps,
-        "time_log": _clean_time_log(time_log, topics, hidden),
-        "reviews": _clean_reviews(reviews, topics, hidden),
+        "time_log": _clean_time_log(time_log, topics, hidden, today),
+        "reviews": _clean_reviews(reviews, topics, hidden, today),
     }
 
 
-def _day(value, where) -> dt.date:
+def _day(value, where, *, latest: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(value) if _is_text(value) else None
     except ValueError:
         day = None
-    if day is None or not dt.date(2000, 1, 1) <= day <= dt.date.today() + dt.timedelta(days=400):
+    if day is None or not dt.date(2000, 1, 1) <= day <= latest:
         raise ImportError_(_("%(where)s: not a day (YYYY-MM-DD)") % {"where": where})
     return day
 
 
-def _clean_time_log(entries, topics, hidden) -> list[tuple]:
+def _clean_time_log(entries, topics, hidden, today: dt.date) -> list[tuple]:
     clean, per_topic = [], {}
     for number, entry in enumerate(entries, start=1):
         where = _("time log entry %(number)d") % {"number": number}
@@ -428,11 +429,12 @@ def _clean_time_log(entries, topics, hidden) -> list[tuple]:
                 _("%(where)s: a topic holds at most %(max)d time entries")
                 % {"where": where, "max": TIME_ENTRIES_PER_TOPIC}
             )
-        clean.append((topics[slug], _day(entry.get("day"), where), minutes))
+        # Time is logged on a day that has come, where the learner lives (as the topic page asks).
+        clean.append((topics[slug], _day(entry.get("day"), where, latest=today), minutes))
     return clean
 
 
-def _clean_reviews(reviews, topics, hidden) -> list[dict]:
+def _clean_reviews(reviews, topics, hidden, today: dt.date) -> list[dict]:
     clean, seen = [], set()
     for number, entry in enumerate(reviews, start=1):
         where = _("review %(number)d") % {"number": number}
@@ -454,7 +456,7 @@ def _clean_reviews(reviews, topics, hidden) -> list[dict]:
         clean.append(
             {
                 "topic": topics[slug],
-                "due_on": _day(entry.get("due_on"), where),
+                "due_on": _day(entry.get("due_on"), where, latest=today + dt.timedelta(days=400)),
                 "step": step,
                 "reviews_done": done,
                 "last_reviewed_at": _datetime(entry.get("last_reviewed_at"), where),
@@ -504,6 +506,11 @@ def import_progress(*, learner, data: dict) -> tuple[int, int]:
             Evidence(progress=progress, url=url, title=title) for url, title in item["evidence"]
         )
     ProgressEvent.objects.bulk_create(new_events)
+    # A topic with time has its row, as log_time makes it: its page shows the log.
+    Progress.objects.bulk_create(
+        [Progress(learner=learner, topic=topic) for topic, _day, _minutes in data.get("time_log", [])],
+        ignore_conflicts=True,
+    )
     _import_time_log(learner=learner, entries=data.get("time_log", []))
     for review in data.get("reviews", []):
         Review.objects.update_or_create(

@@ -455,3 +455,66 @@ def test_a_mentor_suggests_a_review_and_sees_it_only_where_dates_are_shared(
         client.force_login(other)
         assert client.post(url).status_code == 404
     assert not Review.objects.exists()
+
+
+# --- After a review (issue #29) ---------------------------------------------------
+
+
+def test_enter_in_the_time_form_logs_the_minutes_typed(alice_client, topics):
+    """The form's first submit button is the one Enter presses: the free amount's, not 30 min."""
+    html = alice_client.get("/topics/a/").content.decode()
+    form = html[html.index('class="time-form"') :]
+    form = form[: form.index("</form>")]
+    first = re.search(r"<button [^>]*>", form).group(0)
+    assert 'name="quick"' not in first and "Log" in form[form.index(first) : form.index("</button>", form.index(first))]
+
+
+def test_a_repeated_tick_of_done_logs_its_time_once_and_never_fails(alice_client, alice, topics):
+    for _ in range(2):  # a double click, or a second tab
+        alice_client.post("/topics/a/status/", {"status": "done", "spent": "60"}, HTTP_HX_REQUEST="true")
+    assert list(TimeEntry.objects.values_list("minutes", flat=True)) == [60]
+    for spent in ("²", "٣٠", "60.0", "-60"):
+        assert alice_client.post("/topics/b/status/", {"status": "done", "spent": spent}).status_code == 302
+    assert TimeEntry.objects.filter(topic=topics["b"]).count() == 0
+    TimeEntry.objects.bulk_create(
+        [TimeEntry(learner=alice, topic=topics["c"], minutes=5, logged_on=dt.date(2026, 1, 1))] * 200
+    )
+    response = alice_client.post("/topics/c/status/", {"status": "done", "spent": "60"}, follow=True)
+    assert response.status_code == 200 and "at most 200 time entries" in text(response)
+    assert TimeEntry.objects.filter(topic=topics["c"]).count() == 200
+
+
+def test_an_import_refuses_time_on_a_day_to_come_and_shows_what_it_brings(alice, bob, topics):
+    data = transfer.export_data(alice)
+    later = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    with pytest.raises(transfer.ImportError_):
+        transfer.parse_import(json.dumps(data | {"time_log": [{"topic": "b", "day": later, "minutes": 5}]}).encode())
+    raw = json.dumps(data | {"time_log": [{"topic": "b", "day": "2026-11-02", "minutes": 45}]}).encode()
+    transfer.import_progress(learner=bob, data=transfer.parse_import(raw, learner=bob))
+    client = Client()
+    client.force_login(bob)
+    assert "45 minutes logged of about 3 hours estimated" in text(client.get("/topics/b/"))
+
+
+def test_only_a_roadmap_with_time_shows_its_sections_time(alice, topics, track):
+    client = Client()
+    client.force_login(alice)
+    services.set_status(learner=alice, topic=topics["a"], status="done", roadmap=track)
+    page = text(client.get("/dashboard/"))
+    assert "h logged of the estimate" not in page and "Completion by section" in page
+    services.log_time(learner=alice, topic=topics["a"], minutes=30)
+    assert "Completion and time by section" in text(client.get("/dashboard/"))
+
+
+def test_a_plan_by_date_counts_the_learners_own_speed(alice, topics, track):
+    today = services.learner_today(alice)
+    for slug, hours in (("a", 2), ("b", 3), ("c", 5)):
+        services.set_status(learner=alice, topic=topics[slug], status="done", roadmap=track)
+        services.log_time(learner=alice, topic=topics[slug], minutes=hours * 2 * 60)
+    # 18 h left at twice the estimates: 36 h, over 6 weeks, is 6 h a week.
+    follow = services.set_pace(learner=alice, roadmap=track, today=today, target_date=today + dt.timedelta(weeks=6))
+    assert follow.hours_per_week == 6
+    client = Client()
+    client.force_login(alice)
+    page = text(client.get("/dashboard/"))
+    assert f"Finish at your plan {follow.target_date:%-d %b %Y}" in page
